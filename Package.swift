@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// wb — the Training Dynamics Workbench. Parts follow ../shared/DESIGN.md: C shims, training, plotting, the wb executable.
+import PackageDescription
+
+let package = Package(
+    name: "wb",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "wb", targets: ["wb"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C shims: OpenBLAS (cblas.h) and libedit (readline-compatible API).
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+
+        // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
+        .target(
+            name: "WBTraining",
+            dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        // Plotting: the Figure model, plot builders, SVG and terminal renderers.
+        .target(name: "WBPlotting"),
+
+        .executableTarget(
+            name: "wb",
+            dependencies: [
+                "WBTraining", "WBPlotting", "CEditLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(
+            name: "WBTrainingTests",
+            dependencies: ["WBTraining", .product(name: "Crypto", package: "swift-crypto")],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"]),
+    ]
+)

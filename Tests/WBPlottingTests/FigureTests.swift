@@ -1,0 +1,8 @@
+import XCTest
+@testable import WBPlotting
+
+final class FigureTests: XCTestCase {
+    func testTitleIsKept() {
+        XCTAssertEqual(Figure(title: "loss").title, "loss")
+    }
+}

@@ -40,5 +40,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"]),
-    ]
+    ],
+    // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
+    swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,66 @@
+import Foundation
+
+/// AdamW exactly as PyTorch's `torch.optim.AdamW` (single-tensor path, amsgrad off), over the flat parameter buffer:
+///
+///     θ ← θ·(1 − lr·λ)                       decoupled weight decay, on every parameter (biases too, as the paper)
+///     m ← m + (g − m)·(1 − β1)              (torch's lerp)
+///     v ← β2·v + (1 − β2)·g²
+///     θ ← θ − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + ε)
+///
+/// `step` counts updates taken so far (t after the update). The moments and `step` are saved in checkpoints, so a resumed
+/// run continues bit for bit.
+public struct AdamWState: Sendable, Equatable {
+    public var firstMoment: [Float]
+    public var secondMoment: [Float]
+    public var step: Int
+
+    public init(count: Int) {
+        firstMoment = [Float](repeating: 0, count: count)
+        secondMoment = [Float](repeating: 0, count: count)
+        step = 0
+    }
+
+    public init(firstMoment: [Float], secondMoment: [Float], step: Int) {
+        self.firstMoment = firstMoment
+        self.secondMoment = secondMoment
+        self.step = step
+    }
+}
+
+/// The AdamW hyper-parameters and the update.
+public struct AdamW: Sendable {
+    public var weightDecay: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var eps: Double
+
+    public init(weightDecay: Double, beta1: Double, beta2: Double, eps: Double) {
+        self.weightDecay = weightDecay; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps
+    }
+
+    /// One update with learning rate `lr` (already scaled by the warm-up).
+    public func update(parameters: inout [Float], gradients: [Float], state: inout AdamWState, lr: Double) {
+        state.step += 1
+        let t = Double(state.step)
+        let decay = Float(1 - lr * weightDecay)
+        let oneMinusBeta1 = Float(1 - beta1), b2 = Float(beta2), oneMinusBeta2 = Float(1 - beta2)
+        let stepSize = Float(lr / (1 - Foundation.pow(beta1, t)))
+        let correction2 = Float((1 - Foundation.pow(beta2, t)).squareRoot())
+        let epsilon = Float(eps)
+        let n = parameters.count
+        parameters.withUnsafeMutableBufferPointer { wb in
+        gradients.withUnsafeBufferPointer { gb in
+        state.firstMoment.withUnsafeMutableBufferPointer { mb in
+        state.secondMoment.withUnsafeMutableBufferPointer { vb in
+            let w = wb.baseAddress!, g = gb.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!
+            for i in 0..<n {
+                let gi = g[i]
+                w[i] *= decay
+                m[i] += (gi - m[i]) * oneMinusBeta1
+                v[i] = v[i] * b2 + oneMinusBeta2 * gi * gi
+                let denom = v[i].squareRoot() / correction2 + epsilon
+                w[i] -= stepSize * (m[i] / denom)
+            }
+        }}}}
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The state of a run at the start of one epoch: the weights after `epoch` updates and, when saved by training, the AdamW
+/// moments and step count needed to continue exactly.
+///
+/// On disk (`checkpoints/<epoch>.safetensors`): the weights under TransformerLens names and layouts (`embed.W_E`, …, see
+/// `ParameterLayout`), the AdamW moments as `optimizer.exp_avg.<name>` and `optimizer.exp_avg_sq.<name>` with the same
+/// shapes, and `__metadata__` with `format`, `epoch`, `adam_step`, `config` (JSON), `config_hash` and the TransformerLens
+/// config fields (`n_layers`, `d_model`, `n_heads`, `d_head`, `d_mlp`, `d_vocab`, `d_vocab_out`, `n_ctx`, `act_fn`).
+/// `safetensors.torch.load_file` reads it; `{k: v for k, v in sd.items() if not k.startswith("optimizer.")}` is a
+/// TransformerLens state dict.
+public struct Checkpoint: Sendable {
+    public static let format = "wb-checkpoint/1"
+    public var epoch: Int
+    public var parameters: [Float]
+    public var optimizer: AdamWState?
+    /// `train_indices` when the file carries a training split (golden init files do).
+    public var trainIndices: [Int]?
+    public var metadata: [String: String]
+
+    public init(epoch: Int, parameters: [Float], optimizer: AdamWState?, trainIndices: [Int]? = nil,
+                metadata: [String: String] = [:]) {
+        self.epoch = epoch; self.parameters = parameters; self.optimizer = optimizer
+        self.trainIndices = trainIndices; self.metadata = metadata
+    }
+
+    /// The safetensors contents for this checkpoint.
+    public func file(layout: ParameterLayout, config: TrainingConfig?) -> SafetensorsFile {
+        var tensors: [String: SafetensorsTensor] = [:]
+        for entry in layout.entries {
+            tensors[entry.name] = SafetensorsTensor(floats: Array(parameters[entry.range]), shape: entry.shape)
+            if let opt = optimizer {
+                tensors["optimizer.exp_avg.\(entry.name)"] = SafetensorsTensor(floats: Array(opt.firstMoment[entry.range]), shape: entry.shape)
+                tensors["optimizer.exp_avg_sq.\(entry.name)"] = SafetensorsTensor(floats: Array(opt.secondMoment[entry.range]), shape: entry.shape)
+            }
+        }
+        if let indices = trainIndices {
+            tensors["train_indices"] = SafetensorsTensor(int64s: indices.map(Int64.init), shape: [indices.count])
+        }
+        let s = layout.shape
+        var meta = metadata
+        meta["format"] = Self.format
+        meta["epoch"] = "\(epoch)"
+        if let opt = optimizer { meta["adam_step"] = "\(opt.step)" }
+        meta["n_layers"] = "1"; meta["d_model"] = "\(s.dModel)"; meta["n_heads"] = "\(s.heads)"; meta["d_head"] = "\(s.dHead)"
+        meta["d_mlp"] = "\(s.dMLP)"; meta["d_vocab"] = "\(s.vocab)"; meta["d_vocab_out"] = "\(s.classes)"; meta["n_ctx"] = "3"
+        meta["act_fn"] = "relu"; meta["p"] = "\(s.p)"
+        if let config {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            meta["config"] = String(decoding: (try? encoder.encode(config)) ?? Data(), as: UTF8.self)
+            meta["config_hash"] = config.trajectoryHash
+        }
+        return SafetensorsFile(tensors: tensors, metadata: meta)
+    }
+
+    public func write(to url: URL, layout: ParameterLayout, config: TrainingConfig?) throws {
+        try file(layout: layout, config: config).write(to: url)
+    }
+
+    /// Reads weights (and the optimizer state and split when present) for a model of `layout`'s shape.
+    /// `epoch` comes from the metadata, else 0.
+    public static func read(from url: URL, layout: ParameterLayout) throws -> Checkpoint {
+        let file = try SafetensorsFile.read(from: url)
+        var parameters = [Float](repeating: 0, count: layout.totalCount)
+        for entry in layout.entries {
+            let values = try file.floats(entry.name, shape: entry.shape)
+            parameters.replaceSubrange(entry.range, with: values)
+        }
+        var optimizer: AdamWState?
+        if file.tensors["optimizer.exp_avg.\(layout.entries[0].name)"] != nil {
+            var state = AdamWState(count: layout.totalCount)
+            for entry in layout.entries {
+                state.firstMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.exp_avg.\(entry.name)", shape: entry.shape))
+                state.secondMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.exp_avg_sq.\(entry.name)", shape: entry.shape))
+            }
+            guard let step = file.metadata["adam_step"].flatMap(Int.init), step >= 0 else {
+                throw SafetensorsError.badMetadata("a file with optimizer state needs a whole-number 'adam_step'")
+            }
+            state.step = step
+            optimizer = state
+        }
+        var trainIndices: [Int]?
+        if let tensor = file.tensors["train_indices"] {
+            guard tensor.shape.count == 1, let values = tensor.integers() else {
+                throw SafetensorsError.wrongTensor(name: "train_indices", reason: "expected a 1-D I64 or I32 tensor")
+            }
+            trainIndices = values
+        }
+        let epoch = file.metadata["epoch"].flatMap(Int.init) ?? 0
+        return Checkpoint(epoch: epoch, parameters: parameters, optimizer: optimizer, trainIndices: trainIndices,
+                          metadata: file.metadata)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// Progress of a training session, reported after every epoch.
+public struct TrainingProgress: Sendable {
+    public var epoch: Int
+    public var targetEpochs: Int
+    public var startEpoch: Int
+    /// The latest evaluated metrics (test loss and accuracy from the latest evaluated epoch).
+    public var latest: EpochMetrics
+    public var elapsedSeconds: Double
+    public var savedCheckpoint: Int?
+    public var secondsPerEpoch: Double {
+        epoch > startEpoch ? elapsedSeconds / Double(epoch - startEpoch) : 0
+    }
+    public var remainingSeconds: Double { secondsPerEpoch * Double(targetEpochs - epoch) }
+}
+
+/// How a training session ended.
+public struct TrainingOutcome: Sendable {
+    public enum Status: String, Sendable { case finished, cancelled }
+    public var status: Status
+    public var run: RunFolder
+    public var epoch: Int
+    public var final: EpochMetrics?
+    public var seconds: Double
+}
+
+/// Trains a run into its folder: creates it (`start`) or continues it from its latest checkpoint (`resume`), saves the
+/// scheduled checkpoints and the metrics, reports progress, and stops cleanly on cancellation after the current epoch
+/// with a checkpoint of the epoch reached.
+public enum Trainer {
+    public typealias ProgressHandler = (TrainingProgress) -> Void
+
+    /// A new run from `config` under `root`. Refuses when a run of that name exists.
+    public static func start(_ config: TrainingConfig, root: URL, template: String? = nil,
+                             cancel: CancellationToken = CancellationToken(),
+                             progress: ProgressHandler = { _ in }) throws -> TrainingOutcome {
+        try config.validate()
+        let run = RunFolder(url: root.appendingPathComponent(config.name, isDirectory: true))
+        if run.exists {
+            let epochs = run.checkpointEpochs().last.map { "latest checkpoint at epoch \($0)" } ?? "no checkpoints"
+            throw RunFolderError.alreadyExists(name: config.name, detail: epochs)
+        }
+        let layout = ParameterLayout(config.shape)
+        var parameters: [Float]
+        var split: DataSplit
+        if let initPath = config.initFile {
+            let initial: Checkpoint
+            do { initial = try Checkpoint.read(from: URL(fileURLWithPath: initPath), layout: layout) } catch {
+                throw ConfigError.invalid(key: "init", value: initPath, allowed: "a readable safetensors file of weights for this shape: \(error)")
+            }
+            parameters = initial.parameters
+            split = try initial.trainIndices.map { try DataSplit.explicit(p: config.p, trainIndices: $0) }
+                ?? DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
+        } else {
+            parameters = ParameterInitializer.paperInitialization(layout, seed: config.initSeed)
+            split = DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
+        }
+        try FileManager.default.createDirectory(at: run.checkpointsURL, withIntermediateDirectories: true)
+        let now = ISO8601DateFormatter().string(from: Date())
+        BLASThreads.set(config.threads)
+        try run.writeRecord(.init(format: RunFolder.format, config: config, template: template, created: now, updated: now,
+                                  blasThreads: config.threads))
+        if let indices = config.initFile == nil ? nil : Optional(split.trainIndices) {
+            try AtomicFile.write(indices.map(String.init).joined(separator: ",") + "\n", to: run.url.appendingPathComponent("train_indices.txt"))
+        }
+        run.log("train \(config.nonDefaultAssignments.joined(separator: " ")) (config hash \(config.trajectoryHash), \(config.threads) BLAS threads)")
+        let engine = TrainingEngine(config: config, split: split, parameters: parameters)
+        return try loop(engine: engine, run: run, metrics: [], cancel: cancel, progress: progress)
+    }
+
+    /// Continues `run` from its latest checkpoint with optimizer state, to `epochs` (default: the config's).
+    /// The trajectory is bit-identical to one that never stopped (same BLAS thread count).
+    public static func resume(_ run: RunFolder, epochs: Int? = nil, cancel: CancellationToken = CancellationToken(),
+                              progress: ProgressHandler = { _ in }) throws -> TrainingOutcome {
+        var record = try run.readRecord()
+        var config = record.config
+        let layout = ParameterLayout(config.shape)
+        var resumable: Checkpoint?
+        for epoch in run.checkpointEpochs().reversed() {
+            if let c = try? Checkpoint.read(from: run.checkpointURL(epoch: epoch), layout: layout), c.optimizer != nil,
+               c.epoch == epoch {
+                resumable = c
+                break
+            }
+        }
+        guard let start = resumable else { throw RunFolderError.noCheckpoint(path: run.url.path) }
+        if let epochs {
+            guard epochs >= start.epoch else {
+                throw ConfigError.invalid(key: "epochs", value: "\(epochs)", allowed: "at least \(start.epoch), the latest checkpoint")
+            }
+            config.epochs = epochs
+            try config.validate()
+        }
+        guard start.epoch < config.epochs else {
+            throw RunFolderError.nothingToDo("run '\(run.name)' is already at epoch \(start.epoch) of \(config.epochs); give epochs=N to train further")
+        }
+        let split: DataSplit
+        let indicesURL = run.url.appendingPathComponent("train_indices.txt")
+        if let text = try? String(contentsOf: indicesURL, encoding: .utf8) {
+            let indices = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
+            split = try DataSplit.explicit(p: config.p, trainIndices: indices)
+        } else {
+            split = DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
+        }
+        if record.blasThreads != config.threads || BLASThreads.current != config.threads {
+            run.log("note: BLAS threads \(BLASThreads.current) now, \(record.blasThreads) recorded; using \(config.threads)")
+        }
+        BLASThreads.set(config.threads)
+        record.config = config
+        record.updated = ISO8601DateFormatter().string(from: Date())
+        try run.writeRecord(record)
+        let metrics = try run.readMetrics().filter { $0.epoch < start.epoch }
+        run.log("resume from epoch \(start.epoch) to \(config.epochs)")
+        let engine = TrainingEngine(config: config, split: split, parameters: start.parameters, optimizer: start.optimizer,
+                                    epoch: start.epoch)
+        return try loop(engine: engine, run: run, metrics: metrics, cancel: cancel, progress: progress)
+    }
+
+    private static func loop(engine: TrainingEngine, run: RunFolder, metrics initial: [EpochMetrics],
+                             cancel: CancellationToken, progress: ProgressHandler) throws -> TrainingOutcome {
+        let config = engine.config
+        let checkpoints = Set(config.checkpointEpochs())
+        let startEpoch = engine.epoch
+        let clock = Date()
+        var metrics = initial
+        var latest: EpochMetrics?
+        var lastFlush = Date()
+
+        // Metrics first: after a crash between the two writes, rows past the latest checkpoint are dropped on resume.
+        func save() throws {
+            try run.writeMetrics(metrics)
+            try engine.checkpoint().write(to: run.checkpointURL(epoch: engine.epoch), layout: engine.layout, config: config)
+            lastFlush = Date()
+        }
+
+        if checkpoints.contains(engine.epoch) && !FileManager.default.fileExists(atPath: run.checkpointURL(epoch: engine.epoch).path) {
+            try save()
+        }
+        while engine.epoch < config.epochs {
+            let epoch = engine.epoch
+            let evaluate = epoch % config.evalEvery == 0 || checkpoints.contains(epoch)
+            var row = engine.step(evaluate: evaluate)
+            if !evaluate, let previous = latest {
+                row.testLoss = previous.testLoss
+                row.testAccuracy = previous.testAccuracy
+            } else {
+                metrics.append(row)
+            }
+            latest = row
+            let cancelled = cancel.isCancelled
+            var saved: Int?
+            if checkpoints.contains(engine.epoch) || cancelled {
+                if engine.epoch == config.epochs { metrics.append(engine.measure()); latest = metrics.last }
+                try save()
+                saved = engine.epoch
+            } else if Date().timeIntervalSince(lastFlush) > 30 {
+                try run.writeMetrics(metrics)
+                lastFlush = Date()
+            }
+            progress(TrainingProgress(epoch: engine.epoch, targetEpochs: config.epochs, startEpoch: startEpoch, latest: row,
+                                      elapsedSeconds: Date().timeIntervalSince(clock), savedCheckpoint: saved))
+            if cancelled && engine.epoch < config.epochs {
+                run.log("stopped at epoch \(engine.epoch) (cancelled); checkpoint saved")
+                return TrainingOutcome(status: .cancelled, run: run, epoch: engine.epoch, final: latest,
+                                       seconds: Date().timeIntervalSince(clock))
+            }
+        }
+        let seconds = Date().timeIntervalSince(clock)
+        if let last = metrics.last {
+            run.log(String(format: "finished at epoch %d in %.1f s: train loss %.3e, test loss %.3e, test accuracy %.1f%%",
+                           engine.epoch, seconds, last.trainLoss, last.testLoss, last.testAccuracy * 100))
+        }
+        return TrainingOutcome(status: .finished, run: run, epoch: engine.epoch, final: metrics.last, seconds: seconds)
+    }
+}

@@ -19,7 +19,7 @@ public struct EpochSet: Sendable, Equatable, Codable, CustomStringConvertible {
 
     /// Parses a spec; errors name the bad item and the allowed forms.
     public static func parse(_ text: String) throws -> EpochSet {
-        let pieces = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let pieces = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !pieces.isEmpty, !pieces.contains(where: \.isEmpty) else {
             throw EpochSetError(item: text, reason: "an empty item")
         }

@@ -11,7 +11,7 @@ final class ProgressLine {
     func update(_ p: TrainingProgress) {
         let now = Date()
         let due = now.timeIntervalSince(lastDraw) >= (interactive ? 0.1 : plainInterval)
-        guard due || p.epoch == p.targetEpochs || p.savedCheckpoint != nil && !interactive && due else { return }
+        guard due || p.epoch == p.targetEpochs else { return }
         lastDraw = now
         let line = Self.describe(p)
         if interactive {

@@ -26,10 +26,13 @@ let package = Package(
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.
         .target(name: "WBPlotting"),
 
+        // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
+        .target(name: "WBShell", dependencies: ["WBTraining", "WBPlotting", "CEditLine"]),
+
         .executableTarget(
             name: "wb",
             dependencies: [
-                "WBTraining", "WBPlotting", "CEditLine",
+                "WBTraining", "WBPlotting", "WBShell",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +43,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"]),
+        .testTarget(name: "WBShellTests", dependencies: ["WBShell"]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

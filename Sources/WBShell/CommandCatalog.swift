@@ -1,0 +1,58 @@
+import WBTraining
+
+/// Every command of the language with its usage, one-line help and an example: the source of `help`, of the parser's
+/// "did you mean" and of Tab completion.
+public struct CommandInfo: Sendable {
+    public let name: String
+    public let usage: String
+    public let summary: String
+    public let example: String
+}
+
+public enum CommandCatalog {
+    public static let commands: [CommandInfo] = [
+        CommandInfo(name: "train", usage: "train [template=NAME] [key=value ...]",
+                    summary: "train a new run (paper defaults; `help keys` lists the keys), with live progress",
+                    example: "train p=113 frac=0.4 epochs=3000 name=demo"),
+        CommandInfo(name: "resume", usage: "resume [epochs=N]", summary: "continue the current run exactly from its latest checkpoint",
+                    example: "resume epochs=10k"),
+        CommandInfo(name: "load", usage: "load RUN", summary: "make a run current (a name under the runs folder, or a path)",
+                    example: "load demo"),
+        CommandInfo(name: "runs", usage: "runs", summary: "list runs with status, epochs, final losses and template", example: "runs"),
+        CommandInfo(name: "info", usage: "info", summary: "config, template, progress, checkpoints, selection and epoch of the current run",
+                    example: "info"),
+        CommandInfo(name: "at", usage: "at [epoch] N", summary: "move the epoch cursor to a checkpoint (snaps to the nearest one)",
+                    example: "at epoch 1500"),
+        CommandInfo(name: "next", usage: "next", summary: "move the cursor to the next checkpoint (of the selection)", example: "next"),
+        CommandInfo(name: "prev", usage: "prev", summary: "move the cursor to the previous checkpoint", example: "prev"),
+        CommandInfo(name: "first", usage: "first", summary: "move the cursor to the first checkpoint", example: "first"),
+        CommandInfo(name: "last", usage: "last", summary: "move the cursor to the last checkpoint", example: "last"),
+        CommandInfo(name: "range", usage: "range [A..B step S[, ...] | clear]",
+                    summary: "show or set the checkpoint selection", example: "range 0..1000 step 100, 1000..3000 step 25"),
+        CommandInfo(name: "analyze", usage: "analyze [NAME ...]", summary: "run analyses over the selection (cached), with progress",
+                    example: "analyze"),
+        CommandInfo(name: "plot", usage: "plot KIND [to FILE.svg]",
+                    summary: "loss | acc | lr | gradnorm | freq | freq over time | neurons | heatmap N[,M...] | clusters | progress",
+                    example: "plot loss to loss.svg"),
+        CommandInfo(name: "compare", usage: "compare RUN RUN ...", summary: "overlay the loss curves of several runs",
+                    example: "compare demo paper"),
+        CommandInfo(name: "template", usage: "template save [NAME] | template load NAME",
+                    summary: "save the current config as a template, or start from one", example: "template load nanda2023"),
+        CommandInfo(name: "templates", usage: "templates", summary: "list training templates", example: "templates"),
+        CommandInfo(name: "log", usage: "log [N]", summary: "the last N lines (default 20) of the run's training log", example: "log 5"),
+        CommandInfo(name: "help", usage: "help [COMMAND | keys]", summary: "this list, one command in detail, or the config keys",
+                    example: "help plot"),
+        CommandInfo(name: "quit", usage: "quit", summary: "leave wb (Ctrl-D does too)", example: "quit"),
+    ]
+
+    public static var names: [String] { commands.map(\.name) }
+
+    public static func info(_ name: String) -> CommandInfo? { commands.first { $0.name == name } }
+
+    /// The closest known word, when it is close enough to be a likely typo.
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
+        let best = candidates.min { editDistance(word, $0) < editDistance(word, $1) }
+        guard let best, editDistance(word, best) <= max(1, word.count / 3) else { return nil }
+        return best
+    }
+}

@@ -1,0 +1,181 @@
+import WBTraining
+
+/// Reads command lines into `ShellCommand`s. One line may hold several commands separated by `;`; a line starting with `#`
+/// is one note. Words are case-insensitive (names, paths and values keep their case); numbers accept `1e-3`, `40k`, `1_000`.
+/// Errors say what was expected and point at the column.
+public enum Parser {
+    /// All commands of one line, in order.
+    public static func parse(_ line: String) throws -> [ShellCommand] {
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        if trimmed.hasPrefix("#") {
+            return [.note(String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces))]
+        }
+        let tokens = try Lexer.tokens(line)
+        var commands: [ShellCommand] = []
+        var statement: [Token] = []
+        for token in tokens + [Token(kind: .semicolon, column: line.count, length: 0)] {
+            if token.kind == .semicolon {
+                if !statement.isEmpty { commands.append(try parseStatement(statement, line: line)) }
+                statement = []
+            } else {
+                statement.append(token)
+            }
+        }
+        return commands
+    }
+
+    private static func parseStatement(_ tokens: [Token], line: String) throws -> ShellCommand {
+        guard case .word(let raw) = tokens[0].kind else {
+            throw ParseError("expected a command; try `help`", column: tokens[0].column, line: line)
+        }
+        let name = raw.lowercased()
+        let args = Array(tokens.dropFirst())
+        func fail(_ message: String, at token: Token? = nil) -> ParseError {
+            ParseError(message, column: (token ?? tokens.last!).column + (token == nil ? tokens.last!.length : 0), line: line)
+        }
+        func words() throws -> [String] {
+            try args.map { token in
+                guard let text = token.text else { throw fail("unexpected '\(symbol(token))' in `\(name)`", at: token) }
+                return text
+            }
+        }
+        func noArguments() throws {
+            if let extra = args.first { throw fail("`\(name)` takes no arguments", at: extra) }
+        }
+        /// The raw text of the arguments (for epoch-set specs, which have their own grammar).
+        func rawArguments() -> String {
+            guard let first = args.first, let last = args.last else { return "" }
+            let chars = Array(line)
+            return String(chars[first.column..<min(chars.count, last.column + last.length)])
+        }
+        func integer(_ token: Token, what: String) throws -> Int {
+            guard let text = token.text, let value = NumberLiteral.integer(text) else {
+                throw fail("expected \(what), a whole number (e.g. 1500, 40k)", at: token)
+            }
+            return value
+        }
+
+        switch name {
+        case "train":
+            let assignments = try words()
+            for (token, word) in zip(args, assignments) where !word.contains("=") {
+                throw fail("expected key=value (e.g. p=113 epochs=3000); `help keys` lists the keys", at: token)
+            }
+            return .train(assignments: assignments)
+        case "resume":
+            let list = try words()
+            guard list.count <= 1 else { throw fail("`resume` takes at most epochs=N", at: args[1]) }
+            guard let word = list.first else { return .resume(epochs: nil) }
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0].lowercased() == "epochs", let n = NumberLiteral.integer(parts[1]) else {
+                throw fail("expected epochs=N (e.g. resume epochs=10k)", at: args[0])
+            }
+            return .resume(epochs: n)
+        case "load":
+            let list = try words()
+            guard list.count == 1 else { throw fail(list.isEmpty ? "`load` needs a run name or path (e.g. load demo)" : "`load` takes one run", at: args.dropFirst().first) }
+            return .load(run: list[0])
+        case "runs": try noArguments(); return .runs
+        case "info": try noArguments(); return .info
+        case "at":
+            var rest = args
+            if let first = rest.first, first.text?.lowercased() == "epoch" { rest.removeFirst() }
+            guard rest.count == 1 else { throw fail("expected `at epoch N` (e.g. at epoch 1500)", at: rest.dropFirst().first) }
+            return .at(epoch: try integer(rest[0], what: "an epoch"))
+        case "next", "prev", "previous", "first", "last":
+            try noArguments()
+            return .step(name == "previous" ? .prev : ShellCommand.CursorMove(rawValue: name)!)
+        case "range":
+            if args.isEmpty { return .range(.show) }
+            if args.count == 1, args[0].text?.lowercased() == "clear" { return .range(.clear) }
+            do { return .range(.set(try EpochSet.parse(rawArguments()))) } catch let error as EpochSetError {
+                throw fail("\(error)", at: args[0])
+            }
+        case "analyze", "analyse":
+            return .analyze(names: try words().map { $0.lowercased() })
+        case "plot":
+            return .plot(try parsePlot(args, line: line, fail: fail))
+        case "compare":
+            let list = try words()
+            guard !list.isEmpty else { throw fail("`compare` needs runs (e.g. compare demo paper)") }
+            return .compare(runs: list)
+        case "template":
+            let list = try words()
+            guard let verb = list.first?.lowercased() else { throw fail("expected `template save [NAME]` or `template load NAME`") }
+            switch verb {
+            case "save":
+                guard list.count <= 3 else { throw fail("expected `template save [NAME] [\"description\"]`", at: args[3]) }
+                return .templateSave(name: list.count > 1 ? list[1] : nil, description: list.count > 2 ? list[2] : nil)
+            case "load":
+                guard list.count == 2 else { throw fail("expected `template load NAME`", at: args.count > 2 ? args[2] : nil) }
+                return .templateLoad(name: list[1])
+            default:
+                let hint = CommandCatalog.suggestion(for: verb, among: ["save", "load"]).map { " Did you mean '\($0)'?" } ?? ""
+                throw fail("`template` takes save or load, not '\(verb)'.\(hint)", at: args[0])
+            }
+        case "templates": try noArguments(); return .templates
+        case "log":
+            guard args.count <= 1 else { throw fail("`log` takes at most one number", at: args[1]) }
+            return .log(lines: try args.first.map { try integer($0, what: "a number of lines") })
+        case "help", "?":
+            let list = try words()
+            guard list.count <= 1 else { throw fail("`help` takes one topic", at: args[1]) }
+            return .help(topic: list.first?.lowercased())
+        case "quit", "exit": try noArguments(); return .quit
+        default:
+            let hint = CommandCatalog.suggestion(for: name, among: CommandCatalog.names).map { " Did you mean '\($0)'?" } ?? ""
+            throw ParseError("unknown command '\(raw)'.\(hint) Type `help` for the list.", column: tokens[0].column, line: line)
+        }
+    }
+
+    private static func parsePlot(_ args: [Token], line: String, fail: (String, Token?) -> ParseError) throws -> PlotRequest {
+        var words: [(String, Token)] = []
+        for token in args {
+            guard let text = token.text else {
+                if token.kind == .comma { continue }
+                throw fail("unexpected '\(symbol(token))' in `plot`", token)
+            }
+            words.append((text, token))
+        }
+        var file: String?
+        if let toIndex = words.firstIndex(where: { $0.0.lowercased() == "to" }) {
+            guard toIndex == words.count - 2 else { throw fail("expected `to FILE.svg` at the end", words[toIndex].1) }
+            file = words[toIndex + 1].0
+            guard file!.lowercased().hasSuffix(".svg") else { throw fail("the file must end in .svg", words[toIndex + 1].1) }
+            words.removeLast(2)
+        }
+        guard let first = words.first else {
+            throw fail("`plot` needs a kind: \(PlotRequest.Kind.allCases.map(\.rawValue).joined(separator: ", "))", nil)
+        }
+        let kindText = words.map { $0.0.lowercased() }.prefix(3).joined(separator: " ")
+        if kindText == "freq over time" {
+            guard words.count == 3 else { throw fail("`plot freq over time` takes nothing more", words[3].1) }
+            return PlotRequest(kind: .freqOverTime, file: file)
+        }
+        let word = first.0.lowercased()
+        guard let kind = PlotRequest.Kind(rawValue: word) ?? (word == "accuracy" ? .acc : nil) else {
+            let kinds = PlotRequest.Kind.allCases.map(\.rawValue)
+            let hint = CommandCatalog.suggestion(for: word, among: kinds).map { " Did you mean '\($0)'?" } ?? ""
+            throw fail("unknown plot '\(first.0)'.\(hint) Kinds: \(kinds.joined(separator: ", "))", first.1)
+        }
+        var neurons: [Int] = []
+        for (text, token) in words.dropFirst() {
+            guard kind == .heatmap || kind == .neurons else { throw fail("`plot \(kind.rawValue)` takes nothing more", token) }
+            for piece in text.split(separator: ",") {
+                guard let n = NumberLiteral.integer(String(piece)), n >= 0 else { throw fail("expected neuron numbers (e.g. heatmap 3,17)", token) }
+                neurons.append(n)
+            }
+        }
+        if kind == .heatmap && neurons.isEmpty { throw fail("`plot heatmap` needs neuron numbers (e.g. plot heatmap 3,17)", nil) }
+        return PlotRequest(kind: kind, neurons: neurons, file: file)
+    }
+
+    private static func symbol(_ token: Token) -> String {
+        switch token.kind {
+        case .comma: return ","
+        case .semicolon: return ";"
+        case .range: return ".."
+        case .word(let s), .string(let s): return s
+        }
+    }
+}

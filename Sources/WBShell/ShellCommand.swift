@@ -1,0 +1,50 @@
+import WBTraining
+
+/// A parsed command of the `wb>` language. Parsing never touches the session; `CommandExecutor` runs these.
+public enum ShellCommand: Equatable, Sendable {
+    case train(assignments: [String])
+    case resume(epochs: Int?)
+    case load(run: String)
+    case runs
+    case info
+    case at(epoch: Int)
+    case step(CursorMove)
+    case range(RangeAction)
+    case analyze(names: [String])
+    case plot(PlotRequest)
+    case compare(runs: [String])
+    case templateSave(name: String?, description: String?)
+    case templateLoad(name: String)
+    case templates
+    case log(lines: Int?)
+    case help(topic: String?)
+    case quit
+    /// `# text`: a note (a markdown cell in a notebook).
+    case note(String)
+
+    /// Moves of the epoch cursor over the checkpoints (restricted to the selection when there is one).
+    public enum CursorMove: String, Sendable { case next, prev, first, last }
+
+    /// What `range` does.
+    public enum RangeAction: Equatable, Sendable {
+        case show
+        case clear
+        case set(EpochSet)
+    }
+}
+
+/// A `plot` command: what to draw and, optionally, an SVG file to write it to.
+public struct PlotRequest: Equatable, Sendable {
+    public enum Kind: String, CaseIterable, Sendable {
+        case loss, acc, lr, gradnorm, freq, freqOverTime = "freq over time", neurons, heatmap, progress, clusters
+    }
+    public var kind: Kind
+    /// Neuron indices for `heatmap N[,M …]`.
+    public var neurons: [Int]
+    /// `to FILE.svg`.
+    public var file: String?
+
+    public init(kind: Kind, neurons: [Int] = [], file: String? = nil) {
+        self.kind = kind; self.neurons = neurons; self.file = file
+    }
+}

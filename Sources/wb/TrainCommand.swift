@@ -1,8 +1,8 @@
 import ArgumentParser
-import Foundation
+import WBShell
 import WBTraining
 
-/// `wb train key=value ...`: a new run with the paper's defaults for every key not given.
+/// `wb train key=value ...`: exactly the prompt's `train` command.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -14,55 +14,43 @@ struct TrainCommand: ParsableCommand {
         Examples:
           wb train p=113 frac=0.4 epochs=3000 name=demo
           wb train p=23 d_model=32 d_mlp=128 epochs=500 checkpoints="0..500 step 50" name=tiny
+          wb train template=nanda2023 name=paper
         Ctrl-C stops after the current epoch and saves a checkpoint; `wb resume NAME` continues exactly.
         """
     )
 
-    @Argument(help: "Config assignments, key=value.")
-    var assignments: [String] = []
-
-    @Option(help: "Folder holding runs (default: $WB_RUNS, else ./runs).")
-    var runs: String?
+    @Argument(help: "Config assignments, key=value.") var assignments: [String] = []
+    @OptionGroup var location: RunLocation
 
     func run() throws {
-        let config: TrainingConfig
-        do { config = try TrainingConfig().applying(assignments) } catch {
-            throw ValidationError("\(error)")
-        }
-        let root = RunFolder.runsRoot(runs)
-        try runTraining(description: "training \(root.appendingPathComponent(config.name).path)") { cancel, progress in
-            try Trainer.start(config, root: root, cancel: cancel, progress: progress)
-        }
+        let runner = makeRunner(location)
+        let outcome = runner.run([.train(assignments: assignments)], source: (["train"] + assignments).joined(separator: " "))
+        if outcome == .failed { throw ExitCode.failure }
     }
 }
 
-/// Runs a training session with a progress line and Ctrl-C handling, then prints the outcome.
-func runTraining(description: String,
-                 _ body: (CancellationToken, @escaping Trainer.ProgressHandler) throws -> TrainingOutcome) throws {
-    let interrupts = InterruptHandler()
-    let line = ProgressLine()
-    interrupts.install {
-        FileHandle.standardError.write(Data("\nwb: stopping after this epoch (Ctrl-C again to quit at once)…\n".utf8))
+/// `wb resume RUN [epochs=N]`.
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a run from its latest checkpoint (bit-identical to never having stopped).",
+        discussion: """
+        Examples:
+          wb resume demo               finish the epochs the run was started with
+          wb resume demo epochs=10k    train on to epoch 10000
+        """
+    )
+
+    @Argument(help: "The run: a name under the runs folder, or a path.") var runName: String
+    @Argument(help: "epochs=N to change the target.") var assignments: [String] = []
+    @OptionGroup var location: RunLocation
+
+    func run() throws {
+        let runner = makeRunner(location)
+        let line = (["resume"] + assignments).joined(separator: " ")
+        let commands: [ShellCommand]
+        do { commands = try Parser.parse(line) } catch { throw ValidationError("\(error)") }
+        let outcome = runner.run([.load(run: runName)] + commands, source: "load \(runName); \(line)")
+        if outcome == .failed { throw ExitCode.failure }
     }
-    defer { interrupts.uninstall() }
-    FileHandle.standardError.write(Data("wb: \(description)\n".utf8))
-    let outcome: TrainingOutcome
-    do {
-        outcome = try body(interrupts.token) { line.update($0) }
-    } catch {
-        line.finish()
-        throw error
-    }
-    line.finish()
-    let summary = outcome.final.map {
-        String(format: "train loss %.3e, test loss %.3e, train acc %.1f%%, test acc %.1f%%",
-               $0.trainLoss, $0.testLoss, $0.trainAccuracy * 100, $0.testAccuracy * 100)
-    } ?? ""
-    switch outcome.status {
-    case .finished:
-        print("finished \(outcome.run.name) at epoch \(outcome.epoch) in \(ProgressLine.duration(outcome.seconds)): \(summary)")
-    case .cancelled:
-        print("stopped \(outcome.run.name) at epoch \(outcome.epoch) (checkpoint saved): \(summary). Continue with: wb resume \(outcome.run.name)")
-    }
-    print("run folder: \(outcome.run.url.path)")
 }

@@ -1,20 +1,58 @@
 import ArgumentParser
 import Foundation
+import WBShell
+import WBTraining
 
-/// The `wb` executable: the Training Dynamics Workbench.
+/// The `wb` executable: the prompt, one-shot commands, scripts on standard input, and subcommands.
 @main
 struct WorkbenchCommand: ParsableCommand {
-    static let version = "0.1.0"
     static let configuration = CommandConfiguration(
         commandName: "wb",
         abstract: "wb — the Training Dynamics Workbench: watch a transformer grok modular addition, then take it apart.",
         discussion: """
-        Examples:
-          wb train p=113 frac=0.4 epochs=3000 name=demo     train a run into runs/demo
-          wb resume demo epochs=6000                        continue it, exactly, to 6000 epochs
-          wb bench                                          time the training engine (ms per epoch)
+        With no arguments, opens the wb> prompt (type `help` there). Examples:
+          wb                                              the interactive prompt
+          wb -c "train p=23 epochs=500; info"             run commands and exit (non-zero on the first error)
+          wb < session.txt                                run a script of commands from standard input
+          wb train p=113 frac=0.4 epochs=3000 name=demo   the same `train` as at the prompt
+          wb resume demo epochs=6000                      continue a run exactly
+          wb bench                                        time the training engine
         """,
-        version: version,
+        version: ShellRunner.version,
         subcommands: [TrainCommand.self, ResumeCommand.self, BenchCommand.self]
     )
+
+    @Option(name: .customShort("c"), help: "Commands to run, separated by ';' or newlines; exits non-zero on the first error.")
+    var commands: String?
+
+    @OptionGroup var location: RunLocation
+
+    func run() throws {
+        let runner = makeRunner(location)
+        if let commands {
+            throw ExitCode(runner.script(commands.components(separatedBy: "\n")))
+        }
+        if isatty(STDIN_FILENO) == 0 {
+            var lines: [String] = []
+            while let line = readLine(strippingNewline: true) { lines.append(line) }
+            throw ExitCode(runner.script(lines))
+        }
+        let session = runner.session
+        let completion = Completion(runNames: { session.runNames() }, templateNames: { session.templates.all().map(\.name) },
+                                    analysisNames: { [] })
+        let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath()) { completion.complete(line: $0, word: $1) }
+        runner.interactive(editor: editor)
+    }
+}
+
+/// `--runs DIR`, shared by every way in.
+struct RunLocation: ParsableArguments {
+    @Option(help: "Folder holding runs (default: $WB_RUNS, else ./runs).")
+    var runs: String?
+}
+
+/// A shell runner on the terminal, with the session's runs folder.
+func makeRunner(_ location: RunLocation) -> ShellRunner {
+    let session = Session(runsRoot: RunFolder.runsRoot(location.runs))
+    return ShellRunner(executor: CommandExecutor(session: session), display: TerminalDisplay())
 }

@@ -1,0 +1,57 @@
+import Foundation
+import WBTraining
+
+/// Hooks for long work: the cancellation flag the loops poll (Ctrl-C sets it) and progress callbacks.
+public struct ExecutionContext {
+    public var cancel: CancellationToken
+    public var onTraining: (TrainingProgress) -> Void
+    public var onProgress: (String, Int, Int) -> Void
+
+    public init(cancel: CancellationToken = CancellationToken(), onTraining: @escaping (TrainingProgress) -> Void = { _ in },
+                onProgress: @escaping (String, Int, Int) -> Void = { _, _, _ in }) {
+        self.cancel = cancel; self.onTraining = onTraining; self.onProgress = onProgress
+    }
+}
+
+/// Runs parsed commands against a session and returns their output. It never prints.
+public final class CommandExecutor {
+    public let session: Session
+
+    public init(session: Session) { self.session = session }
+
+    public func execute(_ command: ShellCommand, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
+        switch command {
+        case .train(let assignments): return try train(assignments, context: context)
+        case .resume(let epochs): return try resume(epochs: epochs, context: context)
+        case .load(let run): return try load(run)
+        case .runs: return listRuns()
+        case .info: return try info()
+        case .at(let epoch): return try moveCursor(to: epoch)
+        case .step(let move): return try step(move)
+        case .range(let action): return try range(action)
+        case .analyze(let names): return try analyze(names, context: context)
+        case .plot(let request): return try plot(request)
+        case .compare(let runs): return try compare(runs)
+        case .templateSave(let name, let description): return try saveTemplate(name: name, description: description)
+        case .templateLoad(let name): return try loadTemplate(name)
+        case .templates: return listTemplates()
+        case .log(let lines): return try log(lines ?? 20)
+        case .help(let topic): return try help(topic)
+        case .quit: return CellOutput()
+        case .note: return CellOutput()
+        }
+    }
+
+    /// The current run, or an error saying how to get one.
+    func requireRun() throws -> LoadedRun {
+        guard let run = session.run else { throw ShellError.noRun }
+        return run
+    }
+
+    /// Re-reads the current run from disk (after training), keeping the cursor when its checkpoint still exists.
+    func reloadRun(_ folder: RunFolder, epoch: Int? = nil) throws {
+        let loaded = try LoadedRun.open(folder)
+        let target = epoch ?? loaded.checkpoints.last
+        session.setRun(loaded, epoch: target)
+    }
+}

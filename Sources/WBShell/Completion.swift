@@ -1,0 +1,38 @@
+import WBTraining
+
+/// Tab completion for the prompt: commands first, then what each command takes (config keys, run and template names,
+/// plot kinds, analysis names).
+public struct Completion {
+    public var runNames: () -> [String]
+    public var templateNames: () -> [String]
+    public var analysisNames: () -> [String]
+
+    public init(runNames: @escaping () -> [String], templateNames: @escaping () -> [String], analysisNames: @escaping () -> [String]) {
+        self.runNames = runNames; self.templateNames = templateNames; self.analysisNames = analysisNames
+    }
+
+    /// Completions of `word`, the word being typed at the end of `line`.
+    public func complete(line: String, word: String) -> [String] {
+        let statement = line.split(separator: ";", omittingEmptySubsequences: false).last.map(String.init) ?? line
+        let before = statement.split(separator: " ").map(String.init)
+        let typingFirst = before.isEmpty || (before.count == 1 && !statement.hasSuffix(" "))
+        let candidates: [String]
+        if typingFirst {
+            candidates = CommandCatalog.names
+        } else {
+            switch before[0].lowercased() {
+            case "train": candidates = TrainingConfig.keys.map { $0 + "=" } + ["template="] + (word.lowercased().hasPrefix("template=") ? templateNames().map { "template=" + $0 } : [])
+            case "resume": candidates = ["epochs="]
+            case "load", "compare": candidates = runNames()
+            case "template": candidates = before.count >= 2 && (before.count > 2 || statement.hasSuffix(" ")) && before[1] == "load" ? templateNames() : ["save", "load"]
+            case "plot": candidates = PlotRequest.Kind.allCases.map(\.rawValue).filter { !$0.contains(" ") } + ["to"]
+            case "analyze", "analyse": candidates = analysisNames()
+            case "help": candidates = CommandCatalog.names + ["keys"]
+            case "range": candidates = ["clear"]
+            case "at": candidates = ["epoch"]
+            default: candidates = []
+            }
+        }
+        return candidates.filter { $0.lowercased().hasPrefix(word.lowercased()) }.sorted()
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import WBTraining
+
+extension CommandExecutor {
+    /// `at epoch N`: the checkpoint at N, or the nearest one (the earlier on a tie), saying so.
+    func moveCursor(to epoch: Int) throws -> CellOutput {
+        let run = try requireRun()
+        let epochs = run.navigableEpochs
+        guard let nearest = epochs.min(by: { (abs($0 - epoch), $0) < (abs($1 - epoch), $1) }) else {
+            throw ShellError("\(run.name) has no checkpoints yet")
+        }
+        session.epoch = nearest
+        var output = CellOutput()
+        if nearest != epoch {
+            output.append(.text("epoch \(epoch) has no checkpoint\(run.selection == nil ? "" : " in the selection"); at \(nearest), the nearest"))
+        }
+        output.append(.text(cursorLine(run, nearest)))
+        return output
+    }
+
+    /// `next`, `prev`, `first`, `last`.
+    func step(_ move: ShellCommand.CursorMove) throws -> CellOutput {
+        let run = try requireRun()
+        let epochs = run.navigableEpochs
+        guard let first = epochs.first, let last = epochs.last else { throw ShellError("\(run.name) has no checkpoints yet") }
+        let current = session.epoch ?? last
+        let target: Int
+        switch move {
+        case .first: target = first
+        case .last: target = last
+        case .next:
+            guard let e = epochs.first(where: { $0 > current }) else { return .text("already at the last checkpoint (\(current))") }
+            target = e
+        case .prev:
+            guard let e = epochs.last(where: { $0 < current }) else { return .text("already at the first checkpoint (\(current))") }
+            target = e
+        }
+        session.epoch = target
+        return .text(cursorLine(run, target))
+    }
+
+    func cursorLine(_ run: LoadedRun, _ epoch: Int) -> String {
+        guard let m = run.metrics(at: epoch) else { return "epoch \(epoch)" }
+        return String(format: "epoch %d: train loss %.3e, test loss %.3e, accuracy %.1f%% / %.1f%%", epoch, m.trainLoss, m.testLoss,
+                      m.trainAccuracy * 100, m.testAccuracy * 100)
+    }
+
+    /// `range`, `range clear`, `range A..B step S, …`.
+    func range(_ action: ShellCommand.RangeAction) throws -> CellOutput {
+        var run = try requireRun()
+        switch action {
+        case .show:
+            guard let selection = run.selection else {
+                return .text("no selection: every checkpoint (\(run.checkpoints.count)) is used. Set one with `range A..B step S`")
+            }
+            return describeSelection(selection, run)
+        case .clear:
+            try CheckpointSelection.clear(run.folder)
+            run.selection = nil
+            session.setRun(run, epoch: session.epoch)
+            return .text("selection cleared: every checkpoint (\(run.checkpoints.count)) is used")
+        case .set(let set):
+            let selection: CheckpointSelection
+            do { selection = try CheckpointSelection(set) } catch { throw ShellError("\(error)") }
+            try selection.write(to: run.folder)
+            run.selection = selection
+            let available = run.navigableEpochs
+            let epoch = session.epoch.flatMap { e in available.contains(e) ? e : nil } ?? available.first
+            session.setRun(run, epoch: epoch)
+            return describeSelection(selection, run)
+        }
+    }
+
+    func describeSelection(_ selection: CheckpointSelection, _ run: LoadedRun) -> CellOutput {
+        let have = Set(run.checkpoints)
+        let present = selection.epochs.filter { have.contains($0) }
+        let missing = selection.epochs.filter { !have.contains($0) }
+        var output = CellOutput.text("selection \(selection.spec): \(selection.epochs.count) epochs (\(EpochList.short(selection.epochs))); "
+            + "\(present.count) have checkpoints")
+        if !missing.isEmpty {
+            output.append(.warning("\(missing.count) selected epochs have no checkpoint (\(EpochList.short(missing))); "
+                + "they are skipped. Train with a denser `checkpoints=` schedule to have them."))
+        }
+        return output
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import WBTraining
+
+extension CommandExecutor {
+    /// `train [template=NAME] [key=value ...]`.
+    func train(_ assignments: [String], context: ExecutionContext) throws -> CellOutput {
+        var base = session.template?.config ?? TrainingConfig()
+        var templateName = session.template?.name
+        var rest: [String] = []
+        for word in assignments {
+            if word.lowercased().hasPrefix("template=") {
+                let template = try session.templates.find(String(word.dropFirst("template=".count)))
+                base = template.config
+                templateName = template.name
+            } else {
+                rest.append(word)
+            }
+        }
+        let config = try base.applying(rest)
+        var output = CellOutput()
+        if let name = templateName {
+            var comparable = config
+            comparable.name = base.name
+            if comparable != base {
+                output.append(.text("config departs from template \(name); the run records no template"))
+                templateName = nil
+                if session.template?.name == name { session.template = nil }
+            }
+        }
+        let outcome = try Trainer.start(config, root: session.runsRoot, template: templateName, cancel: context.cancel,
+                                        progress: context.onTraining)
+        try reloadRun(outcome.run)
+        output.append(.text(Self.describe(outcome)))
+        return output
+    }
+
+    /// `resume [epochs=N]`.
+    func resume(epochs: Int?, context: ExecutionContext) throws -> CellOutput {
+        let run = try requireRun()
+        let outcome = try Trainer.resume(run.folder, epochs: epochs, cancel: context.cancel, progress: context.onTraining)
+        try reloadRun(outcome.run)
+        return .text(Self.describe(outcome))
+    }
+
+    static func describe(_ outcome: TrainingOutcome) -> String {
+        let m = outcome.final.map {
+            String(format: "train loss %.3e, test loss %.3e, accuracy %.1f%% train / %.1f%% test",
+                   $0.trainLoss, $0.testLoss, $0.trainAccuracy * 100, $0.testAccuracy * 100)
+        } ?? ""
+        switch outcome.status {
+        case .finished:
+            return "\(outcome.run.name): finished at epoch \(outcome.epoch) (\(String(format: "%.1f", outcome.seconds)) s): \(m)"
+        case .cancelled:
+            return "\(outcome.run.name): stopped at epoch \(outcome.epoch), checkpoint saved: \(m). `resume` continues exactly."
+        }
+    }
+
+    /// `load RUN`.
+    func load(_ name: String) throws -> CellOutput {
+        let folder = session.folder(for: name)
+        guard folder.exists else {
+            let names = session.runNames()
+            let hint = CommandCatalog.suggestion(for: name, among: names).map { " Did you mean '\($0)'?" } ?? ""
+            let list = names.isEmpty ? "there are no runs in \(session.runsRoot.path) yet" : "runs: \(names.joined(separator: ", "))"
+            throw ShellError("no run '\(name)' (looked in \(folder.url.path)).\(hint) \(list)")
+        }
+        try reloadRun(folder)
+        let run = try requireRun()
+        return .text("loaded \(run.name): \(run.checkpoints.count) checkpoints, epochs \(run.checkpoints.first ?? 0)–\(run.checkpoints.last ?? 0)"
+            + (session.epoch.map { "; at epoch \($0)" } ?? ""))
+    }
+
+    /// `runs`: one line per run.
+    func listRuns() -> CellOutput {
+        let names = session.runNames()
+        guard !names.isEmpty else { return .text("no runs in \(session.runsRoot.path) yet; `train` makes one") }
+        var rows = [["run", "status", "epochs", "train loss", "test loss", "test acc", "template"]]
+        for name in names {
+            let folder = RunFolder(url: session.runsRoot.appendingPathComponent(name))
+            guard let record = try? folder.readRecord() else { rows.append([name, "damaged", "", "", "", "", ""]); continue }
+            let last = folder.checkpointEpochs().last ?? 0
+            let metrics = (try? folder.readMetrics())?.last
+            let status = last >= record.config.epochs ? "finished" : "stopped"
+            rows.append([name, status, "\(last)/\(record.config.epochs)",
+                         metrics.map { String(format: "%.2e", $0.trainLoss) } ?? "–",
+                         metrics.map { String(format: "%.2e", $0.testLoss) } ?? "–",
+                         metrics.map { String(format: "%.1f%%", $0.testAccuracy * 100) } ?? "–",
+                         record.template ?? ""])
+        }
+        return .text(TextTable.render(rows))
+    }
+
+    /// `info`.
+    func info() throws -> CellOutput {
+        var lines: [String] = []
+        if let template = session.template { lines.append("template: \(template.name) — \(template.description)") }
+        guard let run = session.run else {
+            lines.append("no run loaded (runs folder \(session.runsRoot.path)); `runs` lists them")
+            return .text(lines.joined(separator: "\n"))
+        }
+        let c = run.record.config
+        lines.append("run: \(run.name) (\(run.folder.url.path))")
+        lines.append("config: " + TrainingTemplate.describe(c) + String(format: " | eps %g, init seed %d, %d BLAS threads", c.eps, c.initSeed, c.threads))
+        if let template = run.record.template { lines.append("template: \(template)") }
+        let latest = run.checkpoints.last ?? 0
+        lines.append("progress: epoch \(latest) of \(c.epochs)" + (latest >= c.epochs ? " (finished)" : " (resume continues)"))
+        if let m = run.metrics.last {
+            lines.append(String(format: "latest metrics (epoch %d): train loss %.3e, test loss %.3e, accuracy %.1f%% / %.1f%%",
+                                m.epoch, m.trainLoss, m.testLoss, m.trainAccuracy * 100, m.testAccuracy * 100))
+        }
+        lines.append("checkpoints: \(run.checkpoints.count) (\(EpochList.short(run.checkpoints)))")
+        if let selection = run.selection {
+            let have = Set(run.checkpoints)
+            lines.append("selection: \(selection.spec) → \(selection.epochs.count) epochs, \(selection.epochs.filter { have.contains($0) }.count) with checkpoints")
+        } else {
+            lines.append("selection: none (all checkpoints)")
+        }
+        if let epoch = session.epoch {
+            var line = "epoch cursor: \(epoch)"
+            if let m = run.metrics(at: epoch) {
+                line += String(format: " — train loss %.3e, test loss %.3e, accuracy %.1f%% / %.1f%%", m.trainLoss, m.testLoss,
+                               m.trainAccuracy * 100, m.testAccuracy * 100)
+            }
+            lines.append(line)
+        }
+        return .text(lines.joined(separator: "\n"))
+    }
+
+    /// `log [N]`.
+    func log(_ count: Int) throws -> CellOutput {
+        let run = try requireRun()
+        guard count >= 1 else { throw ShellError("`log N` needs N ≥ 1") }
+        let lines = run.folder.logTail(count)
+        return .text(lines.isEmpty ? "the training log of \(run.name) is empty" : lines.joined(separator: "\n"))
+    }
+}
+
+/// Plain-text tables with aligned columns.
+enum TextTable {
+    static func render(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        return rows.map { row in
+            row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+}
+
+/// Epoch lists in short form: `0, 100, …, 3000 (31)`.
+enum EpochList {
+    static func short(_ epochs: [Int]) -> String {
+        guard let first = epochs.first, let last = epochs.last else { return "none" }
+        if epochs.count <= 6 { return epochs.map(String.init).joined(separator: ", ") }
+        return "\(first), \(epochs[1]), \(epochs[2]), …, \(last)"
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import WBTraining
+
+/// The state of one `wb` session: where runs and templates live, the current run, the epoch cursor, the loaded template.
+public final class Session {
+    public var runsRoot: URL
+    public var home: URL
+    public internal(set) var run: LoadedRun?
+    public internal(set) var epoch: Int?
+    public internal(set) var template: TrainingTemplate?
+
+    public init(runsRoot: URL = RunFolder.runsRoot(), home: URL = Session.defaultHome()) {
+        self.runsRoot = runsRoot
+        self.home = home
+    }
+
+    /// `$WB_HOME`, else `~/.wb`.
+    public static func defaultHome() -> URL {
+        if let path = ProcessInfo.processInfo.environment["WB_HOME"], !path.isEmpty { return URL(fileURLWithPath: path, isDirectory: true) }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".wb", isDirectory: true)
+    }
+
+    public var templates: TemplateStore { TemplateStore(home: home) }
+
+    /// The prompt: `wb> `, with the template and run when there are any, e.g. `wb demo@1500> `.
+    public var prompt: String {
+        var parts: [String] = []
+        if let run { parts.append(epoch.map { "\(run.name)@\($0)" } ?? run.name) }
+        if let template { parts.append("[\(template.name)]") }
+        return parts.isEmpty ? "wb> " : "wb \(parts.joined(separator: " "))> "
+    }
+
+    /// Resolves a run argument: a path (contains `/` or exists as given) or a name under the runs folder.
+    public func folder(for run: String) -> RunFolder {
+        if run.contains("/") || run.hasPrefix(".") { return RunFolder(url: URL(fileURLWithPath: run).standardizedFileURL) }
+        return RunFolder(url: runsRoot.appendingPathComponent(run, isDirectory: true))
+    }
+
+    /// The names of runs under the runs folder.
+    public func runNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runsRoot.path)) ?? []
+        return names.filter { RunFolder(url: runsRoot.appendingPathComponent($0)).exists }.sorted()
+    }
+
+    func setRun(_ loaded: LoadedRun?, epoch: Int?) {
+        run = loaded
+        self.epoch = epoch
+    }
+}

@@ -1,0 +1,122 @@
+import Dispatch
+import Foundation
+import WBTraining
+
+/// Drives the command language for every way in: the interactive prompt, `wb -c "…"`, and scripts on standard input.
+/// Parses a line, executes each command, renders its `CellOutput` to the terminal, and turns errors into one clear message
+/// (the session goes on). Ctrl-C during a command cancels it cleanly through the context's token.
+public final class ShellRunner {
+    public let executor: CommandExecutor
+    public let display: TerminalDisplay
+    /// Called after every executed command with its source and outcome (the notebook recorder hooks in here).
+    public var onCommand: ((String, ShellCommand, Result<CellOutput, Error>) -> Void)?
+
+    public enum LineOutcome: Equatable { case ok, failed, quit }
+
+    public init(executor: CommandExecutor, display: TerminalDisplay) {
+        self.executor = executor
+        self.display = display
+    }
+
+    public var session: Session { executor.session }
+
+    /// Runs every command of one line; stops at the first failure.
+    @discardableResult
+    public func run(line: String) -> LineOutcome {
+        let commands: [ShellCommand]
+        do { commands = try Parser.parse(line) } catch {
+            display.error("\(error)")
+            return .failed
+        }
+        return run(commands, source: line)
+    }
+
+    /// Runs already-parsed commands (the `wb train …` subcommand uses this, so it is the same `train` as at the prompt).
+    @discardableResult
+    public func run(_ commands: [ShellCommand], source: String) -> LineOutcome {
+        InterruptSignal.install()
+        for command in commands {
+            if command == .quit { return .quit }
+            let token = CancellationToken()
+            let progress = TrainingProgressView(interactive: display.interactive)
+            let context = ExecutionContext(cancel: token, onTraining: { progress.update($0) },
+                                           onProgress: { label, done, total in self.display.progress(label, done, total) })
+            let watcher = InterruptWatcher(token: token)
+            let result = Result { try executor.execute(command, context: context) }
+            watcher.stop()
+            progress.finish()
+            display.endProgress()
+            onCommand?(source, command, result)
+            switch result {
+            case .success(let output): display.show(output)
+            case .failure(let error):
+                display.error("\(error)")
+                return .failed
+            }
+        }
+        return .ok
+    }
+
+    /// The interactive prompt, until `quit` or Ctrl-D.
+    public func interactive(editor: LineEditor) {
+        display.line("wb \(ShellRunner.version) — the Training Dynamics Workbench. `help` lists commands; Ctrl-D quits.")
+        while true {
+            switch editor.read(prompt: display.promptStyle(session.prompt)) {
+            case .endOfInput:
+                display.line("")
+                return
+            case .interrupted:
+                display.line("")
+                continue
+            case .line(let text):
+                let stripped = Self.stripPrompt(text)
+                guard !stripped.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                if run(line: stripped) == .quit { return }
+            }
+        }
+    }
+
+    /// Runs lines as a script (from `-c` or standard input); stops at the first error with exit status 1.
+    public func script(_ lines: [String]) -> Int32 {
+        InterruptSignal.install()
+        for line in lines {
+            let stripped = Self.stripPrompt(line)
+            guard !stripped.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            switch run(line: stripped) {
+            case .ok: continue
+            case .quit: return 0
+            case .failed: return 1
+            }
+        }
+        return 0
+    }
+
+    /// Pasted prompts: a leading `wb> ` (or `wb run@1500> `) is removed, as Julia's REPL does.
+    static func stripPrompt(_ line: String) -> String {
+        guard line.hasPrefix("wb"), let end = line.range(of: "> ") else { return line }
+        let prefix = line[..<end.lowerBound]
+        guard prefix == "wb" || prefix.hasPrefix("wb ") else { return line }
+        return String(line[end.upperBound...])
+    }
+
+    public static var version = "0.1.0"
+}
+
+/// Polls the Ctrl-C flag while a command runs and cancels the command's token (a signal handler must never do the work).
+final class InterruptWatcher {
+    private let timer: DispatchSourceTimer
+
+    init(token: CancellationToken) {
+        timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now(), repeating: .milliseconds(50))
+        timer.setEventHandler {
+            if InterruptSignal.take() {
+                token.cancel()
+                FileHandle.standardError.write(Data("\nwb: stopping after the current step…\n".utf8))
+            }
+        }
+        timer.resume()
+    }
+
+    func stop() { timer.cancel() }
+}

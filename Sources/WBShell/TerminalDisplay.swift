@@ -1,0 +1,67 @@
+import Foundation
+import WBPlotting
+
+/// Writes command output to the terminal: text as is, warnings and errors marked (in colour on a terminal unless
+/// `NO_COLOR` is set), figures as terminal charts sized to the window.
+public final class TerminalDisplay {
+    public let interactive: Bool
+    public let color: Bool
+    private let out: (String) -> Void
+    private let err: (String) -> Void
+
+    public init(interactive: Bool = isatty(STDOUT_FILENO) != 0,
+                color: Bool? = nil,
+                out: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) },
+                err: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+        self.interactive = interactive
+        self.color = color ?? (interactive && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        self.out = out
+        self.err = err
+    }
+
+    func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+    public func line(_ text: String) { out(text + "\n") }
+
+    public func error(_ message: String) { err(paint("error: ", "1;31") + message + "\n") }
+
+    public func promptStyle(_ prompt: String) -> String { prompt }
+
+    public func show(_ output: CellOutput) {
+        for block in output.blocks {
+            switch block {
+            case .text(let s): line(s)
+            case .warning(let s): line(paint("warning: ", "33") + s)
+            case .figure(let figure): line(renderFigure(figure))
+            }
+        }
+    }
+
+    private var lastProgress = Date.distantPast
+
+    /// A progress line for long work other than training (e.g. analyses over checkpoints).
+    public func progress(_ label: String, _ done: Int, _ total: Int) {
+        let now = Date()
+        guard now.timeIntervalSince(lastProgress) > (interactive ? 0.2 : 5) || done == total else { return }
+        lastProgress = now
+        let text = "\(label) \(done)/\(total)"
+        err(interactive ? "\r\u{1B}[2K" + text : text + "\n")
+    }
+
+    public func endProgress() {
+        if interactive && lastProgress != .distantPast { err("\r\u{1B}[2K") }
+        lastProgress = .distantPast
+    }
+
+    /// The terminal size (columns, rows), from the window or `COLUMNS`/`LINES`, else 100×30.
+    public static func terminalSize() -> (columns: Int, rows: Int) {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return (Int(size.ws_col), Int(size.ws_row))
+        }
+        let env = ProcessInfo.processInfo.environment
+        return (env["COLUMNS"].flatMap(Int.init) ?? 100, env["LINES"].flatMap(Int.init) ?? 30)
+    }
+
+    func renderFigure(_ figure: Figure) -> String { "[figure: \(figure.title)]" }
+}

@@ -52,7 +52,10 @@ public enum CommandCatalog {
     /// The closest known word, when it is close enough to be a likely typo.
     public static func suggestion(for word: String, among candidates: [String]) -> String? {
         let best = candidates.min { editDistance(word, $0) < editDistance(word, $1) }
-        guard let best, editDistance(word, best) <= max(1, word.count / 3) else { return nil }
+        guard let best else { return nil }
+        let distance = editDistance(word, best)
+        // Close enough: a few edits for the word's length, or the same letters swapped ("trian" → "train").
+        guard distance <= max(1, word.count / 3) || (distance == 2 && word.sorted() == best.sorted()) else { return nil }
         return best
     }
 }

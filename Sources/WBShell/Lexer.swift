@@ -1,3 +1,5 @@
+import WBTraining
+
 /// Splits a command line into tokens: words, quoted strings, `..`, `,` and `;`. A `#` at the start of a line is a note
 /// and is not lexed (the parser handles it). `key="a b"` stays one word with the quotes removed from the value.
 public enum Lexer {
@@ -29,7 +31,8 @@ public enum Lexer {
                     i = end
                     continue
                 }
-                if chars[i] == ".", i + 1 < chars.count, chars[i + 1] == ".", !text.contains("/") {
+                // `..` after a number is a range (0..1000); anywhere else (`../runs/x`) it is part of the word.
+                if chars[i] == ".", i + 1 < chars.count, chars[i + 1] == ".", NumberLiteral.integer(text) != nil {
                     break
                 }
                 text.append(chars[i])

@@ -42,6 +42,19 @@ enum NumberFormat {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Three significant digits: `1.3`, `0.0123`, `1.23e-5`, `12.3k`.
+    static func short(_ v: Double) -> String {
+        if v == 0 || !v.isFinite { return "0" }
+        let a = abs(v)
+        if a >= 1e4 { return compact((v / pow(10, (log10(a)).rounded(.down) - 2)).rounded() * pow(10, (log10(a)).rounded(.down) - 2)) }
+        if a < 1e-3 {
+            let e = Int((log10(a)).rounded(.down))
+            return fixed(v / pow(10, Double(e)), decimals: 2) + "e" + String(e)
+        }
+        let decimals = max(0, 2 - Int((log10(a)).rounded(.down)))
+        return fixed(v, decimals: decimals)
+    }
+
     /// A short human label: integers as is, large values with k/M suffixes, small ones in scientific form.
     static func compact(_ v: Double) -> String {
         if v == 0 || !v.isFinite { return "0" }

@@ -62,7 +62,13 @@ public enum Ticks {
             return ticks.map { $0 == 0 ? "0" : NumberFormat.fixed($0 / 1000, decimals: decimals) + "k" }
         }
         if step < 1e-4 || ticks.contains(where: { abs($0) >= 1e7 }) { return ticks.map { NumberFormat.compact($0) } }
-        let decimals = max(0, Int((-log10(step) + 1e-9).rounded(.up)))
+        // Enough decimals to show every tick exactly (0.25 needs two, 0.5 one).
+        var decimals = 0
+        while decimals < 6 {
+            let scaled = ticks.map { $0 * pow(10, Double(decimals)) }
+            if scaled.allSatisfy({ abs($0 - $0.rounded()) < 1e-6 * max(1, abs($0)) }) { break }
+            decimals += 1
+        }
         return ticks.map { NumberFormat.fixed($0, decimals: decimals, trim: false) }
     }
 

@@ -23,6 +23,12 @@ let package = Package(
             dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        // Analysis: the Fourier basis, the analyses, the pipeline that runs them over checkpoints, its cache.
+        .target(
+            name: "WBAnalysis",
+            dependencies: ["WBTraining", "COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.
         .target(name: "WBPlotting"),
 
@@ -40,6 +46,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"]),
+        .testTarget(name: "WBAnalysisTests", dependencies: ["WBAnalysis"], resources: [.copy("Fixtures")]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

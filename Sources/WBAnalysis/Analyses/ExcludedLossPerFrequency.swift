@@ -21,13 +21,19 @@ public struct ExcludedLossPerFrequency: Analysis {
 
     public func compute(_ input: AnalysisInput) throws -> Result {
         let keys = try input.requireReference(for: Self.name).frequencies
-        let forward = input.checkpoint.forward, run = input.run, p = run.shape.p
-        let projection = SumFrequencyProjection(logits: forward.logits, stride: forward.logitStride, basis: run.basis)
+        let forward = input.checkpoint.forward
+        return Self.losses(logits: forward.logits, stride: forward.logitStride, keys: keys,
+                           trainIndices: input.run.split.trainIndices, basis: input.run.basis)
+    }
+
+    /// The per-frequency excluded losses of logits [p², stride] (a-major; the first p columns used).
+    public static func losses(logits: [Float], stride: Int, keys: [Int], trainIndices: [Int], basis: FourierBasis) -> Result {
+        let p = basis.p
+        let projection = SumFrequencyProjection(logits: logits, stride: stride, basis: basis)
         let losses = keys.map { k in
-            LogitLoss.mean(logits: forward.logits, stride: forward.logitStride, p: p, rows: run.split.trainIndices,
-                           subtracting: projection.projection([k])).loss
+            LogitLoss.mean(logits: logits, stride: stride, p: p, rows: trainIndices, subtracting: projection.projection([k])).loss
         }
-        let train = LogitLoss.mean(logits: forward.logits, stride: forward.logitStride, p: p, rows: run.split.trainIndices)
+        let train = LogitLoss.mean(logits: logits, stride: stride, p: p, rows: trainIndices)
         return Result(frequencies: keys, losses: losses, trainLoss: train.loss)
     }
 }

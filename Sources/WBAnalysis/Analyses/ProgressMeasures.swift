@@ -1,3 +1,5 @@
+import WBTraining
+
 /// The paper's progress measures (§5 of the paper, reference §5.8–5.11) for one checkpoint, with the key frequencies K
 /// fixed once from the reference checkpoint. All losses use the first p logits (the `=` class dropped), Float64.
 ///
@@ -46,22 +48,41 @@ public struct ProgressMeasures: Analysis {
 
     public func compute(_ input: AnalysisInput) throws -> Result {
         let keys = try input.requireReference(for: Self.name).frequencies
-        let state = input.checkpoint, run = input.run, p = run.shape.p
+        let state = input.checkpoint, run = input.run
         let forward = state.forward
-        let projection = SumFrequencyProjection(logits: forward.logits, stride: forward.logitStride, basis: run.basis)
-        let kept = projection.projection(keys)
-        let restricted = Self.restrictedLosses(projection: projection, projected: kept, split: run.split.testIndices)
-        let excluded = LogitLoss.mean(logits: forward.logits, stride: forward.logitStride, p: p, rows: run.split.trainIndices,
-                                      subtracting: kept)
-        let train = LogitLoss.mean(logits: forward.logits, stride: forward.logitStride, p: p, rows: run.split.trainIndices)
-        let test = LogitLoss.mean(logits: forward.logits, stride: forward.logitStride, p: p, rows: run.split.testIndices)
-        return Result(keyFrequencies: keys, restrictedLoss: restricted.test, restrictedLossAll: restricted.all,
-                      restrictedAccuracy: restricted.testAccuracy, excludedLoss: excluded.loss,
-                      excludedAccuracy: excluded.accuracy, trainLoss: train.loss, testLoss: test.loss,
-                      trainAccuracy: train.accuracy, testAccuracy: test.accuracy,
+        let losses = Self.logitMeasures(logits: forward.logits, stride: forward.logitStride, keys: keys, split: run.split,
+                                        basis: run.basis)
+        return Result(keyFrequencies: keys, restrictedLoss: losses.restrictedLoss, restrictedLossAll: losses.restrictedLossAll,
+                      restrictedAccuracy: losses.restrictedAccuracy, excludedLoss: losses.excludedLoss,
+                      excludedAccuracy: losses.excludedAccuracy, trainLoss: losses.trainLoss, testLoss: losses.testLoss,
+                      trainAccuracy: losses.trainAccuracy, testAccuracy: losses.testAccuracy,
                       giniEmbedding: Gini.coefficient(state.embeddingFrequencyNorms),
                       giniLogitMap: Gini.coefficient(state.logitMapFrequencyNorms),
                       sumSquaredWeights: state.sumOfSquaredWeights)
+    }
+
+    /// The loss-based measures of logits alone.
+    public struct LogitMeasures: Sendable, Equatable {
+        public var restrictedLoss: Double, restrictedLossAll: Double, restrictedAccuracy: Double
+        public var excludedLoss: Double, excludedAccuracy: Double
+        public var trainLoss: Double, testLoss: Double, trainAccuracy: Double, testAccuracy: Double
+    }
+
+    /// Restricted, excluded, train and test loss of logits [p², stride] (a-major; the first p columns used) for key
+    /// frequencies `keys` and a split.
+    public static func logitMeasures(logits: [Float], stride: Int, keys: [Int], split: DataSplit,
+                                     basis: FourierBasis) -> LogitMeasures {
+        let p = basis.p
+        let projection = SumFrequencyProjection(logits: logits, stride: stride, basis: basis)
+        let kept = projection.projection(keys)
+        let restricted = restrictedLosses(projection: projection, projected: kept, split: split.testIndices)
+        let excluded = LogitLoss.mean(logits: logits, stride: stride, p: p, rows: split.trainIndices, subtracting: kept)
+        let train = LogitLoss.mean(logits: logits, stride: stride, p: p, rows: split.trainIndices)
+        let test = LogitLoss.mean(logits: logits, stride: stride, p: p, rows: split.testIndices)
+        return LogitMeasures(restrictedLoss: restricted.test, restrictedLossAll: restricted.all,
+                             restrictedAccuracy: restricted.testAccuracy, excludedLoss: excluded.loss,
+                             excludedAccuracy: excluded.accuracy, trainLoss: train.loss, testLoss: test.loss,
+                             trainAccuracy: train.accuracy, testAccuracy: test.accuracy)
     }
 
     /// The restricted logits depend only on s = (a+b) mod p, which is also the label, so the loss is one row per s,

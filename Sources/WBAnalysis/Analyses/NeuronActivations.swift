@@ -28,19 +28,8 @@ public struct NeuronActivations: Analysis {
     public func compute(_ input: AnalysisInput) throws -> Result {
         let forward = input.checkpoint.forward
         let m = forward.neurons, rows = forward.p * forward.p
-        var sum = [Double](repeating: 0, count: m), sumSq = [Double](repeating: 0, count: m)
-        var top = [Double](repeating: 0, count: m), active = [Int](repeating: 0, count: m)
-        forward.activations.withUnsafeBufferPointer { nb in
-            for r in 0..<rows {
-                let row = nb.baseAddress! + r * m
-                for n in 0..<m {
-                    let v = Double(row[n])
-                    sum[n] += v; sumSq[n] += v * v
-                    if v > top[n] { top[n] = v }
-                    if v > 0 { active[n] += 1 }
-                }
-            }
-        }
+        let stats = ColumnStatistics(forward.activations, rows: rows, columns: m)
+        let sum = stats.sum, sumSq = stats.sumOfSquares, top = stats.maximum, active = stats.positiveCount
         let count = Double(rows)
         let mean = sum.map { $0 / count }
         let sd = (0..<m).map { max(0, sumSq[$0] / count - mean[$0] * mean[$0]).squareRoot() }

@@ -1,12 +1,20 @@
+import Dispatch
+
 /// For every neuron, the fraction of its variance over the input grid explained by each frequency (reference §5.4–5.5):
 ///
 ///     N̂_n = F·Ñ_n·Fᵀ          (Ñ_n: neuron n's p×p activations over (a, b), centred)
 ///     frac_n(k) = Σ_{i,j ∈ {0, 2k−1, 2k}} N̂_n[i,j]² / Σ_{i,j} N̂_n[i,j]²
 ///
-/// Only the entries in the 3×3 blocks are needed, so the transform is one GEMM along a over all neurons at once
-/// (F [p×p] times the activations viewed as [p × p·d_mlp]) followed by small GEMMs along b for the rows each block uses.
-/// Centring only zeroes N̂[0,0], so the uncentred activations are transformed and (0,0) is left out; the denominator is
-/// the centred sum of squares Σ(N − mean)² (Parseval). A neuron that is constant over the grid has fraction 0 everywhere.
+/// Computed without the full 2D transform. The 3×3 block of frequency k holds
+/// - N̂[0, j] and N̂[i, 0] (j, i ∈ {cos k, sin k}): the 1D transforms of the column sums C_b = Σ_a N[a,b] and the row
+///   sums R_a = Σ_b N[a,b], divided by √p;
+/// - the 2×2 block {cos k, sin k}²: its four product basis functions are an orthonormal rotation of
+///   (√2/p)·{cos, sin}(w_k(a+b)) and (√2/p)·{cos, sin}(w_k(a−b)), so its energy is (1/p)·(|F·G⁺|² + |F·G⁻|²) at the
+///   rows 2k−1 and 2k, with G⁺_s = Σ_{a+b≡s} N[a,b] and G⁻_d = Σ_{a−b≡d} N[a,b];
+/// - N̂[0,0], which centring removes.
+/// So one pass over the activations gathers four p-vectors per neuron (plus the sums for the variance), and four small
+/// p×p transforms finish the job: O(p²·d_mlp) instead of the O(p³·d_mlp) of two dense transforms. The denominator is the
+/// centred sum of squares Σ(N − mean)² (Parseval). A neuron that is constant over the grid has fraction 0 everywhere.
 public struct NeuronFrequencyFractions: Sendable {
     public let neurons: Int
     public let frequencyCount: Int
@@ -17,7 +25,7 @@ public struct NeuronFrequencyFractions: Sendable {
 
     public func fraction(neuron n: Int, frequency k: Int) -> Double { fractions[n * frequencyCount + k - 1] }
 
-    /// The best frequency of a neuron and its fraction (k = 1 on ties at 0).
+    /// The best frequency of a neuron and its fraction (the lowest k on ties).
     public func best(neuron n: Int) -> (frequency: Int, fraction: Double) {
         var bestK = 1, bestF = -1.0
         for k in 1...frequencyCount {
@@ -27,72 +35,76 @@ public struct NeuronFrequencyFractions: Sendable {
         return (bestK, bestF)
     }
 
-    /// From post-ReLU activations [p², neurons] (a-major).
+    /// From activations [p², neurons] (a-major, row a·p + b).
     public init(activations: [Float], neurons m: Int, basis: FourierBasis) {
-        let p = basis.p, K = basis.frequencyCount, pm = p * m
-        precondition(activations.count == p * pm, "NeuronFrequencyFractions: expected \(p * pm) activations")
+        let p = basis.p, K = basis.frequencyCount
+        precondition(activations.count == p * p * m, "NeuronFrequencyFractions: expected \(p * p * m) activations")
         neurons = m
         frequencyCount = K
-        // Centred sum of squares per neuron, in Float64.
-        var sum = [Double](repeating: 0, count: m), sumSq = [Double](repeating: 0, count: m)
+        // Gathers, [p, m] each: sums along a+b, along a−b, over a (per b), over b (per a); and per-neuron Σ N².
+        var plus = [Float](repeating: 0, count: p * m), minus = [Float](repeating: 0, count: p * m)
+        var columns = [Float](repeating: 0, count: p * m), rowSums = [Float](repeating: 0, count: p * m)
+        var squares = [Double](repeating: 0, count: m)
+        // Values are shifted by a rough per-neuron mean (that of the a = 0 rows) before the Float32 sums: a shift only
+        // moves N̂[0,0] (and the constant component of each gather, neither used), and it keeps Σ(N − shift)² free of the
+        // cancellation that ruins the variance of a neuron with a large mean and a small spread.
+        var shift = [Float](repeating: 0, count: m)
         activations.withUnsafeBufferPointer { nb in
-            for r in 0..<(p * p) {
-                let row = nb.baseAddress! + r * m
-                for n in 0..<m { let v = Double(row[n]); sum[n] += v; sumSq[n] += v * v }
-            }
+            for b in 0..<p { for n in 0..<m { shift[n] += nb[b * m + n] } }
         }
-        let count = Double(p * p)
-        variance = (0..<m).map { max(0, sumSq[$0] - sum[$0] * sum[$0] / count) }
-
-        // X[i][b][n] = Σ_a F[i,a]·N[a][b][n]
-        var x = [Float](repeating: 0, count: p * pm)
-        // Per neuron: row 0 of N̂ (all j), column 0 (all i), and the 2×2 block of each frequency.
-        var row0 = [Float](repeating: 0, count: p * m)        // N̂[0, j][n] at j·m + n
-        var col0 = [Float](repeating: 0, count: p * m)        // N̂[i, 0][n] at i·m + n
-        var block = [Float](repeating: 0, count: 2 * m)
-        var energy = [Double](repeating: 0, count: m * K)
-        let f = basis.floatMatrix
-        f.withUnsafeBufferPointer { fb in
+        for n in 0..<m { shift[n] /= Float(p) }
+        let pieces = m >= 64 ? 2 : 1
+        shift.withUnsafeBufferPointer { shiftBuffer in
         activations.withUnsafeBufferPointer { nb in
-        x.withUnsafeMutableBufferPointer { xb in
-        row0.withUnsafeMutableBufferPointer { r0 in
-        col0.withUnsafeMutableBufferPointer { c0 in
-        block.withUnsafeMutableBufferPointer { bl in
-            let F = fb.baseAddress!, X = xb.baseAddress!
-            Matrix.sgemm(m: p, n: pm, k: p, a: F, lda: p, b: nb.baseAddress!, ldb: pm, c: X, ldc: pm)
-            // Row 0 of N̂: F·X[0] (p×p · p×m).
-            Matrix.sgemm(m: p, n: m, k: p, a: F, lda: p, b: X, ldb: m, c: r0.baseAddress!, ldc: m)
-            // Column 0 of N̂: for every i, F[0,:]·X[i] = (1/√p)·Σ_b X[i][b][n].
-            let inv = Float(1 / Double(p).squareRoot())
-            for i in 0..<p {
-                let out = c0.baseAddress! + i * m
-                for n in 0..<m { out[n] = 0 }
-                for b in 0..<p {
-                    let src = X + i * pm + b * m
-                    for n in 0..<m { out[n] += src[n] }
-                }
-                for n in 0..<m { out[n] *= inv }
-            }
-            for k in 1...K {
-                let rows = F + (2 * k - 1) * p   // rows 2k−1 (cos k) and 2k (sin k)
-                for i in [2 * k - 1, 2 * k] {
-                    Matrix.sgemm(m: 2, n: m, k: p, a: rows, lda: p, b: X + i * pm, ldb: m, c: bl.baseAddress!, ldc: m)
-                    for n in 0..<m {
-                        let u = Double(bl[n]), v = Double(bl[m + n])
-                        energy[n * K + k - 1] += u * u + v * v
+        plus.withUnsafeMutableBufferPointer { gp in
+        minus.withUnsafeMutableBufferPointer { gm in
+        columns.withUnsafeMutableBufferPointer { cs in
+        rowSums.withUnsafeMutableBufferPointer { rs in
+        squares.withUnsafeMutableBufferPointer { sq in
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                let lo = m * piece / pieces, hi = m * (piece + 1) / pieces
+                var rowSquares = [Float](repeating: 0, count: m)
+                rowSquares.withUnsafeMutableBufferPointer { rq in
+                    for a in 0..<p {
+                        for n in lo..<hi { rq[n] = 0 }
+                        let r = rs.baseAddress! + a * m
+                        for b in 0..<p {
+                            let row = nb.baseAddress! + (a * p + b) * m
+                            let s = gp.baseAddress! + ((a + b) % p) * m
+                            let d = gm.baseAddress! + ((a - b + p) % p) * m
+                            let c = cs.baseAddress! + b * m
+                            for n in lo..<hi {
+                                let v = row[n] - shiftBuffer[n]
+                                s[n] += v; d[n] += v; c[n] += v; r[n] += v
+                                rq[n] += v * v
+                            }
+                        }
+                        for n in lo..<hi { sq[n] += Double(rq[n]) }
                     }
                 }
-                for n in 0..<m {
-                    let a1 = Double(r0[(2 * k - 1) * m + n]), a2 = Double(r0[2 * k * m + n])
-                    let b1 = Double(c0[(2 * k - 1) * m + n]), b2 = Double(c0[2 * k * m + n])
-                    energy[n * K + k - 1] += a1 * a1 + a2 * a2 + b1 * b1 + b2 * b2
-                }
             }
-        }}}}}}
-        let v = variance
-        fractions = (0..<(m * K)).map { index in
-            let n = index / K
-            return v[n] > 0 ? energy[index] / v[n] : 0
+        }}}}}}}
+        // Per-neuron total and centred sum of squares.
+        var total = [Double](repeating: 0, count: m)
+        for a in 0..<p { for n in 0..<m { total[n] += Double(rowSums[a * m + n]) } }
+        let count = Double(p * p)
+        let v = (0..<m).map { max(0, squares[$0] - total[$0] * total[$0] / count) }
+        variance = v
+        // 1D transforms of the four gathers (F [p×p] · [p×m], Float64).
+        func transform(_ x: [Float]) -> [Double] { basis.transform(x.map(Double.init), columns: m) }
+        let tPlus = transform(plus), tMinus = transform(minus), tColumns = transform(columns), tRows = transform(rowSums)
+        var out = [Double](repeating: 0, count: m * K)
+        let invP = 1 / Double(p)
+        for k in 1...K {
+            let c = (2 * k - 1) * m, s = 2 * k * m
+            for n in 0..<m where v[n] > 0 {
+                var e = tPlus[c + n] * tPlus[c + n] + tPlus[s + n] * tPlus[s + n]
+                e += tMinus[c + n] * tMinus[c + n] + tMinus[s + n] * tMinus[s + n]
+                e += tColumns[c + n] * tColumns[c + n] + tColumns[s + n] * tColumns[s + n]
+                e += tRows[c + n] * tRows[c + n] + tRows[s + n] * tRows[s + n]
+                out[n * K + k - 1] = e * invP / v[n]
+            }
         }
+        fractions = out
     }
 }

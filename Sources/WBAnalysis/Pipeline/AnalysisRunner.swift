@@ -21,12 +21,15 @@ public final class AnalysisRunner {
         try self.init(run: run, context: RunContext(run: run))
     }
 
-    public init(run: RunFolder, context: RunContext) {
+    /// `cacheFolder` defaults to `runs/<name>/analysis/`.
+    public init(run: RunFolder, context: RunContext, cacheFolder: URL? = nil) {
         self.run = run
         self.context = context
-        cache = AnalysisCache(run: run)
-        evaluator = GridEvaluator(shape: context.shape)
+        cache = cacheFolder.map { AnalysisCache(folder: $0) } ?? AnalysisCache(run: run)
+        evaluator = GridEvaluatorPool.take(context.shape)
     }
+
+    deinit { GridEvaluatorPool.give(evaluator) }
 
     /// One checkpoint's file, loaded lazily, and its state (shared forward pass) once loaded.
     final class EpochWork {
@@ -167,8 +170,9 @@ public final class AnalysisRunner {
     }
 
     /// The checkpoint at `epoch` as a `CheckpointState` (for on-demand work such as one neuron's activation grid).
+    /// It has its own evaluator, so it stays usable after the runner is gone.
     public func state(epoch: Int) throws -> CheckpointState {
         let loaded = try CheckpointLoader.load(run.checkpointURL(epoch: epoch), epoch: epoch, layout: context.layout)
-        return CheckpointState(epoch: epoch, parameters: loaded.parameters, run: context, evaluator: evaluator)
+        return CheckpointState(epoch: epoch, parameters: loaded.parameters, run: context)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import WBTraining
 
 /// The model's forward pass over all p² inputs (a-major: index a·p + b), through the same structured forward as training.
@@ -47,5 +48,32 @@ public struct GridForward: Sendable {
     /// The activation of `neuron` over the grid as p×p (row a, column b).
     public func neuronGrid(_ neuron: Int) -> [Float] {
         (0..<(p * p)).map { activations[$0 * neurons + neuron] }
+    }
+}
+
+/// Keeps idle evaluators (about 45 MB of buffers each at p = 113, whose first touch costs ~15 ms) for the next runner in
+/// the same process. A runner takes one for its lifetime and gives it back when it is released, so no two runners ever
+/// share one.
+enum GridEvaluatorPool {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var idle: [GridEvaluator] = []
+
+    static func take(_ shape: ModelShape) -> GridEvaluator {
+        lock.lock()
+        if let index = idle.firstIndex(where: { $0.shape == shape }) {
+            let evaluator = idle.remove(at: index)
+            lock.unlock()
+            return evaluator
+        }
+        lock.unlock()
+        return GridEvaluator(shape: shape)
+    }
+
+    static func give(_ evaluator: GridEvaluator) {
+        lock.lock()
+        idle.removeAll { $0.shape == evaluator.shape }
+        idle.append(evaluator)
+        if idle.count > 2 { idle.removeFirst() }
+        lock.unlock()
     }
 }

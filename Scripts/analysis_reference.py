@@ -129,8 +129,9 @@ def main():
     W_L = (w["blocks.0.mlp.W_out"] @ w["unembed.W_U"][:, :p]).T            # [p, d_mlp]
     wl_components = np.linalg.norm(F @ W_L, axis=1)
     wl_freq = frequency_norms(wl_components)
-    keys, key_margin = largest_gap(wl_freq)
+    logit_map_keys, logit_map_margin = largest_gap(wl_freq)
     emb_keys, emb_margin = largest_gap(emb_freq)
+    keys, key_margin = emb_keys, emb_margin          # key_frequencies.keys: the gap rule on W_E (the Swift default)
 
     # Sum directions over the p² grid.
     def direction(k):
@@ -194,6 +195,7 @@ def main():
         "embedding_frequency_norms": emb_freq.tolist(),
         "embedding_gap_keys": emb_keys, "embedding_gap_margin": emb_margin,
         "logit_map_frequency_norms": wl_freq.tolist(),
+        "logit_map_keys": logit_map_keys, "logit_map_gap_margin": logit_map_margin,
         "keys": keys, "key_gap_margin": key_margin,
         "neuron_activation_samples": {str(i): neurons[i].tolist()[:8] for i in [0, 1, p + 2, p * p - 1]},
         "neuron_activation_mean": neurons.mean(0).tolist(),

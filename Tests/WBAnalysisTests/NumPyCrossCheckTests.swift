@@ -66,7 +66,9 @@ final class NumPyCrossCheckTests: XCTestCase {
     func testKeyFrequenciesAndProgressMeasures() throws {
         let keys = try KeyFrequencies().compute(AnalysisInput(checkpoint: state))
         assertClose(keys.logitMapNorms, doubles("logit_map_frequency_norms"), relative: 1e-5, "W_L norms")
-        XCTAssertEqual(keys.keys, ints("keys"))
+        XCTAssertEqual(keys.keys, ints("keys"))                  // the gap rule on W_E (the default source)
+        XCTAssertEqual(keys.embedding, ints("embedding_gap_keys"))
+        XCTAssertEqual(keys.logitMap, ints("logit_map_keys"))
         let reference = ReferenceFrequencies(epoch: 40, frequencies: keys.keys, source: "test")
         let m = try ProgressMeasures().compute(AnalysisInput(checkpoint: state, reference: reference))
         for (ours, key) in [(m.restrictedLoss, "restricted_loss"), (m.restrictedLossAll, "restricted_loss_all"),

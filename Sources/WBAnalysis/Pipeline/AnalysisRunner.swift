@@ -51,9 +51,13 @@ public final class AnalysisRunner {
         var report = AnalysisReport(results: AnalysisResults(), epochs: selected, failures: [], computed: 0, cached: 0,
                                     cancelled: false, reference: nil, seconds: 0)
         var active = analyses
+        // The reference checkpoint's work (loaded weights, forward pass) is reused when it is also in the selection.
+        var referenceWork: EpochWork?
         if analyses.contains(where: { $0.needs == .checkpointAndReference }) {
             do {
-                report.reference = try referenceFrequencies(choice)
+                let (reference, work) = try resolveReference(choice)
+                report.reference = reference
+                if let work, selected.contains(work.epoch) { referenceWork = work }
             } catch {
                 let needing = analyses.filter { $0.needs == .checkpointAndReference }
                 for a in needing {
@@ -64,7 +68,8 @@ public final class AnalysisRunner {
         }
         for (index, epoch) in selected.enumerated() {
             if cancel.isCancelled { report.cancelled = true; break }
-            let work = EpochWork(epoch: epoch, url: run.checkpointURL(epoch: epoch))
+            let work = referenceWork?.epoch == epoch ? referenceWork! : EpochWork(epoch: epoch, url: run.checkpointURL(epoch: epoch))
+            if referenceWork?.epoch == epoch { referenceWork = nil }
             var failures: [AnalysisFailure] = []
             if work.stat == nil {
                 failures.append(AnalysisFailure(epoch: epoch, analysis: nil, message: AnalysisError.checkpointUnreadable(
@@ -107,6 +112,10 @@ public final class AnalysisRunner {
     /// The key frequencies analyses that need a reference get: `KeyFrequencies.keys` of the chosen checkpoint
     /// (computed through the cache), or the given list.
     public func referenceFrequencies(_ choice: ReferenceChoice = .finalCheckpoint) throws -> ReferenceFrequencies {
+        try resolveReference(choice).reference
+    }
+
+    private func resolveReference(_ choice: ReferenceChoice) throws -> (reference: ReferenceFrequencies, work: EpochWork?) {
         let epoch: Int
         switch choice {
         case .frequencies(let list):
@@ -114,7 +123,7 @@ public final class AnalysisRunner {
             guard !list.isEmpty, list.allSatisfy({ (1...top).contains($0) }) else {
                 throw AnalysisError.noReference(reason: "key frequencies must be in 1…\(top); got \(list)")
             }
-            return ReferenceFrequencies(epoch: nil, frequencies: Array(Set(list)), source: "given")
+            return (ReferenceFrequencies(epoch: nil, frequencies: Array(Set(list)), source: "given"), nil)
         case .checkpoint(let e): epoch = e
         case .finalCheckpoint:
             guard let last = run.checkpointEpochs().last else {
@@ -132,7 +141,7 @@ public final class AnalysisRunner {
         guard !result.keys.isEmpty else {
             throw AnalysisError.noReference(reason: "checkpoint \(epoch) has no key frequencies (all-zero weights?)")
         }
-        return ReferenceFrequencies(epoch: epoch, frequencies: result.keys, source: "key_frequencies.keys at epoch \(epoch)")
+        return (ReferenceFrequencies(epoch: epoch, frequencies: result.keys, source: "key_frequencies.keys at epoch \(epoch)"), work)
     }
 
     /// The cached result when valid, else computes it (loading the checkpoint once per `work`) and stores it.

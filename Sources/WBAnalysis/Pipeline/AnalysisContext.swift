@@ -36,6 +36,7 @@ public struct RunContext: Sendable {
 
 /// One checkpoint's weights and what the analyses derive from them, each computed at most once per checkpoint
 /// (the grid forward pass, the 2D Fourier fractions of the neurons), so running every analysis costs one forward.
+/// Not thread-safe: use one state from one thread at a time.
 public final class CheckpointState {
     public let epoch: Int
     /// The flat parameter buffer (`ParameterLayout`).

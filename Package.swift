@@ -23,11 +23,17 @@ let package = Package(
             dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        // Analysis: the Fourier basis, the analyses, the pipeline that runs them over checkpoints, its cache.
+        .target(
+            name: "WBAnalysis",
+            dependencies: ["WBTraining", "COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.
         .target(name: "WBPlotting"),
 
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
-        .target(name: "WBShell", dependencies: ["WBTraining", "WBPlotting", "CEditLine"]),
+        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "CEditLine"]),
 
         .executableTarget(
             name: "wb",
@@ -42,7 +48,8 @@ let package = Package(
             dependencies: ["WBTraining", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"]),
+        .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"], exclude: ["Snapshots"]),
+        .testTarget(name: "WBAnalysisTests", dependencies: ["WBAnalysis"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WBShellTests", dependencies: ["WBShell"]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.

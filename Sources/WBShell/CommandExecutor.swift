@@ -30,7 +30,7 @@ public final class CommandExecutor {
         case .step(let move): return try step(move)
         case .range(let action): return try range(action)
         case .analyze(let names): return try analyze(names, context: context)
-        case .plot(let request): return try plot(request)
+        case .plot(let request): return try plot(request, context: context)
         case .compare(let runs): return try compare(runs)
         case .templateSave(let name, let description): return try saveTemplate(name: name, description: description)
         case .templateLoad(let name): return try loadTemplate(name)

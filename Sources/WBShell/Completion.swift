@@ -36,3 +36,8 @@ public struct Completion {
         return candidates.filter { $0.lowercased().hasPrefix(word.lowercased()) }.sorted()
     }
 }
+
+/// Names the prompt completes that come from other modules.
+public enum ShellCompletions {
+    public static var analysisNames: [String] { AnalysisAliases.completions.sorted() }
+}

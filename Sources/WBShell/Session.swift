@@ -1,4 +1,5 @@
 import Foundation
+import WBAnalysis
 import WBTraining
 
 /// The state of one `wb` session: where runs and templates live, the current run, the epoch cursor, the loaded template.
@@ -8,6 +9,8 @@ public final class Session {
     public internal(set) var run: LoadedRun?
     public internal(set) var epoch: Int?
     public internal(set) var template: TrainingTemplate?
+    /// The current run's analysis runner (it keeps the run's split and basis; results are cached on disk).
+    var analysisRunner: AnalysisRunner?
 
     public init(runsRoot: URL = RunFolder.runsRoot(), home: URL = Session.defaultHome()) {
         self.runsRoot = runsRoot

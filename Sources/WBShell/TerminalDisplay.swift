@@ -63,5 +63,11 @@ public final class TerminalDisplay {
         return (env["COLUMNS"].flatMap(Int.init) ?? 100, env["LINES"].flatMap(Int.init) ?? 30)
     }
 
-    func renderFigure(_ figure: Figure) -> String { "[figure: \(figure.title)]" }
+    /// A figure as a terminal chart, sized to the window (at most 30 rows a panel row), coloured unless NO_COLOR.
+    func renderFigure(_ figure: Figure) -> String {
+        var environment = TerminalEnvironment.detect()
+        if !color { environment.colorMode = .none }
+        environment.height = max(10, min(environment.height - 4, 30))
+        return environment.renderer.render(figure)
+    }
 }

@@ -39,7 +39,7 @@ struct WorkbenchCommand: ParsableCommand {
         }
         let session = runner.session
         let completion = Completion(runNames: { session.runNames() }, templateNames: { session.templates.all().map(\.name) },
-                                    analysisNames: { [] })
+                                    analysisNames: { ShellCompletions.analysisNames })
         let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath()) { completion.complete(line: $0, word: $1) }
         runner.interactive(editor: editor)
     }

@@ -1,0 +1,125 @@
+import Foundation
+import WBAnalysis
+import WBPlotting
+import WBTraining
+
+extension CommandExecutor {
+    /// `plot KIND [to FILE.svg]`: builds the figure from the run's metrics or its (cached) analyses.
+    func plot(_ request: PlotRequest, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
+        let figure = try buildFigure(request, context: context)
+        var output = CellOutput([.figure(figure)])
+        if let file = request.file {
+            let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            try AtomicFile.write(SVGRenderer().render(figure), to: url)
+            output.append(.text("wrote \(url.path)"))
+        }
+        return output
+    }
+
+    func buildFigure(_ request: PlotRequest, context: ExecutionContext) throws -> Figure {
+        let run = try requireRun()
+        let epoch = session.epoch
+        switch request.kind {
+        case .loss: return Figure.lossCurves(curves(run), currentEpoch: epoch, selection: selection(run))
+        case .acc: return Figure.accuracyCurves(curves(run), currentEpoch: epoch, selection: selection(run))
+        case .lr: return Figure.learningRateCurve(curves(run), currentEpoch: epoch)
+        case .gradnorm: return Figure.gradientNormCurve(curves(run), currentEpoch: epoch)
+        case .freq:
+            let at = try cursor()
+            let result = try analysis(EmbeddingFrequencies(), epochs: [at], context: context).result(EmbeddingFrequencies.self, epoch: at)
+            guard let result else { throw ShellError("no embedding frequencies at epoch \(at)") }
+            return Figure.dominantFrequencies(result.frequencyNorms, epoch: at, keyFrequencies: result.dominant)
+        case .freqOverTime:
+            let series = try analysis(EmbeddingFrequencies(), epochs: selectedEpochs(), context: context).series(EmbeddingFrequencies.self)
+            let evolution = EmbeddingFrequencies.evolution(series)
+            return Figure.frequencyEvolution(WBPlotting.FrequencyEvolution(epochs: evolution.epochs, norms: evolution.norms), currentEpoch: epoch)
+        case .neurons, .heatmap:
+            let at = try cursor()
+            let state = try analysisRunner().state(epoch: at)
+            var neurons = request.neurons
+            let count = run.record.config.dMLP
+            if let bad = neurons.first(where: { $0 >= count }) { throw ShellError("neuron \(bad) does not exist: this model has neurons 0…\(count - 1)") }
+            if neurons.isEmpty { neurons = try representativeNeurons(at: at, context: context) }
+            let grids = neurons.map { NeuronGrid(neuron: $0, p: state.run.shape.p, values: state.forward.neuronGrid($0)) }
+            return Figure.neuronActivations(grids, columns: min(3, grids.count), epoch: at)
+        case .clusters:
+            let at = try cursor()
+            let state = try analysisRunner().state(epoch: at)
+            let fractions = state.neuronFractions
+            let clusters = try analysis(NeuronClusters(), epochs: [at], context: context).result(NeuronClusters.self, epoch: at)
+            let ks = Array(1...fractions.frequencyCount)
+            let matrix = (0..<fractions.neurons).map { n in ks.map { fractions.fraction(neuron: n, frequency: $0) } }
+            let assigned: [Int?] = (0..<fractions.neurons).map { n in clusters.flatMap { $0.cluster[n] > 0 ? $0.cluster[n] : nil } }
+            return Figure.neuronClusters(NeuronFrequencyClusters(neurons: Array(0..<fractions.neurons), frequencies: ks, fraction: matrix, clusters: assigned))
+        case .progress:
+            let series = try analysis(WBAnalysis.ProgressMeasures(), epochs: selectedEpochs(), context: context).series(WBAnalysis.ProgressMeasures.self)
+            guard !series.isEmpty else { throw ShellError("no progress measures could be computed (see `analyze progress`)") }
+            let epochs = series.map(\.epoch)
+            func line(_ name: String, _ value: (WBAnalysis.ProgressMeasures.Result) -> Double) -> MetricSeries {
+                MetricSeries(name: name, epochs: epochs, values: series.map { value($0.result) })
+            }
+            let measures = WBPlotting.ProgressMeasures(series: [
+                line("train loss", \.trainLoss), line("test loss", \.testLoss), line("restricted loss", \.restrictedLoss),
+                line("excluded loss", \.excludedLoss), line("Gini W_E", \.giniEmbedding), line("Gini W_L", \.giniLogitMap),
+            ])
+            return Figure.progressMeasures(measures, currentEpoch: epoch)
+        }
+    }
+
+    /// `compare RUN RUN ...`: the loss curves of several runs on one chart.
+    func compare(_ names: [String]) throws -> CellOutput {
+        let runs = try names.map { name -> RunCurves in
+            let folder = session.folder(for: name)
+            guard folder.exists else { throw ShellError("no run '\(name)' (looked in \(folder.url.path)); `runs` lists them") }
+            return curves(try LoadedRun.open(folder))
+        }
+        return CellOutput([.figure(Figure.runComparison(runs, metric: .loss))])
+    }
+
+    // MARK: helpers
+
+    func cursor() throws -> Int {
+        let run = try requireRun()
+        guard let epoch = session.epoch ?? run.checkpoints.last else { throw ShellError("\(run.name) has no checkpoints yet") }
+        return epoch
+    }
+
+    func curves(_ run: LoadedRun) -> RunCurves {
+        let m = run.metrics
+        return RunCurves(name: run.name, epochs: m.map(\.epoch), trainLoss: m.map(\.trainLoss), testLoss: m.map(\.testLoss),
+                         trainAcc: m.map(\.trainAccuracy), testAcc: m.map(\.testAccuracy), lr: m.map(\.lr), gradNorm: m.map(\.gradNorm))
+    }
+
+    func selection(_ run: LoadedRun) -> EpochSelection? {
+        guard let selection = run.selection, let set = try? EpochSet.parse(selection.spec) else { return nil }
+        return EpochSelection(ranges: set.items.map { EpochRange(start: $0.start, end: $0.end, step: $0.step) },
+                              epochs: selection.epochs, available: run.checkpoints)
+    }
+
+    /// Runs one analysis over epochs through the cache, with progress; failures become one error.
+    func analysis(_ analysis: any Analysis, epochs: [Int], context: ExecutionContext) throws -> AnalysisResults {
+        let runner = try analysisRunner()
+        let report = runner.run([analysis], epochs: epochs, cancel: context.cancel) { p in
+            context.onProgress("computing \(analysis.name)", p.completed, p.total)
+        }
+        if report.results.epochs(named: analysis.name).isEmpty, let failure = report.failures.first {
+            throw ShellError(failure.description)
+        }
+        return report.results
+    }
+
+    /// Default neurons to show: the strongest neuron of each of the largest clusters (up to six).
+    func representativeNeurons(at epoch: Int, context: ExecutionContext) throws -> [Int] {
+        let results = try analysis(NeuronClusters(), epochs: [epoch], context: context)
+        guard let clusters = results.result(NeuronClusters.self, epoch: epoch) else { return [0, 1, 2] }
+        var chosen: [Int] = []
+        for cluster in clusters.clusters.sorted(by: { $0.neurons > $1.neurons }).prefix(6) {
+            let members = clusters.cluster.indices.filter { clusters.cluster[$0] == cluster.frequency }
+            if let best = members.max(by: { clusters.bestFraction[$0] < clusters.bestFraction[$1] }) { chosen.append(best) }
+        }
+        if chosen.isEmpty {
+            chosen = Array(clusters.bestFraction.indices.sorted { clusters.bestFraction[$0] > clusters.bestFraction[$1] }.prefix(3))
+        }
+        return chosen
+    }
+}

@@ -38,7 +38,7 @@ public final class ShellRunner {
         for command in commands {
             if command == .quit { return .quit }
             let token = CancellationToken()
-            let progress = TrainingProgressView(interactive: display.interactive)
+            let progress = TrainingProgressView()
             let context = ExecutionContext(cancel: token, onTraining: { progress.update($0) },
                                            onProgress: { label, done, total in self.display.progress(label, done, total) })
             let watcher = InterruptWatcher(token: token)

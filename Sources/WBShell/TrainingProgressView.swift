@@ -1,13 +1,19 @@
 import Foundation
+import WBPlotting
 import WBTraining
 
-/// Shows training progress: a line updated in place on a terminal (about twice a second), plain lines every few seconds
-/// otherwise (pipes, logs, CI).
+/// Shows training progress. On a terminal: one live block redrawn in place about twice a second (epoch / total, losses,
+/// accuracies, epochs per second, ETA, and a braille chart of both losses so far). Otherwise: a plain line every few
+/// seconds (pipes, logs, CI).
 public final class TrainingProgressView {
     private let interactive: Bool
-    private var lastDraw = Date.distantPast
-    private var drew = false
     private let write: (String) -> Void
+    private var lastDraw = Date.distantPast
+    private var drawnLines = 0
+    private var epochs: [Int] = []
+    private var trainLoss: [Double] = []
+    private var testLoss: [Double] = []
+    private var latest: TrainingProgress?
 
     public init(interactive: Bool = isatty(STDERR_FILENO) != 0, write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.interactive = interactive
@@ -15,17 +21,42 @@ public final class TrainingProgressView {
     }
 
     public func update(_ p: TrainingProgress) {
+        epochs.append(p.latest.epoch)
+        trainLoss.append(p.latest.trainLoss)
+        testLoss.append(p.latest.testLoss)
+        latest = p
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= (interactive ? 0.5 : 5) || p.epoch == p.targetEpochs else { return }
         lastDraw = now
-        drew = true
-        write(interactive ? "\r\u{1B}[2K" + Self.describe(p) : Self.describe(p) + "\n")
+        draw(p)
     }
 
-    /// Ends the in-place line.
+    private func draw(_ p: TrainingProgress) {
+        guard interactive else {
+            write(Self.describe(p) + "\n")
+            return
+        }
+        var lines = [Self.describe(p)]
+        if epochs.count >= 2 {
+            let size = TerminalEnvironment.detect(fd: STDERR_FILENO)
+            var environment = size
+            environment.width = min(size.width, 110)
+            environment.height = 12
+            let curves = RunCurves(name: "training", epochs: epochs, trainLoss: trainLoss, testLoss: testLoss)
+            lines += environment.renderer.render(Figure.lossCurves(curves)).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            while lines.last == "" { lines.removeLast() }
+        }
+        var text = drawnLines > 0 ? "\u{1B}[\(drawnLines)A\r\u{1B}[J" : ""
+        text += lines.joined(separator: "\n") + "\n"
+        drawnLines = lines.count
+        write(text)
+    }
+
+    /// Draws the final state (if the last update was skipped by the throttle) and ends the block.
     public func finish() {
-        if interactive && drew { write("\n") }
-        drew = false
+        if let p = latest, interactive, lastDraw != .distantPast, Date().timeIntervalSince(lastDraw) > 0 { draw(p) }
+        drawnLines = 0
+        latest = nil
     }
 
     public static func describe(_ p: TrainingProgress) -> String {

@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"], exclude: ["Snapshots"]),
         .testTarget(name: "WBAnalysisTests", dependencies: ["WBAnalysis"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "WBShellTests", dependencies: ["WBShell"]),
+        .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting"]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

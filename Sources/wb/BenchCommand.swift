@@ -1,22 +1,55 @@
 import ArgumentParser
 import Foundation
+import WBAnalysis
+import WBPlotting
+import WBShell
 import WBTraining
 
-/// `wb bench`: times the training engine on the paper's configuration (full-batch step + test evaluation per epoch).
+/// `wb bench`: the benchmarks (`Scripts/bench` runs them in a release build). Sections: training (paper config, ms per epoch),
+/// figures (render times and sizes), analysis (one checkpoint, 100 cold, 100 cached), shell (`at` + plot from the cache).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time training epochs (train step + test evaluation) on the paper config; prints ms_per_epoch=… last.",
-        discussion: "Example: wb bench --epochs 100 p=113 frac=0.3"
+        abstract: "Benchmarks: training ms per epoch (last line ms_per_epoch=…), figures, analyses, shell latency.",
+        discussion: """
+        Examples:
+          wb bench                         every section
+          wb bench --only training         just the training engine
+          wb bench --epochs 100 threads=1  more epochs, one BLAS thread
+        """
     )
+
+    enum Section: String, ExpressibleByArgument, CaseIterable { case training, figures, analysis, shell }
 
     @Option(help: "Epochs to time after the warm-up.") var epochs = 60
     @Option(help: "Untimed warm-up epochs.") var warmup = 10
-    @Argument(help: "Config overrides, key=value (default: the paper's config).") var assignments: [String] = []
+    @Option(help: "Run only this section (training, figures, analysis, shell).") var only: Section?
+    @Argument(help: "Training config overrides, key=value (default: the paper's config).") var assignments: [String] = []
 
     func run() throws {
         let config: TrainingConfig
         do { config = try TrainingConfig().applying(assignments) } catch { throw ValidationError("\(error)") }
+        let sections = only.map { [$0] } ?? Section.allCases
+        var trainingLine: String?
+        for section in sections where section != .training {
+            print("== \(section.rawValue)")
+            switch section {
+            case .figures: FigureBenchmark.run().forEach { print($0) }
+            case .analysis: try AnalysisBenchmark.run(checkpoints: 100, threads: config.threads).forEach { print($0) }
+            case .shell: try shellBenchmark(threads: config.threads).forEach { print($0) }
+            case .training: break
+            }
+        }
+        if sections.contains(.training) {
+            print("== training")
+            trainingLine = try trainingBenchmark(config)
+        }
+        // The training figure is the last line, as Scripts/bench promises.
+        if let trainingLine { print(trainingLine) }
+    }
+
+    /// Times full epochs (train step + test evaluation) of `config` and reports the median and peak memory.
+    func trainingBenchmark(_ config: TrainingConfig) throws -> String {
         BLASThreads.set(config.threads)
         let layout = ParameterLayout(config.shape)
         let engine = TrainingEngine(config: config, split: DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed)),
@@ -30,14 +63,48 @@ struct BenchCommand: ParsableCommand {
         }
         times.sort()
         let median = times[times.count / 2]
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let peakMB = Double(usage.ru_maxrss) / 1024
         print("config: p=\(config.p) frac=\(config.frac) d_model=\(config.dModel) heads=\(config.heads) d_mlp=\(config.dMLP) threads=\(config.threads)")
         print("parameters: \(layout.totalCount), train pairs: \(engine.split.trainIndices.count), test pairs: \(engine.split.testIndices.count)")
         print(String(format: "epochs timed: %d after %d warm-up; min %.1f ms, median %.1f ms, p90 %.1f ms", epochs, warmup,
                      times.first!, median, times[min(times.count - 1, times.count * 9 / 10)]))
-        print(String(format: "peak resident memory: %.0f MB", peakMB))
-        print(String(format: "ms_per_epoch=%.1f", median))
+        print(String(format: "peak resident memory: %.0f MB", peakResidentMB()))
+        return String(format: "ms_per_epoch=%.1f", median)
     }
+
+    /// `at epoch N` followed by a plot from cached analyses, through the shell's executor, on a paper-size run.
+    func shellBenchmark(threads: Int) throws -> [String] {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let session = Session(runsRoot: root, home: root.appendingPathComponent("home"))
+        let executor = CommandExecutor(session: session)
+        func run(_ line: String) throws -> CellOutput {
+            var output = CellOutput()
+            for command in try Parser.parse(line) { output.blocks += try executor.execute(command).blocks }
+            return output
+        }
+        _ = try run("train epochs=40 checkpoints=\"0..40 step 10\" threads=\(threads) name=bench")
+        _ = try run("analyze; plot freq; at 10; plot freq; plot clusters")   // fill the cache
+        let renderer = TerminalRenderer(width: 100, height: 24, colorMode: .trueColor)
+        var lines: [String] = []
+        for (label, command) in [("at_then_plot_freq", "plot freq"), ("at_then_plot_clusters", "plot clusters"),
+                                 ("at_then_plot_loss", "plot loss")] {
+            var times: [Double] = []
+            for i in 0..<15 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let output = try run("at \(i % 2 == 0 ? 20 : 30); \(command)")
+                for figure in output.figures { _ = renderer.render(figure) }
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            times.sort()
+            lines.append(String(format: "shell.%@_ms=%.1f", label, times[times.count / 2]))
+        }
+        return lines
+    }
+}
+
+/// Peak resident memory of this process, in MB.
+func peakResidentMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
 }

@@ -1,6 +1,11 @@
 import XCTest
 @testable import WBShell
 @testable import WBTraining
+import WBPlotting
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
 /// A scripted session through the executor: train, load, move, select, templates, errors.
 final class ExecutorTests: XCTestCase {
@@ -106,5 +111,62 @@ final class ExecutorTests: XCTestCase {
         XCTAssertTrue(output.plainText.contains("c: stopped at epoch 43, checkpoint saved"), output.plainText)
         XCTAssertEqual(executor.session.run?.checkpoints, [0, 43])
         XCTAssertTrue(try run("resume").hasPrefix("c: finished at epoch 300"))
+    }
+}
+
+/// Analyses and figures through the shell.
+final class AnalysisPlotCommandTests: XCTestCase {
+    var root: URL!
+    var executor: CommandExecutor!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-plot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        executor = CommandExecutor(session: Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home")))
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    func run(_ line: String) throws -> CellOutput {
+        var output = CellOutput()
+        for command in try Parser.parse(line) { output.blocks += try executor.execute(command).blocks }
+        return output
+    }
+
+    func testAnalyzePlotAndCompare() throws {
+        _ = try run("train p=23 d_model=32 d_mlp=128 epochs=300 name=a; train p=23 d_model=32 d_mlp=128 epochs=200 wd=0.5 name=b; load a")
+        let analyzed = try run("analyze").plainText
+        // 16 results; the final checkpoint's key frequencies were computed first, as the reference, and then read from the cache.
+        XCTAssertTrue(analyzed.hasPrefix("analyzed 4 checkpoints of a (15 results computed, 1 from the cache)"), analyzed)
+        XCTAssertTrue(analyzed.contains("key frequencies: "), analyzed)
+        XCTAssertTrue(analyzed.contains("at epoch 300:\n  dominant embedding frequencies: "), analyzed)
+        XCTAssertTrue(try run("analyze").plainText.hasPrefix("analyzed 4 checkpoints of a (0 results computed, 16 from the cache)"))
+        let ranged = try run("range 100..200 step 100; analyze freq").plainText
+        XCTAssertTrue(ranged.contains("analyzed 2 checkpoints of a (0 results computed, 2 from the cache)"), ranged)
+
+        let svg = root.appendingPathComponent("f.svg").path
+        let freq = try run("at 200; plot freq to \(svg)")
+        XCTAssertEqual(freq.figures.count, 1)
+        XCTAssertTrue(freq.plainText.contains("wrote \(svg)"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: svg))
+        XCTAssertTrue(XMLParser(data: data).parse(), "the SVG is valid XML")
+        for kind in ["loss", "acc", "lr", "gradnorm", "freq over time", "neurons", "heatmap 0,5", "clusters", "progress"] {
+            let output = try run("plot \(kind)")
+            XCTAssertEqual(output.figures.count, 1, kind)
+        }
+        XCTAssertTrue(try run("plot loss").figures[0].title.contains("a"))
+        let comparison = try run("compare a b")
+        let rendered = SVGRenderer().render(comparison.figures[0])
+        XCTAssertTrue(rendered.contains(">a<") && rendered.contains(">b<"), "the legend names both runs")
+        assertThrows("plot heatmap 3,999", "neuron 999 does not exist: this model has neurons 0…127")
+        assertThrows("analyze clustrs", "unknown analysis 'clustrs'. Did you mean 'clusters'?")
+        assertThrows("compare a nope", "no run 'nope'")
+    }
+
+    func assertThrows(_ line: String, _ message: String, file: StaticString = #filePath, line number: UInt = #line) {
+        guard !message.isEmpty else { return }
+        XCTAssertThrowsError(try run(line), file: file, line: number) { error in
+            XCTAssertTrue("\(error)".contains(message), "\(line): \(error)", file: file, line: number)
+        }
     }
 }

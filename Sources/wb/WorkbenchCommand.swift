@@ -11,16 +11,33 @@ struct WorkbenchCommand: ParsableCommand {
         abstract: "wb — the Training Dynamics Workbench: watch a transformer grok modular addition, then take it apart.",
         discussion: """
         With no arguments, opens the wb> prompt (type `help` there). Examples:
-          wb                                              the interactive prompt
-          wb -c "train p=23 epochs=500; info"             run commands and exit (non-zero on the first error)
-          wb < session.txt                                run a script of commands from standard input
-          wb train p=113 frac=0.4 epochs=3000 name=demo   the same `train` as at the prompt
-          wb resume demo epochs=6000                      continue a run exactly
-          wb bench                                        time the training engine
+          wb                                   the interactive prompt
+          wb -c "train p=23 epochs=500; info"  run commands, exit (non-zero on an error)
+          wb < session.txt                     run a script of commands from stdin
+          wb train p=113 frac=0.4 name=demo    the same `train` as at the prompt
+          wb resume demo epochs=6000           continue a run exactly
+          wb help plot                         help on any command of the prompt
+          wb bench                             the benchmarks
         """,
         version: ShellRunner.version,
         subcommands: [TrainCommand.self, ResumeCommand.self, BenchCommand.self]
     )
+
+    /// `wb help COMMAND` for a command of the prompt (ArgumentParser's own help covers the subcommands).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let subcommands = configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        if arguments.count == 2, arguments[0] == "help", !subcommands.contains(arguments[1]) {
+            let runner = ShellRunner(executor: CommandExecutor(session: Session()), display: TerminalDisplay())
+            Foundation.exit(runner.run([.help(topic: arguments[1].lowercased())], source: "help \(arguments[1])") == .ok ? 0 : 1)
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 
     @Option(name: .customShort("c"), help: "Commands to run, separated by ';' or newlines; exits non-zero on the first error.")
     var commands: String?

@@ -85,6 +85,12 @@ final class TerminalTests: XCTestCase {
         let (help, helpOut, _) = try wb(["help", "train"])
         XCTAssertEqual(help, 0)
         XCTAssertTrue(helpOut.contains("init_seed"), helpOut)
+        let (shellHelp, shellHelpOut, _) = try wb(["help", "plot"])
+        XCTAssertEqual(shellHelp, 0)
+        XCTAssertTrue(shellHelpOut.hasPrefix("plot KIND [to FILE.svg]"), shellHelpOut)
+        let (noHelp, _, noHelpErr) = try wb(["help", "plto"])
+        XCTAssertEqual(noHelp, 1)
+        XCTAssertTrue(noHelpErr.contains("Did you mean 'plot'?"), noHelpErr)
     }
 
     /// Drives the prompt under tmux: prompt, Tab completion, history across sessions, Ctrl-C at the prompt and during

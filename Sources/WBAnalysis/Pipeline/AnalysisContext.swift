@@ -22,15 +22,7 @@ public struct RunContext: Sendable {
     /// file, else the seeded shuffle), as `Trainer.resume` reads them.
     public init(run: RunFolder) throws {
         let config = try run.readRecord().config
-        let split: DataSplit
-        let indicesURL = run.url.appendingPathComponent("train_indices.txt")
-        if let text = try? String(contentsOf: indicesURL, encoding: .utf8) {
-            let indices = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
-            split = try DataSplit.explicit(p: config.p, trainIndices: indices)
-        } else {
-            split = DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
-        }
-        try self.init(shape: config.shape, split: split, config: config)
+        try self.init(shape: config.shape, split: try run.split(for: config), config: config)
     }
 }
 

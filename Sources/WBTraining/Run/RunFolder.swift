@@ -76,6 +76,18 @@ public struct RunFolder: Sendable {
         try AtomicFile.write(MetricsTable.render(rows), to: metricsURL)
     }
 
+    /// `train_indices.txt`: the training split of a run made from an init file that carried one.
+    public var trainIndicesURL: URL { url.appendingPathComponent("train_indices.txt") }
+
+    /// The run's data split: the stored training indices when there are any, else the seeded shuffle of `config`.
+    public func split(for config: TrainingConfig) throws -> DataSplit {
+        if let text = try? String(contentsOf: trainIndicesURL, encoding: .utf8) {
+            let indices = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
+            return try DataSplit.explicit(p: config.p, trainIndices: indices)
+        }
+        return DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
+    }
+
     /// Appends one timestamped line to `train.log`.
     public func log(_ message: String) {
         let stamp = ISO8601DateFormatter().string(from: Date())

@@ -62,7 +62,7 @@ public enum Trainer {
         try run.writeRecord(.init(format: RunFolder.format, config: config, template: template, created: now, updated: now,
                                   blasThreads: config.threads))
         if let indices = config.initFile == nil ? nil : Optional(split.trainIndices) {
-            try AtomicFile.write(indices.map(String.init).joined(separator: ",") + "\n", to: run.url.appendingPathComponent("train_indices.txt"))
+            try AtomicFile.write(indices.map(String.init).joined(separator: ",") + "\n", to: run.trainIndicesURL)
         }
         run.log("train \(config.nonDefaultAssignments.joined(separator: " ")) (config hash \(config.trajectoryHash), \(config.threads) BLAS threads)")
         let engine = TrainingEngine(config: config, split: split, parameters: parameters)
@@ -95,14 +95,7 @@ public enum Trainer {
         guard start.epoch < config.epochs else {
             throw RunFolderError.nothingToDo("run '\(run.name)' is already at epoch \(start.epoch) of \(config.epochs); give epochs=N to train further")
         }
-        let split: DataSplit
-        let indicesURL = run.url.appendingPathComponent("train_indices.txt")
-        if let text = try? String(contentsOf: indicesURL, encoding: .utf8) {
-            let indices = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
-            split = try DataSplit.explicit(p: config.p, trainIndices: indices)
-        } else {
-            split = DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
-        }
+        let split = try run.split(for: config)
         if record.blasThreads != config.threads || BLASThreads.current != config.threads {
             run.log("note: BLAS threads \(BLASThreads.current) now, \(record.blasThreads) recorded; using \(config.threads)")
         }

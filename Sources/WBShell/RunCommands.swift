@@ -27,8 +27,20 @@ extension CommandExecutor {
                 if session.template?.name == name { session.template = nil }
             }
         }
-        let outcome = try Trainer.start(config, root: session.runsRoot, template: templateName, cancel: context.cancel,
+        let folder = RunFolder(url: session.runsRoot.appendingPathComponent(config.name, isDirectory: true))
+        let outcome: TrainingOutcome
+        if session.reuseExistingRuns, folder.exists, let record = try? folder.readRecord(), record.config == config {
+            // The same config trained before (training is deterministic): reuse it, finishing it if it was stopped.
+            let latest = folder.checkpointEpochs().last ?? -1
+            if latest >= config.epochs {
+                outcome = TrainingOutcome(status: .finished, run: folder, epoch: latest, final: try folder.readMetrics().last, seconds: 0)
+            } else {
+                outcome = try Trainer.resume(folder, cancel: context.cancel, progress: context.onTraining)
+            }
+        } else {
+            outcome = try Trainer.start(config, root: session.runsRoot, template: templateName, cancel: context.cancel,
                                         progress: context.onTraining)
+        }
         try reloadRun(outcome.run)
         output.append(.text(Self.describe(outcome)))
         return output
@@ -49,7 +61,8 @@ extension CommandExecutor {
         } ?? ""
         switch outcome.status {
         case .finished:
-            return "\(outcome.run.name): finished at epoch \(outcome.epoch) (\(String(format: "%.1f", outcome.seconds)) s): \(m)"
+            // No wall time here: outputs must replay byte-identically (notebooks keep times apart).
+            return "\(outcome.run.name): finished at epoch \(outcome.epoch): \(m)"
         case .cancelled:
             return "\(outcome.run.name): stopped at epoch \(outcome.epoch), checkpoint saved: \(m). `resume` continues exactly."
         }

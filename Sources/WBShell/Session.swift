@@ -9,6 +9,9 @@ public final class Session {
     public internal(set) var run: LoadedRun?
     public internal(set) var epoch: Int?
     public internal(set) var template: TrainingTemplate?
+    /// `train` with the config of an existing run reuses it (resuming it if it stopped) instead of refusing; notebook
+    /// replays rely on this, and `wb run --fresh` turns it off.
+    public var reuseExistingRuns = true
     /// The current run's analysis runner (it keeps the run's split and basis; results are cached on disk).
     var analysisRunner: AnalysisRunner?
 

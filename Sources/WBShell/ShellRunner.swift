@@ -8,8 +8,8 @@ import WBTraining
 public final class ShellRunner {
     public let executor: CommandExecutor
     public let display: TerminalDisplay
-    /// Called after every executed command with its source and outcome (the notebook recorder hooks in here).
-    public var onCommand: ((String, ShellCommand, Result<CellOutput, Error>) -> Void)?
+    /// Called after every executed line with its source, output and error (the notebook recorder hooks in here).
+    public var onLine: ((ExecutedLine) -> Void)?
 
     public enum LineOutcome: Equatable { case ok, failed, quit }
 
@@ -26,6 +26,7 @@ public final class ShellRunner {
         let commands: [ShellCommand]
         do { commands = try Parser.parse(line) } catch {
             display.error("\(error)")
+            onLine?(ExecutedLine(source: line, note: nil, output: CellOutput(), error: "\(error)", seconds: 0))
             return .failed
         }
         return run(commands, source: line)
@@ -35,8 +36,21 @@ public final class ShellRunner {
     @discardableResult
     public func run(_ commands: [ShellCommand], source: String) -> LineOutcome {
         InterruptSignal.install()
+        let start = Date()
+        var collected = CellOutput()
+        func record(_ error: String?) {
+            if commands.count == 1, case .note(let text) = commands[0] {
+                onLine?(ExecutedLine(source: source, note: text, output: CellOutput(), error: nil, seconds: 0))
+            } else {
+                onLine?(ExecutedLine(source: source, note: nil, output: collected, error: error,
+                                     seconds: Date().timeIntervalSince(start)))
+            }
+        }
         for command in commands {
-            if command == .quit { return .quit }
+            if command == .quit {
+                if !collected.blocks.isEmpty { record(nil) }
+                return .quit
+            }
             let token = CancellationToken()
             let progress = TrainingProgressView()
             let context = ExecutionContext(cancel: token, onTraining: { progress.update($0) },
@@ -46,14 +60,17 @@ public final class ShellRunner {
             watcher.stop()
             progress.finish()
             display.endProgress()
-            onCommand?(source, command, result)
             switch result {
-            case .success(let output): display.show(output)
+            case .success(let output):
+                display.show(output)
+                collected.blocks += output.blocks
             case .failure(let error):
                 display.error("\(error)")
+                record("\(error)")
                 return .failed
             }
         }
+        if !commands.isEmpty { record(nil) }
         return .ok
     }
 
@@ -100,6 +117,19 @@ public final class ShellRunner {
     }
 
     public static var version = "0.1.0"
+}
+
+/// One executed line of input: what a notebook recorder stores as a cell.
+public struct ExecutedLine {
+    public var source: String
+    /// The note's markdown when the line was `# text`.
+    public var note: String?
+    /// Everything the line's commands returned, in order.
+    public var output: CellOutput
+    /// The error that stopped the line, if any.
+    public var error: String?
+    /// Wall time (volatile: kept apart from the outputs in notebooks).
+    public var seconds: Double
 }
 
 /// Polls the Ctrl-C flag while a command runs and cancels the command's token (a signal handler must never do the work).

@@ -69,7 +69,9 @@ final class ExecutorTests: XCTestCase {
         XCTAssertTrue(try run("log 1").contains("finished at epoch 300"))
         assertFails("load onee", "no run 'onee'")
         assertFails("load onee", "Did you mean 'one'?")
-        assertFails("train \(tiny) name=one", "a run named 'one' already exists")
+        // The same config again reuses the run with the same output (replays rely on it); another config is refused.
+        XCTAssertEqual(try run("train \(tiny) name=one"), trained)
+        assertFails("train \(tiny) wd=0.5 name=one", "a run named 'one' already exists")
         assertFails("train p=24", "p=24 is not allowed: a prime number in 3...257")
         assertFails("resume", "already at epoch 300 of 300")
         XCTAssertTrue(try run("resume epochs=400").hasPrefix("one: finished at epoch 400"))

@@ -23,6 +23,10 @@ public struct TrainingOutcome: Sendable {
     public var epoch: Int
     public var final: EpochMetrics?
     public var seconds: Double
+
+    public init(status: Status, run: RunFolder, epoch: Int, final: EpochMetrics?, seconds: Double) {
+        self.status = status; self.run = run; self.epoch = epoch; self.final = final; self.seconds = seconds
+    }
 }
 
 /// Trains a run into its folder: creates it (`start`) or continues it from its latest checkpoint (`resume`), saves the

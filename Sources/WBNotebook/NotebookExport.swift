@@ -244,6 +244,7 @@ private struct HTMLReport {
     body{margin:0 auto;max-width:58rem;padding:2rem 1.25rem 4rem;font:16px/1.55 system-ui,-apple-system,'Segoe UI',\
     'DejaVu Sans',sans-serif}
     a{color:var(--accent)}
+    a:not([href]){color:inherit;text-decoration:none}
     pre,code{font-family:ui-monospace,'SFMono-Regular','DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:.88rem}
     header.doc{border-bottom:1px solid var(--rule);padding-bottom:1rem;margin-bottom:1.5rem}
     .kicker{margin:0;color:var(--muted);font-size:.8rem;letter-spacing:.08em;text-transform:uppercase}

@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // C shims: OpenBLAS (cblas.h) and libedit (readline-compatible API).
@@ -35,6 +36,9 @@ let package = Package(
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
         .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "CEditLine"]),
 
+        // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.
+        .target(name: "WBNotebook", dependencies: [.product(name: "Ink", package: "Ink")]),
+
         .executableTarget(
             name: "wb",
             dependencies: [
@@ -51,6 +55,7 @@ let package = Package(
         .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"], exclude: ["Snapshots"]),
         .testTarget(name: "WBAnalysisTests", dependencies: ["WBAnalysis"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting"]),
+        .testTarget(name: "WBNotebookTests", dependencies: ["WBNotebook"]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

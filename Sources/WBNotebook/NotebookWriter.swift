@@ -1,0 +1,167 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes the canonical `.wbnb` text, and lists what in a notebook value could not be written faithfully.
+enum NotebookWriter {
+    static func serialize(_ notebook: Notebook) -> String {
+        var out = "@wbnb \(Notebook.formatVersion)\n"
+        var written = Set<String>()
+        for cell in notebook.cells {
+            var source = cell.source
+            if cell.kind == .command {
+                source = writableCommand(source)
+                if Bytes.isBlank(source) { continue }  // a blank command is not a cell; dropped
+            }
+            out += "\n"
+            if NotebookCell.isValidID(cell.id), !written.contains(cell.id) {
+                out += "@cell \(cell.id)\n"
+                written.insert(cell.id)
+            }
+            switch cell.kind {
+            case .command:
+                out += source + "\n"
+                for output in cell.outputs { writeBlock(output, to: &out) }
+            case .note:
+                for line in Bytes.lines(source) {
+                    out += line.isEmpty ? "#\n" : "# " + line + "\n"
+                }
+            }
+        }
+        let facts = orderedFacts(notebook)
+        if !facts.isEmpty {
+            out += "\n@volatile\n"
+            for (id, key, value) in facts { out += "\(id) \(key)=\(oneLine(value))\n" }
+            out += "@end\n"
+        }
+        return out
+    }
+
+    private static func writeBlock(_ output: NotebookOutput, to out: inout String) {
+        let text: String
+        switch output {
+        case .text(let t): out += "@text\n"; text = t
+        case .warning(let t): out += "@warning\n"; text = t
+        case .error(let t): out += "@error\n"; text = t
+        case .figure(let title, let svg):
+            out += title.isEmpty ? "@figure\n" : "@figure \(oneLine(title))\n"
+            text = svg
+        }
+        for line in Bytes.lines(text) {
+            out += line.isEmpty ? "|\n" : "| " + line + "\n"
+        }
+        out += "@end\n"
+    }
+
+    /// Volatile facts in file order: ids in cell order, then ids of absent cells sorted; keys sorted.
+    static func orderedFacts(_ notebook: Notebook) -> [(String, String, String)] {
+        var ids: [String] = []
+        var seen = Set<String>()
+        for cell in notebook.cells where notebook.volatile[cell.id] != nil && !seen.contains(cell.id) {
+            ids.append(cell.id)
+            seen.insert(cell.id)
+        }
+        ids += notebook.volatile.keys.filter { !seen.contains($0) }.sorted()
+        var result: [(String, String, String)] = []
+        for id in ids where NotebookCell.isValidID(id) {
+            for (key, value) in notebook.volatile[id]!.sorted(by: { $0.key < $1.key }) where isValidFactKey(key) {
+                result.append((id, key, value))
+            }
+        }
+        return result
+    }
+
+    static func isValidFactKey(_ key: String) -> Bool {
+        !key.isEmpty && key.unicodeScalars.allSatisfy { $0.isFactKeyCharacter }
+    }
+
+    private static func oneLine(_ s: String) -> String {
+        s.utf8.contains(0x0A) ? Bytes.lines(s).joined(separator: " ") : s
+    }
+
+    private static func writableCommand(_ s: String) -> String {
+        let line = oneLine(s)
+        if let first = line.unicodeScalars.first, first == "@" || first == "#" || first == "|" { return " " + line }
+        return line
+    }
+
+    /// Everything that keeps `serialize` from round-tripping exactly.
+    static func problems(in notebook: Notebook) -> [String] {
+        var problems: [String] = []
+        var ids = Set<String>()
+        for (index, cell) in notebook.cells.enumerated() {
+            let name = "cell \(index + 1) (id '\(cell.id)')"
+            if !NotebookCell.isValidID(cell.id) {
+                problems.append("\(name): a cell id is 1 to 64 characters from A-Z a-z 0-9 - _")
+            } else if !ids.insert(cell.id).inserted {
+                problems.append("\(name): duplicate cell id")
+            }
+            switch cell.kind {
+            case .command:
+                if cell.source.utf8.contains(0x0A) { problems.append("\(name): a command is one line") }
+                if Bytes.isBlank(cell.source) { problems.append("\(name): a command is not blank") }
+                if let first = cell.source.unicodeScalars.first, first == "@" || first == "#" || first == "|" {
+                    problems.append("\(name): a command does not start with '\(first)'")
+                }
+                for case .figure(let title, _) in cell.outputs where title.utf8.contains(0x0A) {
+                    problems.append("\(name): a figure title is one line")
+                }
+            case .note:
+                if !cell.outputs.isEmpty { problems.append("\(name): a note has no outputs") }
+            }
+        }
+        for (id, facts) in notebook.volatile.sorted(by: { $0.key < $1.key }) {
+            if !NotebookCell.isValidID(id) { problems.append("volatile facts: '\(id)' is not a cell id") }
+            for (key, value) in facts.sorted(by: { $0.key < $1.key }) {
+                if !isValidFactKey(key) { problems.append("volatile facts of '\(id)': bad key '\(key)' (A-Z a-z 0-9 . _ -)") }
+                if value.utf8.contains(0x0A) { problems.append("volatile facts of '\(id)': the value of '\(key)' is one line") }
+            }
+        }
+        return problems
+    }
+}
+
+/// Writes a file so that a crash leaves either the old or the new content: temporary file in the same folder, fsync,
+/// rename.
+enum AtomicFile {
+    static func write(_ data: Data, to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw failure("cannot create \(temp.path)", url) }
+        var ok = data.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        ok = close(fd) == 0 && ok
+        guard ok, rename(temp.path, url.path) == 0 else {
+            let error = failure("cannot write", url)
+            unlink(temp.path)
+            throw error
+        }
+        // Make the rename itself durable.
+        let dir = open(folder.path, O_RDONLY)
+        if dir >= 0 { _ = fsync(dir); close(dir) }
+    }
+
+    private static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.write(fd, buffer, count)
+        #else
+        return Darwin.write(fd, buffer, count)
+        #endif
+    }
+
+    private static func failure(_ what: String, _ url: URL) -> NotebookError {
+        NotebookError(line: nil, message: "\(what): \(String(cString: strerror(errno)))", path: url.path)
+    }
+}

@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "WBPlotting"),
 
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
-        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "CEditLine"]),
+        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "CEditLine"]),
 
         // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.
         .target(name: "WBNotebook", dependencies: [.product(name: "Ink", package: "Ink")]),
@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "wb",
             dependencies: [
-                "WBTraining", "WBPlotting", "WBShell",
+                "WBTraining", "WBPlotting", "WBShell", "WBNotebook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -45,9 +45,9 @@ extension CommandExecutor {
         let report = try runner.run(named: names, epochs: epochs, cancel: context.cancel) { p in
             context.onProgress("analyzing \(run.name): epoch \(p.epoch)", p.completed, p.total)
         }
-        var output = CellOutput.text(String(format: "analyzed %d checkpoints of %@ (%d results computed, %d from the cache) in %.1f s",
-                                            report.epochs.count, run.name, report.computed, report.cached, report.seconds)
-            + (report.cancelled ? "; stopped early (Ctrl-C), the rest is kept in the cache" : ""))
+        var output = CellOutput.text("analyzed \(report.epochs.count) checkpoints of \(run.name)"
+            + (report.cancelled ? "; stopped early (Ctrl-C), what was done is kept in the cache" : ""))
+        output.facts["analysis"] = String(format: "%d results computed, %d from the cache, %.1f s", report.computed, report.cached, report.seconds)
         if let reference = report.reference {
             output.append(.text("key frequencies: \(reference.frequencies.map(String.init).joined(separator: ", ")) (\(reference.source))"))
         }

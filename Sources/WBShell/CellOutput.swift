@@ -10,8 +10,17 @@ public struct CellOutput {
         case warning(String)
     }
     public var blocks: [Block]
+    /// Volatile facts (cache hits, wall times): shown at the prompt, kept apart from the outputs in notebooks so a replay
+    /// rewrites the outputs byte-identically.
+    public var facts: [String: String] = [:]
 
     public init(_ blocks: [Block] = []) { self.blocks = blocks }
+
+    /// Another command's output after this one (blocks in order, facts merged).
+    public mutating func append(contentsOf other: CellOutput) {
+        blocks += other.blocks
+        facts.merge(other.facts) { _, new in new }
+    }
     public static func text(_ s: String) -> CellOutput { CellOutput([.text(s)]) }
 
     public mutating func append(_ block: Block) { blocks.append(block) }

@@ -42,6 +42,8 @@ public enum CommandCatalog {
         CommandInfo(name: "log", usage: "log [N]", summary: "the last N lines (default 20) of the run's training log", example: "log 5"),
         CommandInfo(name: "help", usage: "help [COMMAND | keys]", summary: "this list, one command in detail, or the config keys",
                     example: "help plot"),
+        CommandInfo(name: "save", usage: "save PATH.wbnb", summary: "name the notebook this session is recorded to (recording continues there)",
+                    example: "save Notebooks/my-study.wbnb"),
         CommandInfo(name: "quit", usage: "quit", summary: "leave wb (Ctrl-D does too)", example: "quit"),
     ]
 

@@ -24,6 +24,7 @@ public struct Completion {
             case "train": candidates = TrainingConfig.keys.map { $0 + "=" } + ["template="] + (word.lowercased().hasPrefix("template=") ? templateNames().map { "template=" + $0 } : [])
             case "resume": candidates = ["epochs="]
             case "load", "compare": candidates = runNames()
+            case "save": candidates = []
             case "template": candidates = before.count >= 2 && (before.count > 2 || statement.hasSuffix(" ")) && before[1] == "load" ? templateNames() : ["save", "load"]
             case "plot": candidates = PlotRequest.Kind.allCases.map(\.rawValue).filter { !$0.contains(" ") } + ["to"]
             case "analyze", "analyse": candidates = analysisNames()

@@ -122,6 +122,11 @@ public enum Parser {
             guard list.count <= 1 else { throw fail("`help` takes one topic", at: args[1]) }
             return .help(topic: list.first?.lowercased())
         case "quit", "exit": try noArguments(); return .quit
+        case "save":
+            let list = try words()
+            guard list.count == 1 else { throw fail("expected `save PATH.wbnb` (e.g. save Notebooks/study.wbnb)", at: args.dropFirst().first) }
+            guard list[0].lowercased().hasSuffix(".wbnb") else { throw fail("a notebook path ends in .wbnb", at: args[0]) }
+            return .save(path: list[0])
         default:
             let hint = CommandCatalog.suggestion(for: name, among: CommandCatalog.names).map { " Did you mean '\($0)'?" } ?? ""
             throw ParseError("unknown command '\(raw)'.\(hint) Type `help` for the list.", column: tokens[0].column, line: line)

@@ -9,9 +9,9 @@ extension CommandExecutor {
         let figure = try buildFigure(request, context: context)
         var output = CellOutput([.figure(figure)])
         if let file = request.file {
-            let url = URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            let url = try session.writableURL(file, extension: "svg")
             try AtomicFile.write(SVGRenderer().render(figure), to: url)
-            output.append(.text("wrote \(url.path)"))
+            output.append(.text("wrote \(Session.displayPath(url))"))
         }
         return output
     }

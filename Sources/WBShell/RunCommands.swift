@@ -31,6 +31,8 @@ extension CommandExecutor {
         let outcome: TrainingOutcome
         if session.reuseExistingRuns, folder.exists, let record = try? folder.readRecord(), record.config == config {
             // The same config trained before (training is deterministic): reuse it, finishing it if it was stopped.
+            // A reused run starts as a fresh one would, without a stored selection, so replays do not depend on it.
+            try CheckpointSelection.clear(folder)
             let latest = folder.checkpointEpochs().last ?? -1
             if latest >= config.epochs {
                 outcome = TrainingOutcome(status: .finished, run: folder, epoch: latest, final: try folder.readMetrics().last, seconds: 0)
@@ -112,7 +114,7 @@ extension CommandExecutor {
             return .text(lines.joined(separator: "\n"))
         }
         let c = run.record.config
-        lines.append("run: \(run.name) (\(run.folder.url.path))")
+        lines.append("run: \(run.name) (\(Session.displayPath(run.folder.url)))")
         lines.append("config: " + TrainingTemplate.describe(c) + String(format: " | eps %g, init seed %d, %d BLAS threads", c.eps, c.initSeed, c.threads))
         if let template = run.record.template { lines.append("template: \(template)") }
         let latest = run.checkpoints.last ?? 0

@@ -12,6 +12,10 @@ public final class Session {
     /// `train` with the config of an existing run reuses it (resuming it if it stopped) instead of refusing; notebook
     /// replays rely on this, and `wb run --fresh` turns it off.
     public var reuseExistingRuns = true
+    /// The notebook this session records to (the interactive prompt sets it).
+    public var recorder: NotebookRecorder?
+    /// Where commands may write files; nil means anywhere (set for replays: the working folder and `$WB_HOME`).
+    public var writeRoots: [URL]?
     /// The current run's analysis runner (it keeps the run's split and basis; results are cached on disk).
     var analysisRunner: AnalysisRunner?
 
@@ -40,6 +44,14 @@ public final class Session {
     public func folder(for run: String) -> RunFolder {
         if run.contains("/") || run.hasPrefix(".") { return RunFolder(url: URL(fileURLWithPath: run).standardizedFileURL) }
         return RunFolder(url: runsRoot.appendingPathComponent(run, isDirectory: true))
+    }
+
+    /// A path relative to the working folder when it is inside it (so recorded outputs do not depend on where a
+    /// notebook is replayed), else absolute.
+    public static func displayPath(_ url: URL) -> String {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : path
     }
 
     /// The names of runs under the runs folder.

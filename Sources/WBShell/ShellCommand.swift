@@ -19,6 +19,8 @@ public enum ShellCommand: Equatable, Sendable {
     case log(lines: Int?)
     case help(topic: String?)
     case quit
+    /// `save PATH`: the session's notebook continues at PATH.
+    case save(path: String)
     /// `# text`: a note (a markdown cell in a notebook).
     case note(String)
 

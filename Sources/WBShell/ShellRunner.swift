@@ -63,7 +63,7 @@ public final class ShellRunner {
             switch result {
             case .success(let output):
                 display.show(output)
-                collected.blocks += output.blocks
+                collected.append(contentsOf: output)
             case .failure(let error):
                 display.error("\(error)")
                 record("\(error)")

@@ -35,6 +35,7 @@ public final class TerminalDisplay {
             case .figure(let figure): line(renderFigure(figure))
             }
         }
+        for key in output.facts.keys.sorted() { line(paint("(\(output.facts[key]!))", "2")) }
     }
 
     private var lastProgress = Date.distantPast

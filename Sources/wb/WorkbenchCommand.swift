@@ -11,7 +11,10 @@ struct WorkbenchCommand: ParsableCommand {
         abstract: "wb — the Training Dynamics Workbench: watch a transformer grok modular addition, then take it apart.",
         discussion: """
         With no arguments, opens the wb> prompt (type `help` there). Examples:
-          wb                                   the interactive prompt
+          wb                                   the prompt (recorded to a new notebook)
+          wb Notebooks/study.wbnb              the prompt, appending to that notebook
+          wb run Notebooks/grokking.wbnb       replay a notebook, rewriting its outputs
+          wb export Notebooks/grokking.wbnb    a self-contained HTML report
           wb -c "train p=23 epochs=500; info"  run commands, exit (non-zero on an error)
           wb < session.txt                     run a script of commands from stdin
           wb train p=113 frac=0.4 name=demo    the same `train` as at the prompt
@@ -20,13 +23,24 @@ struct WorkbenchCommand: ParsableCommand {
           wb bench                             the benchmarks
         """,
         version: ShellRunner.version,
-        subcommands: [TrainCommand.self, ResumeCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, ResumeCommand.self, RunNotebookCommand.self, ExportCommand.self, BenchCommand.self]
     )
 
     /// `wb help COMMAND` for a command of the prompt (ArgumentParser's own help covers the subcommands).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let subcommands = configuration.subcommands.map { $0.configuration.commandName ?? "" }
+        if let first = arguments.first, first.lowercased().hasSuffix(".wbnb"), !subcommands.contains(first) {
+            let rest = Array(arguments.dropFirst())
+            do {
+                var command = try parseAsRoot(rest) as! WorkbenchCommand
+                command.notebook = first
+                try command.run()
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
         if arguments.count == 2, arguments[0] == "help", !subcommands.contains(arguments[1]) {
             let runner = ShellRunner(executor: CommandExecutor(session: Session()), display: TerminalDisplay())
             Foundation.exit(runner.run([.help(topic: arguments[1].lowercased())], source: "help \(arguments[1])") == .ok ? 0 : 1)
@@ -44,6 +58,11 @@ struct WorkbenchCommand: ParsableCommand {
 
     @OptionGroup var location: RunLocation
 
+    /// `wb NOTEBOOK.wbnb`: the notebook the prompt appends to (set by `main`).
+    var notebook: String?
+
+    enum CodingKeys: CodingKey { case commands, location }
+
     func run() throws {
         let runner = makeRunner(location)
         if let commands {
@@ -58,7 +77,16 @@ struct WorkbenchCommand: ParsableCommand {
         let completion = Completion(runNames: { session.runNames() }, templateNames: { session.templates.all().map(\.name) },
                                     analysisNames: { ShellCompletions.analysisNames })
         let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath()) { completion.complete(line: $0, word: $1) }
+        let url = notebook.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? NotebookRecorder.sessionURL(home: session.home)
+        let recorder: NotebookRecorder
+        do { recorder = try NotebookRecorder(url: url) } catch { throw ValidationError("\(url.path): \(error)") }
+        session.recorder = recorder
+        runner.onLine = { line in
+            do { try recorder.record(line) } catch { runner.display.error("could not save the notebook: \(error)") }
+        }
+        runner.display.line("recording to \(url.path)")
         runner.interactive(editor: editor)
+        runner.display.line("notebook: \(recorder.url.path)")
     }
 }
 

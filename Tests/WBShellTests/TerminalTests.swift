@@ -93,6 +93,41 @@ final class TerminalTests: XCTestCase {
         XCTAssertTrue(noHelpErr.contains("Did you mean 'plot'?"), noHelpErr)
     }
 
+    func testRunCheckAndExportANotebook() throws {
+        let notebook = root.appendingPathComponent("tiny.wbnb")
+        try "# # Tiny\ntrain p=23 d_model=32 d_mlp=128 epochs=60 name=tiny\nplot loss\n".write(to: notebook, atomically: true, encoding: .utf8)
+        let (status, out, err) = try wb(["run", "tiny.wbnb"])
+        XCTAssertEqual(status, 0, err)
+        XCTAssertTrue(out.contains("outputs rewritten"), out)
+        XCTAssertTrue(err.contains("[1/2] train p=23"), "progress per cell: \(err)")
+        let replayed = try String(contentsOf: notebook, encoding: .utf8)
+        XCTAssertTrue(replayed.hasPrefix("@wbnb 1\n"), replayed)
+        XCTAssertTrue(replayed.contains("| tiny: finished at epoch 60: train loss"), replayed)
+        XCTAssertTrue(replayed.contains("@figure Loss — tiny"), replayed)
+        let (checked, checkOut, _) = try wb(["run", "tiny.wbnb", "--check"])
+        XCTAssertEqual(checked, 0, checkOut)
+        XCTAssertTrue(checkOut.contains("check passed"), checkOut)
+        try replayed.replacingOccurrences(of: "finished at epoch 60: train loss", with: "finished at epoch 60: train loss 9")
+            .write(to: notebook, atomically: true, encoding: .utf8)
+        let (differs, differsOut, _) = try wb(["run", "tiny.wbnb", "--check"])
+        XCTAssertEqual(differs, 1)
+        XCTAssertTrue(differsOut.contains("differs: cell 2 `train p=23 d_model=32 d_mlp=128 epochs=60 name=tiny`"), differsOut)
+        let (exported, exportOut, _) = try wb(["export", "tiny.wbnb"])
+        XCTAssertEqual(exported, 0, exportOut)
+        let html = try String(contentsOf: root.appendingPathComponent("tiny.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<svg") && html.contains("Tiny"), "figure and title in the report")
+        XCTAssertFalse(html.lowercased().contains("<script"))
+        XCTAssertTrue(html.contains("p=23 frac=0.30 | d_model 32"), "the run's config in the header")
+        // A damaged notebook is refused with its line, and left as it was.
+        let damaged = root.appendingPathComponent("damaged.wbnb")
+        try "@wbnb 1\n\ninfo\n@text\n| cut off".write(to: damaged, atomically: true, encoding: .utf8)
+        let before = try Data(contentsOf: damaged)
+        let (refused, _, refusedErr) = try wb(["run", "damaged.wbnb"])
+        XCTAssertNotEqual(refused, 0)
+        XCTAssertTrue(refusedErr.contains("damaged.wbnb:"), refusedErr)
+        XCTAssertEqual(try Data(contentsOf: damaged), before)
+    }
+
     /// Drives the prompt under tmux: prompt, Tab completion, history across sessions, Ctrl-C at the prompt and during
     /// training.
     func testPromptUnderARealTerminal() throws {
@@ -131,14 +166,16 @@ final class TerminalTests: XCTestCase {
             return last
         }
         func keys(_ k: String...) throws { _ = try tmuxRun(["send-keys", "-t", "wbtest"] + k) }
-        func startWB() throws {
-            let command = "cd \(root.path) && WB_HOME=\(root.path)/home WB_HISTORY=\(root.path)/history \(Self.wbBinary.path); sleep 30"
+        func startWB(_ notebook: String = "") throws {
+            let command = "cd \(root.path) && WB_HOME=\(root.path)/home WB_HISTORY=\(root.path)/history \(Self.wbBinary.path) \(notebook); sleep 30"
             _ = try tmuxRun(["new-session", "-d", "-s", "wbtest", "-x", "140", "-y", "40", command])
             _ = try waitFor("wb>")   // capture-pane trims trailing spaces
         }
         defer { _ = try? tmuxRun(["kill-server"]) }
 
-        try startWB()
+        try startWB("study.wbnb")
+        _ = try waitFor("recording to \(root.path)/study.wbnb")
+        try keys("# # A study", "Enter")
         try keys("trai", "Tab")
         _ = try waitFor("wb> train")
         try keys("p=23 d_model=32 d_mlp=128 epochs=100000 checkpoints=\"0..100000 step 50\" name=live", "Enter")
@@ -166,5 +203,10 @@ final class TerminalTests: XCTestCase {
         XCTAssertTrue(text.contains("wb> info"), text)
         let history = try String(contentsOf: root.appendingPathComponent("history"), encoding: .utf8)
         XCTAssertTrue(history.contains("name=live"), history)
+        // The first session was recorded, cell by cell, to the notebook it was opened on.
+        let recorded = try String(contentsOf: root.appendingPathComponent("study.wbnb"), encoding: .utf8)
+        XCTAssertTrue(recorded.contains("# # A study\n"), recorded)
+        XCTAssertTrue(recorded.contains("name=live\n@text\n| live: stopped at epoch"), recorded)
+        XCTAssertTrue(recorded.contains("\ninfo\n@text\n| run: live (runs/live)"), recorded)
     }
 }

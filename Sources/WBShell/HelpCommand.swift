@@ -12,7 +12,7 @@ extension CommandExecutor {
         }
         if topic == "keys" || topic == "config" {
             return .text((["Config keys for `train` (default in parentheses):"]
-                + TrainingConfig.keyHelp.map { "  \($0.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.help)" })
+                + TrainingConfig.keyHelpLines)
                 .joined(separator: "\n"))
         }
         guard let info = CommandCatalog.info(topic == "templates" ? "templates" : topic) else {

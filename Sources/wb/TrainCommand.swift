@@ -9,7 +9,7 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a new run (paper defaults; override any key with key=value).",
         discussion: """
         Keys:
-        \(TrainingConfig.keyHelp.map { "  \($0.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.help)" }.joined(separator: "\n"))
+        \(TrainingConfig.keyHelpLines.joined(separator: "\n"))
 
         Examples:
           wb train p=113 frac=0.4 epochs=3000 name=demo

@@ -53,6 +53,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         ("name", "run folder name under runs/ (grokking)"), ("threads", "OpenBLAS threads (2)"),
     ]
 
+    /// The keys, one aligned line each (for `help keys` and `wb help train`).
+    public static var keyHelpLines: [String] {
+        keyHelp.map { "  \($0.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.help)" }
+    }
+
     /// Applies `key=value` assignments in order; the first bad one throws. Nothing is changed on error.
     public func applying(_ assignments: [String]) throws -> TrainingConfig {
         var copy = self

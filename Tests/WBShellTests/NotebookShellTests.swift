@@ -101,3 +101,27 @@ final class NotebookShellTests: XCTestCase {
 private extension NotebookOutput {
     var textValue: String { if case .text(let s) = self { return s } else { return "" } }
 }
+
+/// The notebooks shipped in Notebooks/ read and write back byte for byte, and hold outputs from a replay.
+final class ShippedNotebookTests: XCTestCase {
+    func testShippedNotebooksRoundTrip() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".wbnb") }.sorted()
+        XCTAssertTrue(names.contains("grokking.wbnb") && names.contains("quickstart.wbnb"), "\(names)")
+        for name in names {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            let notebook = try Notebook.parse(text, path: name)
+            XCTAssertEqual(notebook.serialized(), text, "\(name) round-trips")
+            XCTAssertNotNil(notebook.title, name)
+            for cell in notebook.cells where cell.kind == .command {
+                XCTAssertNoThrow(try Parser.parse(cell.source), "\(name): \(cell.source)")
+            }
+        }
+        let grokking = try Notebook.read(from: folder.appendingPathComponent("grokking.wbnb"))
+        let train = try XCTUnwrap(grokking.cells.first { $0.source.hasPrefix("train ") })
+        XCTAssertEqual(train.outputs.count, 1)
+        guard case .text(let summary) = train.outputs[0] else { return XCTFail("a text output") }
+        XCTAssertTrue(summary.contains("accuracy 100.0% train / 100.0% test"), "the shipped outputs show a model that grokked: \(summary)")
+        XCTAssertGreaterThanOrEqual(grokking.cells.flatMap(\.outputs).filter { if case .figure = $0 { return true } else { return false } }.count, 8)
+    }
+}

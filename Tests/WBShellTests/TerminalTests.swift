@@ -133,7 +133,7 @@ final class TerminalTests: XCTestCase {
     func testPromptUnderARealTerminal() throws {
         let tmux = "/usr/bin/tmux"
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: tmux), "tmux is needed (Scripts/setup installs it)")
-        let socket = root.appendingPathComponent("tmux.sock").path
+        var socket = root.appendingPathComponent("tmux.sock").path
         // tmux is run with posix_spawn and waitpid: Foundation's Process waits for inherited descriptors that the
         // daemonised tmux server keeps open, and would hang.
         func tmuxRun(_ args: [String]) throws -> String {
@@ -166,9 +166,26 @@ final class TerminalTests: XCTestCase {
             return last
         }
         func keys(_ k: String...) throws { _ = try tmuxRun(["send-keys", "-t", "wbtest"] + k) }
+        /// Waits until the screen shows `count` prompt lines (`wb …>`, with or without input) and the last line is an
+        /// empty prompt, so keys are never typed ahead of readline.
+        func waitForPrompt(_ count: Int, timeout: Double = 30) throws {
+            let deadline = Date().addingTimeInterval(timeout)
+            var last = ""
+            func isPrompt(_ line: String) -> Bool {
+                line.hasPrefix("wb") && (line.hasSuffix(">") || line.contains("> ")) && !line.hasPrefix("wb 0.")
+            }
+            while Date() < deadline {
+                last = try screen()
+                let lines = last.split(separator: "\n").map(String.init)
+                let prompts = lines.filter(isPrompt).count
+                if prompts >= count, let final = lines.last, final.hasPrefix("wb"), final.hasSuffix(">") { return }
+                usleep(100_000)
+            }
+            XCTFail("timed out waiting for prompt \(count); screen:\n\(last)")
+        }
         func startWB(_ notebook: String = "") throws {
             let command = "cd \(root.path) && WB_HOME=\(root.path)/home WB_HISTORY=\(root.path)/history \(Self.wbBinary.path) \(notebook); sleep 30"
-            _ = try tmuxRun(["new-session", "-d", "-s", "wbtest", "-x", "140", "-y", "40", command])
+            _ = try tmuxRun(["new-session", "-d", "-s", "wbtest", "-x", "140", "-y", "100", command])
             _ = try waitFor("wb>")   // capture-pane trims trailing spaces
         }
         defer { _ = try? tmuxRun(["kill-server"]) }
@@ -176,6 +193,7 @@ final class TerminalTests: XCTestCase {
         try startWB("study.wbnb")
         _ = try waitFor("recording to \(root.path)/study.wbnb")
         try keys("# # A study", "Enter")
+        try waitForPrompt(2)
         try keys("trai", "Tab")
         _ = try waitFor("wb> train")
         try keys("p=23 d_model=32 d_mlp=128 epochs=100000 checkpoints=\"0..100000 step 50\" name=live", "Enter")
@@ -184,20 +202,26 @@ final class TerminalTests: XCTestCase {
         var text = try waitFor("checkpoint saved")
         XCTAssertTrue(text.contains("live: stopped at epoch"), text)
         _ = try waitFor("wb live@")
+        try waitForPrompt(3)
         // Ctrl-C at the prompt clears the line and gives a fresh prompt; the session goes on.
         try keys("garbage that should vanish")
+        _ = try waitFor("garbage that should vanish")
         try keys("C-c")
+        try waitForPrompt(4)
         try keys("info", "Enter")
         text = try waitFor("run: live")
         XCTAssertFalse(text.contains("garbage that should vanishinfo"), text)
+        try waitForPrompt(5)
         try keys("loa", "Tab", "li", "Tab")
         _ = try waitFor("> load live")
         try keys("C-u", "C-d")
-        usleep(300_000)
+        _ = try waitFor("notebook: \(root.path)/study.wbnb")
         _ = try tmuxRun(["kill-server"])
+        socket = root.appendingPathComponent("tmux2.sock").path   // a new server for the second session
 
         // History survives into a new session: Up recalls the last command.
         try startWB()
+        try waitForPrompt(1)
         try keys("Up")
         text = try waitFor("wb> info")
         XCTAssertTrue(text.contains("wb> info"), text)

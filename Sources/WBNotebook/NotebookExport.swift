@@ -138,11 +138,15 @@ private struct HTMLReport {
         var body = ""
         var figureCount = 0
         var commandCount = 0
+        let titleNote = notebook.cells.first(where: { $0.kind == .note })?.id
         for cell in notebook.cells {
             let anchor = "cell-" + HTMLEscape.text(cell.id)
             switch cell.kind {
             case .note:
-                let rendered = MarkdownSanitizer.clean(parser.html(from: RawHTML.neutralized(cell.source)))
+                // The header shows the title: the note it came from starts below its heading.
+                let source = cell.id == titleNote ? Self.droppingLeadingHeading(cell.source, title: notebook.title) : cell.source
+                if source.allSatisfy(\.isWhitespace) { continue }
+                let rendered = MarkdownSanitizer.clean(parser.html(from: RawHTML.neutralized(source)))
                 body += "<section class=\"cell note\" id=\"\(anchor)\">\n\(rendered)\n</section>\n"
             case .command:
                 commandCount += 1
@@ -220,6 +224,16 @@ private struct HTMLReport {
         }
         page += "<main>\n\(body)</main>\n<footer>Exported by wb from a .wbnb notebook.</footer>\n</body>\n</html>\n"
         return page
+    }
+
+    /// The note without its first line when that line is the heading `title` (the header already shows it).
+    static func droppingLeadingHeading(_ source: String, title: String?) -> String {
+        guard let title else { return source }
+        var lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.firstIndex(where: { !$0.allSatisfy(\.isWhitespace) }),
+              let heading = MarkdownHeadings.atx(in: String(lines[first])).first, heading.text == title else { return source }
+        lines.removeSubrange(...first)
+        return lines.joined(separator: "\n")
     }
 
     /// Text of sanitized HTML (entities stay escaped).

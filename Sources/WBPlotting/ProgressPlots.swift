@@ -5,11 +5,16 @@ extension Figure {
     public static func progressMeasures(_ pm: ProgressMeasures, currentEpoch: Int? = nil) -> Figure {
         let series = pm.series.enumerated().map { i, s in Series(s.name, epochs: s.epochs, values: s.values, color: i) }
         var marks: [Mark] = []
-        if let ph = pm.phases {
-            let first = pm.series.compactMap { $0.epochs.first }.min() ?? 0
-            marks.append(.phase(start: Double(first), end: Double(ph.memorizationEnd), label: "memorization"))
-            marks.append(.phase(start: Double(ph.memorizationEnd), end: Double(ph.circuitFormationEnd), label: "circuit formation"))
-            marks.append(.phase(start: Double(ph.circuitFormationEnd), end: Double(ph.cleanupEnd), label: "cleanup"))
+        if let ph = pm.phases, let first = pm.series.compactMap({ $0.epochs.first }).min(),
+           let last = pm.series.compactMap({ $0.epochs.last }).max() {
+            // Clamped to the epochs drawn, so a chart of a narrow selection keeps its own x range; a phase outside it
+            // becomes an empty band and the colours stay tied to the phases.
+            func band(_ a: Int, _ b: Int, _ label: String) -> Mark {
+                .phase(start: Double(min(max(a, first), last)), end: Double(min(max(b, first), last)), label: label)
+            }
+            marks.append(band(first, ph.memorizationEnd, "memorisation"))
+            marks.append(band(ph.memorizationEnd, ph.circuitFormationEnd, "circuit formation"))
+            marks.append(band(ph.circuitFormationEnd, ph.cleanupEnd, "cleanup"))
         }
         if let e = currentEpoch { marks.append(.epochIndicator(x: Double(e), label: "epoch \(e)")) }
         let panel = Panel(x: Axis("epoch"), y: Axis("value", scale: .log), series: series, marks: marks,

@@ -7,6 +7,12 @@ public struct CommandInfo: Sendable {
     public let usage: String
     public let summary: String
     public let example: String
+    /// More lines for `help NAME` (subcommands, rules).
+    public let details: [String]
+
+    public init(name: String, usage: String, summary: String, example: String, details: [String] = []) {
+        self.name = name; self.usage = usage; self.summary = summary; self.example = example; self.details = details
+    }
 }
 
 public enum CommandCatalog {
@@ -27,8 +33,13 @@ public enum CommandCatalog {
         CommandInfo(name: "prev", usage: "prev", summary: "move the cursor to the previous checkpoint", example: "prev"),
         CommandInfo(name: "first", usage: "first", summary: "move the cursor to the first checkpoint", example: "first"),
         CommandInfo(name: "last", usage: "last", summary: "move the cursor to the last checkpoint", example: "last"),
-        CommandInfo(name: "range", usage: "range [A..B step S[, ...] | clear]",
-                    summary: "show or set the checkpoint selection", example: "range 0..1000 step 100, 1000..3000 step 25"),
+        CommandInfo(name: "range", usage: "range [A..B step S[, ...] | clear | grokking | memorisation | all]",
+                    summary: "show or set the checkpoint selection", example: "range 0..1000 step 100, 1000..3000 step 25",
+                    details: ["A..B step S[, …]  epochs A, A+S, … up to B; several ranges at once, dense where it matters",
+                              "clear             remove the selection (every checkpoint is used)",
+                              "Presets, found from the run's test loss (in log10, from its peak to its lowest point after):"]
+                        + RangePreset.helpLines.map { "  " + $0 }
+                        + ["The selection is kept in runs/<name>/selection.json; `at`, `next`, `analyze` and the plots over time use it."]),
         CommandInfo(name: "analyze", usage: "analyze [NAME ...]", summary: "run analyses over the selection (cached), with progress",
                     example: "analyze"),
         CommandInfo(name: "plot", usage: "plot KIND [to FILE.svg]",

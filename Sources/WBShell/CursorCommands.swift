@@ -59,9 +59,28 @@ extension CommandExecutor {
             run.selection = nil
             session.setRun(run, epoch: session.epoch)
             return .text("selection cleared: every checkpoint (\(run.checkpoints.count)) is used")
+        case .preset(let preset):
+            let found: (epochs: ClosedRange<Int>, set: EpochSet)?
+            do { found = try preset.window(metrics: run.metrics, checkpoints: run.checkpoints) } catch {
+                throw ShellError("no \(preset.rawValue) window in \(run.name): \(error)")
+            }
+            guard let found else {
+                try CheckpointSelection.clear(run.folder)
+                run.selection = nil
+                session.setRun(run, epoch: session.epoch)
+                return .text("selection: all \(run.checkpoints.count) checkpoints (no selection is stored)")
+            }
+            var output = try range(.set(found.set))
+            let losses = [found.epochs.lowerBound, found.epochs.upperBound].compactMap { run.metrics(at: $0) }
+                .map { String(format: "%.3g", $0.testLoss) }.joined(separator: " → ")
+            output.blocks.insert(.text("\(preset.rawValue): epochs \(found.epochs.lowerBound)–\(found.epochs.upperBound) "
+                + (losses.isEmpty ? "" : "(test loss \(losses)) ") + "by the rule in `help range`"), at: 0)
+            return output
         case .set(let set):
             let selection: CheckpointSelection
-            do { selection = try CheckpointSelection(set) } catch { throw ShellError("\(error)") }
+            do { selection = try CheckpointSelection(set) } catch {
+                throw ShellError("\(error): a selection holds at most \(CheckpointSelection.maximumEpochs) epochs; use a coarser step")
+            }
             try selection.write(to: run.folder)
             run.selection = selection
             let available = run.navigableEpochs

@@ -19,6 +19,7 @@ extension CommandExecutor {
             let hint = CommandCatalog.suggestion(for: topic, among: CommandCatalog.names + ["keys"]).map { " Did you mean '\($0)'?" } ?? ""
             throw ShellError("no help on '\(topic)'.\(hint) Type `help` for the commands.")
         }
-        return .text("\(info.usage)\n  \(info.summary)\n  example: \(info.example)")
+        return .text(([info.usage, "  " + info.summary] + info.details.map { "  " + $0 } + ["  example: \(info.example)"])
+            .joined(separator: "\n"))
     }
 }

@@ -43,9 +43,12 @@ public struct CheckpointSelection: Codable, Equatable, Sendable {
     public var spec: String
     public var epochs: [Int]
 
+    /// The most epochs a selection may name (a typo such as `0..40000 step 1` is refused, not stored).
+    public static let maximumEpochs = 10_000
+
     public init(_ set: EpochSet) throws {
         spec = set.description
-        epochs = try set.epochs()
+        epochs = try set.epochs(limit: Self.maximumEpochs)
     }
 
     static func url(_ folder: RunFolder) -> URL { folder.url.appendingPathComponent("selection.json") }

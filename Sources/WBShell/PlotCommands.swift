@@ -61,7 +61,7 @@ extension CommandExecutor {
             let measures = WBPlotting.ProgressMeasures(series: [
                 line("train loss", \.trainLoss), line("test loss", \.testLoss), line("restricted loss", \.restrictedLoss),
                 line("excluded loss", \.excludedLoss), line("Gini W_E", \.giniEmbedding), line("Gini W_L", \.giniLogitMap),
-            ])
+            ], phases: phaseBoundaries(run))
             return Figure.progressMeasures(measures, currentEpoch: epoch)
         }
     }
@@ -77,6 +77,15 @@ extension CommandExecutor {
     }
 
     // MARK: helpers
+
+    /// The run's phases by `TrainingPhases` (memorisation, circuit formation, cleanup), when its test loss has grokked.
+    func phaseBoundaries(_ run: LoadedRun) -> PhaseBoundaries? {
+        guard let phases = try? TrainingPhases.detect(epochs: run.metrics.map(\.epoch), testLoss: run.metrics.map(\.testLoss)) else {
+            return nil
+        }
+        return PhaseBoundaries(memorizationEnd: phases.memorisationEnd, circuitFormationEnd: phases.grokkingStart,
+                               cleanupEnd: phases.grokkingEnd)
+    }
 
     func cursor() throws -> Int {
         let run = try requireRun()

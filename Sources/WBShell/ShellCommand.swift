@@ -32,6 +32,8 @@ public enum ShellCommand: Equatable, Sendable {
         case show
         case clear
         case set(EpochSet)
+        /// `range grokking|memorisation|all`: a window found from the run's metrics.
+        case preset(RangePreset)
     }
 }
 

@@ -77,8 +77,8 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(html.contains("&lt;script&gt;alert(11)&lt;/script&gt;"))
         // Headings: title, anchors and contents.
         XCTAssertTrue(html.contains("<title>Title &lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;</title>"), html)
-        XCTAssertTrue(html.contains("<h1 id=\"h-title-script-alert-t-script\">"))
-        XCTAssertTrue(html.contains("<a href=\"#h-title-script-alert-t-script\">"))
+        XCTAssertTrue(html.contains("<h1 class=\"doc-title\">Title &lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;</h1>"))
+        XCTAssertEqual(html.components(separatedBy: "Title &lt;script&gt;").count - 1, 2, "in <title> and the header, not again in the note")
         XCTAssertTrue(html.contains("<a href=\"#h-second-em-heading-em-more\">"))
     }
 
@@ -93,7 +93,10 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(html.contains("<h1 class=\"doc-title\">Grokking modular addition</h1>"))
         XCTAssertTrue(html.contains("<details><summary>grok-113</summary><pre>{\n  &quot;p&quot;: 113\n}</pre></details>"))
         // Table of contents, one entry per heading, with anchors that exist.
-        for (id, text) in [("h-grokking-modular-addition", "Grokking modular addition"), ("h-setup", "Setup"), ("h-results", "Results")] {
+        // The title is the header's; the note it came from starts below it, so it is neither repeated nor listed.
+        XCTAssertEqual(html.components(separatedBy: ">Grokking modular addition<").count - 1, 2, "<title> and the header only")
+        XCTAssertFalse(html.contains("h-grokking-modular-addition"))
+        for (id, text) in [("h-setup", "Setup"), ("h-results", "Results")] {
             XCTAssertTrue(html.contains("<a href=\"#\(id)\">\(text)</a>"), id)
             XCTAssertTrue(html.contains(" id=\"\(id)\">"), id)
         }

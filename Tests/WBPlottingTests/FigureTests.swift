@@ -49,7 +49,7 @@ final class FigureTests: XCTestCase {
     func testProgressBuilderShadesThreePhases() {
         let f = Figure.progressMeasures(TestData.progress)
         let phases = f.panels[0].marks.compactMap { m -> String? in if case .phase(_, _, let l) = m { return l } else { return nil } }
-        XCTAssertEqual(phases, ["memorization", "circuit formation", "cleanup"])
+        XCTAssertEqual(phases, ["memorisation", "circuit formation", "cleanup"])
         XCTAssertEqual(f.panels[0].y.scale, .log)
         XCTAssertTrue(Figure.progressMeasures(ProgressMeasures(series: TestData.progress.series)).panels[0].marks.isEmpty)
     }

@@ -22,7 +22,7 @@ struct SVGPanelLayout {
     var legend: [LegendItem]
     /// Baseline of the epoch indicator's label above the plot.
     var epochLabelY: Double?
-    /// Baseline of the phase names above the plot.
+    /// Baseline of the phase names (and selected-range labels) above the plot.
     var topStripY: Double?
     var xTickY: Double?
     var xLabelY: Double?
@@ -60,7 +60,12 @@ struct SVGPanelLayout {
             top += (row + 1) * SVGPanelLayout.legendRow
         }
         let hasEpoch = panel.marks.contains { if case .epochIndicator = $0 { return true } else { return false } }
-        let hasPhases = panel.marks.contains { if case .phase = $0 { return true } else { return false } }
+        // Phase names and selected-range labels share a strip above the plot.
+        let hasPhases = panel.marks.contains {
+            if case .phase = $0 { return true }
+            if case .highlight(_, _, let label) = $0 { return !label.isEmpty }
+            return false
+        }
         if hasEpoch {
             epochLabelY = top + 11
             top += 16

@@ -19,11 +19,16 @@ extension SVGRenderer {
                     let fit = fitted(label, width: abs(x1 - x0) - 4, size: 10)
                     if !fit.isEmpty { w.label(fit, x: (x0 + x1) / 2, y: ty, cls: "sm") }
                 }
-            case .highlight(let a, let b, _):
+            case .highlight(let a, let b, let label):
                 guard let x0 = clampX(a, L), let x1 = clampX(b, L) else { continue }
                 w.rect(min(x0, x1), plot.y, max(1, abs(x1 - x0)), plot.h, cls: "hl")
                 w.line(x0, plot.y, x0, plot.bottom, cls: "hle")
                 w.line(x1, plot.y, x1, plot.bottom, cls: "hle")
+                // The range's spec above it (its start and end handles are drawn on the checkpoint strip).
+                if let ty = L.topStripY, !label.isEmpty {
+                    let fit = fitted(label, width: abs(x1 - x0) - 8, size: 10)
+                    if !fit.isEmpty { w.label(fit, x: (x0 + x1) / 2, y: ty, cls: "sm") }
+                }
             default: break
             }
         }

@@ -28,7 +28,7 @@ public final class CommandExecutor {
         case .info: return try info()
         case .at(let epoch): return try moveCursor(to: epoch)
         case .step(let move): return try step(move)
-        case .range(let action): return try range(action)
+        case .range(let action): return try range(action, context: context)
         case .analyze(let names): return try analyze(names, context: context)
         case .plot(let request): return try plot(request, context: context)
         case .compare(let runs): return try compare(runs)

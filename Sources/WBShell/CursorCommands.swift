@@ -45,8 +45,8 @@ extension CommandExecutor {
                       m.trainAccuracy * 100, m.testAccuracy * 100)
     }
 
-    /// `range`, `range clear`, `range A..B step S, …`.
-    func range(_ action: ShellCommand.RangeAction) throws -> CellOutput {
+    /// `range`, `range clear`, `range A..B step S, …`, `range fill`.
+    func range(_ action: ShellCommand.RangeAction, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
         var run = try requireRun()
         switch action {
         case .show:
@@ -87,6 +87,8 @@ extension CommandExecutor {
             let epoch = session.epoch.flatMap { e in available.contains(e) ? e : nil } ?? available.first
             session.setRun(run, epoch: epoch)
             return describeSelection(selection, run)
+        case .fill:
+            return try fillSelection(context: context)
         }
     }
 
@@ -97,8 +99,16 @@ extension CommandExecutor {
         var output = CellOutput.text("selection \(selection.spec): \(selection.epochs.count) epochs (\(EpochList.short(selection.epochs))); "
             + "\(present.count) have checkpoints")
         if !missing.isEmpty {
+            let last = run.checkpoints.last ?? -1
+            let untrained = missing.filter { $0 > last }
+            var advice = " `range fill` makes them by training forward from earlier checkpoints."
+            if let target = untrained.last {
+                let epochs = max(target, run.record.config.epochs)
+                advice = " \(untrained.count == missing.count ? "They are" : "\(untrained.count) of them are") after the last trained epoch"
+                    + " (\(last)): train up to there first with `resume epochs=\(epochs)`, then `range fill` makes the rest."
+            }
             output.append(.warning("\(missing.count) selected epochs have no checkpoint (\(EpochList.short(missing))); "
-                + "they are skipped. Train with a denser `checkpoints=` schedule to have them."))
+                + "they are skipped.\(advice)"))
         }
         return output
     }

@@ -88,10 +88,11 @@ public enum Parser {
         case "range":
             if args.isEmpty { return .range(.show) }
             if args.count == 1, args[0].text?.lowercased() == "clear" { return .range(.clear) }
+            if args.count == 1, args[0].text?.lowercased() == "fill" { return .range(.fill) }
             if args.count == 1, let word = args[0].text, let preset = RangePreset(word: word) { return .range(.preset(preset)) }
             if let word = args[0].text, word.first?.isLetter == true {
                 throw fail("`range \(word)` is not a range: expected A..B step S[, …], clear, "
-                    + RangePreset.allCases.map(\.rawValue).joined(separator: ", ") + " (e.g. range 1000..3000 step 100)", at: args[0])
+                    + RangePreset.allCases.map(\.rawValue).joined(separator: ", ") + ", fill (e.g. range 1000..3000 step 100)", at: args[0])
             }
             do { return .range(.set(try EpochSet.parse(rawArguments()))) } catch let error as EpochSetError {
                 throw fail("\(error)", at: args[0])

@@ -34,6 +34,8 @@ public enum ShellCommand: Equatable, Sendable {
         case set(EpochSet)
         /// `range grokking|memorisation|all`: a window found from the run's metrics.
         case preset(RangePreset)
+        /// `range fill`: recreate the selected epochs that have no checkpoint.
+        case fill
     }
 }
 

@@ -1,0 +1,106 @@
+import XCTest
+@testable import WBShell
+@testable import WBTraining
+
+/// `range fill` through the executor: output, progress, the reloaded run, cancellation, refusals, replays.
+final class FillCommandTests: XCTestCase {
+    var root: URL!
+    var executor: CommandExecutor!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-fill-shell-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        executor = CommandExecutor(session: Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home")))
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    @discardableResult
+    func run(_ line: String, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
+        var output = CellOutput()
+        for command in try Parser.parse(line) { output.append(contentsOf: try executor.execute(command, context: context)) }
+        return output
+    }
+
+    let tiny = "p=23 d_model=32 d_mlp=128 epochs=300"
+
+    func testFillMakesTheMissingSelectedCheckpoints() throws {
+        let trained = try run("train \(tiny) name=a").plainText
+        XCTAssertEqual(try run("range fill").plainText, "no selection to fill: choose the epochs first with `range A..B step S` "
+            + "(e.g. range 1000..3000 step 25), then `range fill` makes those without a checkpoint")
+
+        let selected = try run("range 100..200 step 25").plainText
+        XCTAssertEqual(selected, "selection 100..200 step 25: 5 epochs (100, 125, 150, 175, 200); 2 have checkpoints\n"
+            + "warning: 3 selected epochs have no checkpoint (125, 150, 175); they are skipped. "
+            + "`range fill` makes them by training forward from earlier checkpoints.")
+        try run("at 200")
+
+        var reports: [(String, Int, Int)] = []
+        let context = ExecutionContext(onProgress: { reports.append(($0, $1, $2)) })
+        let filled = try run("range fill", context: context)
+        XCTAssertEqual(filled.plainText, "made 3 checkpoints (125, 150, 175); the selection now has all 5")
+        XCTAssertTrue(filled.facts["fill"]!.hasPrefix("75 epochs trained in "), "\(filled.facts)")
+        XCTAssertEqual(reports.count, 75)
+        XCTAssertEqual(reports.last?.0, "filling a: epoch 175, 3/3 checkpoints, epochs")
+        XCTAssertEqual(reports.last.map { [$0.1, $0.2] }, [75, 75])
+
+        // The run is reloaded with the cursor kept; the warning is gone and the cursor walks the new checkpoints.
+        XCTAssertEqual(executor.session.epoch, 200)
+        XCTAssertEqual(executor.session.run?.checkpoints, [0, 100, 125, 150, 175, 200, 300])
+        XCTAssertEqual(try run("range").plainText, "selection 100..200 step 25: 5 epochs (100, 125, 150, 175, 200); 5 have checkpoints")
+        try run("first; next")
+        XCTAssertEqual(executor.session.epoch, 125)
+        XCTAssertTrue(try run("log 1").plainText.contains("fill done: 3 checkpoints, 75 epochs in"))
+        XCTAssertEqual(try run("range fill").plainText, "nothing to fill: all 5 selected epochs have checkpoints")
+
+        // Training the same config again reuses the run as a fresh run would be: without the filled checkpoints, so a
+        // notebook replay of `train …; range …; range fill` prints what it printed when recorded.
+        XCTAssertEqual(try run("train \(tiny) name=a").plainText, trained)
+        XCTAssertEqual(executor.session.run?.checkpoints, [0, 100, 200, 300])
+        XCTAssertEqual(try run("range 100..200 step 25").plainText, selected)
+        XCTAssertEqual(try run("range fill").plainText, "made 3 checkpoints (125, 150, 175); the selection now has all 5")
+    }
+
+    func testEpochsBeyondTheRunAreRefused() throws {
+        try run("train \(tiny) name=b")
+        let selected = try run("range 200..400 step 50").plainText
+        XCTAssertTrue(selected.hasSuffix("warning: 3 selected epochs have no checkpoint (250, 350, 400); they are skipped. "
+            + "2 of them are after the last trained epoch (300): train up to there first with `resume epochs=400`, "
+            + "then `range fill` makes the rest."), selected)
+        XCTAssertThrowsError(try run("range fill")) { error in
+            XCTAssertEqual("\(error)", "epochs 350, 400 are beyond the last trained epoch of run 'b' (300); only trained epochs "
+                + "can be recreated. Train further first with `resume epochs=400`, then fill again")
+        }
+        XCTAssertEqual(executor.session.run?.checkpoints, [0, 100, 200, 300], "nothing was made")
+        XCTAssertTrue(try run("range 350, 400").plainText.hasSuffix("they are skipped. They are after the last trained epoch (300): "
+            + "train up to there first with `resume epochs=400`, then `range fill` makes the rest."))
+        // After training further, the fill succeeds.
+        try run("resume epochs=400")
+        XCTAssertEqual(try run("range 200..400 step 50; range fill").plainText.components(separatedBy: "\n").last,
+                       "made 2 checkpoints (250, 350); the selection now has all 5")
+    }
+
+    func testCtrlCStopsTheFillKeepingWhatWasMade() throws {
+        try run("train \(tiny) name=c; range 100..300 step 50; at 100")
+        let token = CancellationToken()
+        let context = ExecutionContext(cancel: token, onProgress: { label, _, _ in
+            if label.contains("1/2 checkpoints") { token.cancel() }
+        })
+        let stopped = try run("range fill", context: context)
+        XCTAssertEqual(stopped.plainText, "stopped early (Ctrl-C): made 1 checkpoint (150) of 2; the selection has 4 of 5. "
+            + "`range fill` makes the rest")
+        XCTAssertEqual(executor.session.run?.checkpoints, [0, 100, 150, 200, 300])
+        XCTAssertEqual(executor.session.epoch, 100)
+        let rest = try run("range fill")
+        XCTAssertEqual(rest.plainText, "made 1 checkpoint (250); the selection now has all 5")
+        XCTAssertTrue(rest.facts["fill"]!.hasPrefix("50 epochs trained in "), "\(rest.facts)")
+    }
+
+    func testParsingHelpAndCompletion() throws {
+        XCTAssertEqual(try Parser.parse("range fill"), [.range(.fill)])
+        XCTAssertEqual(try Parser.parse("RANGE Fill"), [.range(.fill)])
+        XCTAssertTrue(try run("help range").plainText.contains("example: range 0..1000 step 100, 1000..3000 step 25; range fill"))
+        let completion = Completion(runNames: { [] }, templateNames: { [] }, analysisNames: { [] })
+        XCTAssertEqual(completion.complete(line: "range f", word: "f"), ["fill"])
+    }
+}

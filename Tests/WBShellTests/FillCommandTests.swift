@@ -99,7 +99,10 @@ final class FillCommandTests: XCTestCase {
     func testParsingHelpAndCompletion() throws {
         XCTAssertEqual(try Parser.parse("range fill"), [.range(.fill)])
         XCTAssertEqual(try Parser.parse("RANGE Fill"), [.range(.fill)])
-        XCTAssertTrue(try run("help range").plainText.contains("example: range 0..1000 step 100, 1000..3000 step 25; range fill"))
+        let help = try run("help range").plainText
+        XCTAssertTrue(help.contains("  fill              make the selected epochs that have no checkpoint, by training forward from the"), help)
+        XCTAssertTrue(help.contains("`range 1000..3000 step 25; range fill`"), help)
+        XCTAssertThrowsError(try Parser.parse("range fil")) { XCTAssertTrue("\($0)".contains("all, fill (e.g."), "\($0)") }
         let completion = Completion(runNames: { [] }, templateNames: { [] }, analysisNames: { [] })
         XCTAssertEqual(completion.complete(line: "range f", word: "f"), ["fill"])
     }

@@ -12,10 +12,12 @@ extension CommandExecutor {
         }
         let have = Set(run.checkpoints)
         let missing = selection.epochs.filter { !have.contains($0) }
-        guard !missing.isEmpty else {
-            return .text("nothing to fill: all \(selection.epochs.count) selected epochs have checkpoints")
-        }
         let filler = CheckpointFiller(run: run.folder)
+        guard !missing.isEmpty else {
+            var output = try status(selection, filler: filler, checkpoints: run.checkpoints)
+            output.facts["fill"] = "nothing missing"
+            return output
+        }
         let outcome: CheckpointFiller.Outcome
         do {
             outcome = try filler.fill(missing, cancel: context.cancel) { p in
@@ -27,20 +29,32 @@ extension CommandExecutor {
         }
         try reloadRun(run.folder, epoch: session.epoch)
         let reloaded = try requireRun()
-        let now = Set(reloaded.checkpoints)
-        let present = selection.epochs.filter { now.contains($0) }.count
-        let made = "\(outcome.written.count) checkpoint\(outcome.written.count == 1 ? "" : "s")"
-            + (outcome.written.isEmpty ? "" : " (\(EpochList.short(outcome.written)))")
         var output: CellOutput
         if outcome.cancelled {
+            let present = selection.epochs.filter { Set(reloaded.checkpoints).contains($0) }.count
+            let made = "\(outcome.written.count) checkpoint\(outcome.written.count == 1 ? "" : "s")"
+                + (outcome.written.isEmpty ? "" : " (\(EpochList.short(outcome.written)))")
             output = .text("stopped early (Ctrl-C): made \(made) of \(outcome.planned.count); the selection has \(present) of "
                 + "\(selection.epochs.count). `range fill` makes the rest")
         } else {
-            let all = present == selection.epochs.count ? "all \(present)" : "\(present) of \(selection.epochs.count)"
-            output = .text("made \(made); the selection now has \(all)")
+            output = try status(selection, filler: filler, checkpoints: reloaded.checkpoints)
         }
-        output.facts["fill"] = String(format: "%d epochs trained in %.1f s, %.0f epochs/s", outcome.epochsTrained, outcome.seconds,
-                                      outcome.epochsPerSecond)
+        output.facts["fill"] = String(format: "made %d now: %d epochs trained in %.1f s, %.0f epochs/s", outcome.written.count,
+                                      outcome.epochsTrained, outcome.seconds, outcome.epochsPerSecond)
         return output
+    }
+
+    /// What the selection holds after a fill. The same text whether the checkpoints were made now or by an earlier fill
+    /// (a notebook replay on a reused run finds them made), so replays rewrite it byte for byte.
+    private func status(_ selection: CheckpointSelection, filler: CheckpointFiller, checkpoints: [Int]) throws -> CellOutput {
+        let have = Set(checkpoints)
+        let present = selection.epochs.filter { have.contains($0) }
+        let recreated = try filler.offSchedule(present)
+        guard !recreated.isEmpty else {
+            return .text("nothing to fill: all \(selection.epochs.count) selected epochs have checkpoints")
+        }
+        let all = present.count == selection.epochs.count ? "all \(present.count)" : "\(present.count) of \(selection.epochs.count)"
+        return .text("the selection has \(all) checkpoints; \(recreated.count) of them (\(EpochList.short(recreated))) are off the "
+            + "training schedule, recreated by training forward")
     }
 }

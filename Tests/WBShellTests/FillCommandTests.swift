@@ -38,8 +38,8 @@ final class FillCommandTests: XCTestCase {
         var reports: [(String, Int, Int)] = []
         let context = ExecutionContext(onProgress: { reports.append(($0, $1, $2)) })
         let filled = try run("range fill", context: context)
-        XCTAssertEqual(filled.plainText, "made 3 checkpoints (125, 150, 175); the selection now has all 5")
-        XCTAssertTrue(filled.facts["fill"]!.hasPrefix("75 epochs trained in "), "\(filled.facts)")
+        XCTAssertEqual(filled.plainText, "the selection has all 5 checkpoints; 3 of them (125, 150, 175) are off the training schedule, recreated by training forward")
+        XCTAssertTrue(filled.facts["fill"]!.hasPrefix("made 3 now: 75 epochs trained in "), "\(filled.facts)")
         XCTAssertEqual(reports.count, 75)
         XCTAssertEqual(reports.last?.0, "filling a: epoch 175, 3/3 checkpoints, epochs")
         XCTAssertEqual(reports.last.map { [$0.1, $0.2] }, [75, 75])
@@ -51,14 +51,19 @@ final class FillCommandTests: XCTestCase {
         try run("first; next")
         XCTAssertEqual(executor.session.epoch, 125)
         XCTAssertTrue(try run("log 1").plainText.contains("fill done: 3 checkpoints, 75 epochs in"))
-        XCTAssertEqual(try run("range fill").plainText, "nothing to fill: all 5 selected epochs have checkpoints")
+        let again = try run("range fill")
+        XCTAssertEqual(again.plainText, filled.plainText, "the same text when the checkpoints are already made")
+        XCTAssertEqual(again.facts["fill"], "nothing missing")
 
-        // Training the same config again reuses the run as a fresh run would be: without the filled checkpoints, so a
+        // Training the same config again reuses the run and keeps the filled checkpoints (nothing is deleted), so a
         // notebook replay of `train …; range …; range fill` prints what it printed when recorded.
         XCTAssertEqual(try run("train \(tiny) name=a").plainText, trained)
-        XCTAssertEqual(executor.session.run?.checkpoints, [0, 100, 200, 300])
-        XCTAssertEqual(try run("range 100..200 step 25").plainText, selected)
-        XCTAssertEqual(try run("range fill").plainText, "made 3 checkpoints (125, 150, 175); the selection now has all 5")
+        XCTAssertEqual(executor.session.run?.checkpoints, [0, 100, 125, 150, 175, 200, 300])
+        XCTAssertEqual(try run("range 100..200 step 25").plainText,
+                       "selection 100..200 step 25: 5 epochs (100, 125, 150, 175, 200); 5 have checkpoints")
+        XCTAssertEqual(try run("range fill").plainText, filled.plainText)
+        XCTAssertEqual(try run("range 100..200 step 100; range fill").plainText.components(separatedBy: "\n").last,
+                       "nothing to fill: all 2 selected epochs have checkpoints")
     }
 
     func testEpochsBeyondTheRunAreRefused() throws {
@@ -77,7 +82,7 @@ final class FillCommandTests: XCTestCase {
         // After training further, the fill succeeds.
         try run("resume epochs=400")
         XCTAssertEqual(try run("range 200..400 step 50; range fill").plainText.components(separatedBy: "\n").last,
-                       "made 2 checkpoints (250, 350); the selection now has all 5")
+                       "the selection has all 5 checkpoints; 2 of them (250, 350) are off the training schedule, recreated by training forward")
     }
 
     func testCtrlCStopsTheFillKeepingWhatWasMade() throws {
@@ -92,8 +97,8 @@ final class FillCommandTests: XCTestCase {
         XCTAssertEqual(executor.session.run?.checkpoints, [0, 100, 150, 200, 300])
         XCTAssertEqual(executor.session.epoch, 100)
         let rest = try run("range fill")
-        XCTAssertEqual(rest.plainText, "made 1 checkpoint (250); the selection now has all 5")
-        XCTAssertTrue(rest.facts["fill"]!.hasPrefix("50 epochs trained in "), "\(rest.facts)")
+        XCTAssertEqual(rest.plainText, "the selection has all 5 checkpoints; 2 of them (150, 250) are off the training schedule, recreated by training forward")
+        XCTAssertTrue(rest.facts["fill"]!.hasPrefix("made 1 now: 50 epochs trained in "), "\(rest.facts)")
     }
 
     func testParsingHelpAndCompletion() throws {

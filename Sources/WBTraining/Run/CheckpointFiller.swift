@@ -146,17 +146,11 @@ public struct CheckpointFiller {
         return Outcome(written: written, planned: planned, epochsTrained: done, cancelled: cancelled, seconds: seconds)
     }
 
-    /// Deletes the checkpoints before the latest one that the config's schedule does not name: those a fill made (and
-    /// those of a session stopped early and resumed since), so the run looks as if freshly trained. Returns their epochs.
-    @discardableResult
-    public func removeUnscheduled() throws -> [Int] {
-        let config = try run.readRecord().config
-        let existing = run.checkpointEpochs()
-        let scheduled = Set(config.checkpointEpochs())
-        let extra = existing.dropLast().filter { !scheduled.contains($0) }
-        for epoch in extra { try FileManager.default.removeItem(at: run.checkpointURL(epoch: epoch)) }
-        if !extra.isEmpty { run.log("removed \(extra.count) unscheduled checkpoints (\(Self.short(extra))) to reuse the run as trained") }
-        return extra
+    /// The epochs among `epochs` that the run's checkpoint schedule does not name: checkpoints made by a fill (or saved
+    /// when a session was stopped early).
+    public func offSchedule(_ epochs: [Int]) throws -> [Int] {
+        let scheduled = Set(try run.readRecord().config.checkpointEpochs())
+        return epochs.filter { !scheduled.contains($0) }
     }
 
     /// `1025, 1050, 1075, …, 1300 (12)` for logs and messages.

@@ -89,17 +89,20 @@ extension Figure {
         }
     }
 
-    /// Epoch indicator at the current checkpoint; selection ranges as highlights; checkpoint markers.
+    /// Epoch indicator at the current checkpoint; selection ranges as highlights; checkpoint markers (available,
+    /// selected, and selected without a checkpoint).
     static func marks(currentEpoch: Int?, selection: EpochSelection?) -> [Mark] {
         var marks: [Mark] = []
         if let sel = selection {
             for r in sel.ranges {
                 marks.append(.highlight(start: Double(r.start), end: Double(r.end), label: "\(r.start)–\(r.end) step \(r.step)"))
             }
-            let chosen = Set(sel.epochs)
+            let chosen = Set(sel.epochs), available = Set(sel.available)
             let others = sel.available.filter { !chosen.contains($0) }
+            let present = sel.epochs.filter { available.contains($0) }, missing = sel.epochs.filter { !available.contains($0) }
             if !others.isEmpty { marks.append(.checkpoints(x: others.map(Double.init), selected: false)) }
-            if !sel.epochs.isEmpty { marks.append(.checkpoints(x: sel.epochs.map(Double.init), selected: true)) }
+            if !missing.isEmpty { marks.append(.missingCheckpoints(x: missing.map(Double.init))) }
+            if !present.isEmpty { marks.append(.checkpoints(x: present.map(Double.init), selected: true)) }
         }
         if let e = currentEpoch { marks.append(.epochIndicator(x: Double(e), label: "epoch \(e)")) }
         return marks

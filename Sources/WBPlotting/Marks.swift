@@ -6,6 +6,8 @@ public enum Mark: Sendable, Equatable, Codable {
     case highlight(start: Double, end: Double, label: String)
     /// Checkpoint markers in a strip under the x axis. Selected ones are drawn larger and filled.
     case checkpoints(x: [Double], selected: Bool)
+    /// Selected epochs that have no checkpoint yet, as hollow markers in the same strip.
+    case missingCheckpoints(x: [Double])
     /// Horizontal reference line (e.g. a threshold), with a short label.
     case referenceLine(y: Double, label: String)
     /// Short text at a data point.

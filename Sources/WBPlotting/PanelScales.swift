@@ -82,7 +82,7 @@ struct PanelScales: Sendable {
             case .highlight(let a, let b, _), .phase(let a, let b, _):
                 xs.add(a)
                 xs.add(b)
-            case .checkpoints(let v, _): for x in v { xs.add(x) }
+            case .checkpoints(let v, _), .missingCheckpoints(let v): for x in v { xs.add(x) }
             case .referenceLine(let y, _): ys.add(y)
             case .annotation(let x, let y, _):
                 xs.add(x)

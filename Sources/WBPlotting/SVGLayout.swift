@@ -79,6 +79,7 @@ struct SVGPanelLayout {
         let showXTicks = panel.x.ticks.map { !$0.isEmpty } ?? true
         let hasStrip = panel.marks.contains {
             if case .checkpoints = $0 { return true }
+            if case .missingCheckpoints = $0 { return true }
             if case .highlight = $0 { return true }
             return false
         }

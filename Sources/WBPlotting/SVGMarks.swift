@@ -86,6 +86,10 @@ extension SVGRenderer {
             }
         }
         for m in marks {
+            if case .missingCheckpoints(let xs) = m {
+                drawMissingCheckpoints(xs, y: cy, layout: L, into: &w)
+                continue
+            }
             guard case .checkpoints(let xs, let selected) = m else { continue }
             var d = SVGWriter(capacity: xs.count * 16)
             // Dense selections (markers closer than 7 units) are drawn as tall ticks instead of diamonds.
@@ -113,6 +117,29 @@ extension SVGRenderer {
             w.bytes.append(contentsOf: d.bytes)
             w.raw("\"/>\n")
         }
+    }
+
+    /// Selected epochs without a checkpoint: hollow diamonds (faint tall ticks when dense).
+    private func drawMissingCheckpoints(_ xs: [Double], y cy: Double, layout L: SVGPanelLayout, into w: inout SVGWriter) {
+        let dense = xs.count > 1 && L.plot.w / Double(xs.count) < 7
+        var d = SVGWriter(capacity: xs.count * 24)
+        for xv in xs {
+            guard let x = L.px(xv), x >= L.plot.x - 0.5, x <= L.plot.right + 0.5 else { continue }
+            d.raw("M")
+            d.num(x)
+            d.raw(" ")
+            if dense {
+                d.num(cy - 6)
+                d.raw("v12")
+            } else {
+                d.num(cy - 4)
+                d.raw("l3 4-3 4-3-4z")
+            }
+        }
+        guard !d.bytes.isEmpty else { return }
+        w.raw(dense ? "<path class=\"ck\" d=\"" : "<path class=\"ck\" fill=\"none\" stroke-opacity=\".9\" d=\"")
+        w.bytes.append(contentsOf: d.bytes)
+        w.raw("\"/>\n")
     }
 
     /// x position of a data value, clamped to the plot area.

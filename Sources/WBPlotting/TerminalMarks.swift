@@ -190,6 +190,15 @@ extension TerminalRenderer {
             case .highlight(let a, let b, _):
                 guard let sr = rows.strip, let c0 = geo.clampedColumn(a), let c1 = geo.clampedColumn(b) else { continue }
                 let lo = min(c0, c1), hi = max(c0, c1)
+                if shadesHighlights && colorMode != .none {
+                    for x in lo...hi {
+                        for r in geo.top..<(geo.top + geo.rows) {
+                            var cell = c.style(x, r)
+                            if cell.bg == nil { cell.bg = Self.highlightShade }
+                            c.setStyle(x, r, cell)
+                        }
+                    }
+                }
                 for x in lo...hi { c.set(x, sr, "━", CellStyle(bold: true)) }
                 c.set(lo, sr, "┣", CellStyle(bold: true))
                 c.set(hi, sr, "┫", CellStyle(bold: true))
@@ -210,7 +219,7 @@ extension TerminalRenderer {
                 let row = max(geo.top, min(geo.top + geo.rows - 1, r - 1))
                 let tw = TextCanvas.displayWidth(text)
                 c.put(text, min(max(geo.left, col - tw / 2), right - tw), row, maxX: right)
-            case .checkpoints: break
+            case .checkpoints, .missingCheckpoints: break
             }
         }
         // Epoch indicator on heatmaps: a column of bars over the cells, keeping the cell colour as background.
@@ -223,17 +232,23 @@ extension TerminalRenderer {
                 }
             }
         }
-        // Checkpoints: available as dots, selected as diamonds, in the strip under the axis.
+        // Checkpoints: available as dots, selected as diamonds, selected but missing as hollow diamonds (a column with
+        // both shows the filled one), in the strip under the axis.
         if let sr = rows.strip {
             c.put("ckpt", max(0, geo.left - 6), sr, maxX: geo.left - 1)
             for m in marks {
-                guard case .checkpoints(let xs, let selected) = m else { continue }
+                let xs: [Double], glyph: Character
+                switch m {
+                case .checkpoints(let v, let selected): (xs, glyph) = (v, selected ? "◆" : "·")
+                case .missingCheckpoints(let v): (xs, glyph) = (v, "◇")
+                default: continue
+                }
                 for v in xs {
                     guard let col = geo.column(v), col >= geo.left, col < right else { continue }
-                    if selected {
-                        c.set(col, sr, "◆", CellStyle(bold: true))
-                    } else if c[col, sr] == " " {
-                        c.set(col, sr, "·")
+                    switch glyph {
+                    case "◆": c.set(col, sr, glyph, CellStyle(bold: true))
+                    case "◇": if c[col, sr] != "◆" { c.set(col, sr, glyph) }
+                    default: if c[col, sr] == " " { c.set(col, sr, glyph) }
                     }
                 }
             }

@@ -9,6 +9,11 @@ public struct TerminalRenderer: Sendable {
     public var width: Int
     public var height: Int
     public var colorMode: TerminalColorMode
+    /// Shade the plot area under highlighted ranges (a background tint; colour modes only). Off by default; the
+    /// interactive `range pick` turns it on.
+    public var shadesHighlights = false
+    /// The background tint of shaded ranges.
+    static let highlightShade = RGB(52, 58, 74)
 
     /// - Parameters:
     ///   - width: columns available (at least 20 are used).
@@ -74,7 +79,7 @@ public struct TerminalRenderer: Sendable {
         let hasPhases = panel.marks.contains { if case .phase = $0 { return true } else { return false } }
         let hasStrip = panel.marks.contains {
             switch $0 {
-            case .checkpoints, .highlight: return true
+            case .checkpoints, .missingCheckpoints, .highlight: return true
             default: return false
             }
         }

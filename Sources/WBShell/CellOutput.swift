@@ -13,6 +13,18 @@ public struct CellOutput {
     /// Volatile facts (cache hits, wall times): shown at the prompt, kept apart from the outputs in notebooks so a replay
     /// rewrites the outputs byte-identically.
     public var facts: [String: String] = [:]
+    /// How a notebook records the command that gave this output.
+    public var recording: Recording = .asTyped
+
+    /// How a notebook records a command.
+    public enum Recording: Equatable {
+        case asTyped
+        /// As this command line instead: an interactive `range pick` is recorded as the `range …` it amounted to, so a
+        /// replay needs no keyboard (its outputs are exactly those of that line).
+        case replaced(by: String)
+        /// Not at all, with its outputs (a cancelled `range pick`, which changed nothing).
+        case omitted
+    }
 
     public init(_ blocks: [Block] = []) { self.blocks = blocks }
 

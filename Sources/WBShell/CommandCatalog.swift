@@ -33,15 +33,20 @@ public enum CommandCatalog {
         CommandInfo(name: "prev", usage: "prev", summary: "move the cursor to the previous checkpoint", example: "prev"),
         CommandInfo(name: "first", usage: "first", summary: "move the cursor to the first checkpoint", example: "first"),
         CommandInfo(name: "last", usage: "last", summary: "move the cursor to the last checkpoint", example: "last"),
-        CommandInfo(name: "range", usage: "range [A..B step S[, ...] | clear | grokking | memorisation | all | fill]",
-                    summary: "show or set the checkpoint selection; `range fill` makes its missing checkpoints",
+        CommandInfo(name: "range", usage: "range [A..B step S[, ...] | clear | grokking | memorisation | all | fill | pick]",
+                    summary: "show or set the checkpoint selection; `range pick` chooses it on the loss chart, "
+                        + "`range fill` makes its missing checkpoints",
                     example: "range 0..1000 step 100, 1000..3000 step 25",
                     details: ["A..B step S[, …]  epochs A, A+S, … up to B; several ranges at once, dense where it matters",
                               "clear             remove the selection (every checkpoint is used)",
                               "fill              make the selected epochs that have no checkpoint, by training forward from the",
                               "                  nearest earlier one (bit-identical to a run that saved them), e.g.",
                               "                  `range 1000..3000 step 25; range fill`",
-                              "Presets, found from the run's test loss (in log10, from its peak to its lowest point after):"]
+                              "pick              choose on the loss chart, full screen (at the wb> prompt on a terminal); Enter",
+                              "                  applies it exactly as `range SPEC`, and the notebook records that `range …` line",
+                              "                  (a cancelled pick, nothing). Keys:"]
+                        + RangePicker.helpLines.map { "    " + $0 }
+                        + ["Presets, found from the run's test loss (in log10, from its peak to its lowest point after):"]
                         + RangePreset.helpLines.map { "  " + $0 }
                         + ["The selection is kept in runs/<name>/selection.json; `at`, `next`, `analyze` and the plots over time use it."]),
         CommandInfo(name: "analyze", usage: "analyze [NAME ...]", summary: "run analyses over the selection (cached), with progress",

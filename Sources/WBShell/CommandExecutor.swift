@@ -6,10 +6,14 @@ public struct ExecutionContext {
     public var cancel: CancellationToken
     public var onTraining: (TrainingProgress) -> Void
     public var onProgress: (String, Int, Int) -> Void
+    /// Runs a full-screen view (`range pick`) on the terminal until it ends; nil when there is no interactive terminal
+    /// (`wb -c`, scripts on standard input, notebook replays), where such commands refuse.
+    public var fullScreen: ((FullScreenView) throws -> Void)?
 
     public init(cancel: CancellationToken = CancellationToken(), onTraining: @escaping (TrainingProgress) -> Void = { _ in },
-                onProgress: @escaping (String, Int, Int) -> Void = { _, _, _ in }) {
-        self.cancel = cancel; self.onTraining = onTraining; self.onProgress = onProgress
+                onProgress: @escaping (String, Int, Int) -> Void = { _, _, _ in },
+                fullScreen: ((FullScreenView) throws -> Void)? = nil) {
+        self.cancel = cancel; self.onTraining = onTraining; self.onProgress = onProgress; self.fullScreen = fullScreen
     }
 }
 

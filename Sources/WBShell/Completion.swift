@@ -29,7 +29,7 @@ public struct Completion {
             case "plot": candidates = PlotRequest.Kind.allCases.map(\.rawValue).filter { !$0.contains(" ") } + ["to"]
             case "analyze", "analyse": candidates = analysisNames()
             case "help": candidates = CommandCatalog.names + ["keys"]
-            case "range": candidates = ["clear", "fill"] + RangePreset.allCases.map(\.rawValue)
+            case "range": candidates = ["clear", "fill", "pick"] + RangePreset.allCases.map(\.rawValue)
             case "at": candidates = ["epoch"]
             default: candidates = []
             }

@@ -45,10 +45,12 @@ extension CommandExecutor {
                       m.trainAccuracy * 100, m.testAccuracy * 100)
     }
 
-    /// `range`, `range clear`, `range A..B step S, …`, `range fill`.
+    /// `range`, `range clear`, `range A..B step S, …`, `range fill`, `range pick`.
     func range(_ action: ShellCommand.RangeAction, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
         var run = try requireRun()
         switch action {
+        case .pick:
+            return try pickRange(run, context: context)
         case .show:
             guard let selection = run.selection else {
                 return .text("no selection: every checkpoint (\(run.checkpoints.count)) is used. Set one with `range A..B step S`")
@@ -90,6 +92,33 @@ extension CommandExecutor {
         case .fill:
             return try fillSelection(context: context)
         }
+    }
+
+    /// `range pick`: the picker on the terminal; its result is applied exactly as the equivalent `range …` line, which is
+    /// what the notebook records (a cancelled pick records nothing).
+    func pickRange(_ run: LoadedRun, context: ExecutionContext) throws -> CellOutput {
+        guard let fullScreen = context.fullScreen else {
+            throw ShellError("`range pick` is interactive and needs a terminal (the wb> prompt). Here, write the selection "
+                + "as `range A..B step S[, ...]` (e.g. range 0..1000 step 100, 1000..3000 step 25)")
+        }
+        guard !run.metrics.isEmpty || !run.checkpoints.isEmpty else { throw ShellError("\(run.name) has no epochs to pick from yet") }
+        let selection = run.selection.flatMap { try? EpochSet.parse($0.spec) }
+        let picker = RangePicker(epochs: run.metrics.map(\.epoch), checkpoints: run.checkpoints, selection: selection, cursor: session.epoch)
+        let view = RangePickerView(picker: picker, curves: curves(run), runName: run.name)
+        try fullScreen(view)
+        var output: CellOutput
+        switch view.picker.outcome {
+        case .confirmed(let set?)?:
+            output = try range(.set(set))
+            output.recording = .replaced(by: "range \(set)")
+        case .confirmed(nil)?:
+            output = try range(.clear)
+            output.recording = .replaced(by: "range clear")
+        case .cancelled?, nil:
+            output = .text("range pick cancelled: the selection is unchanged")
+            output.recording = .omitted
+        }
+        return output
     }
 
     func describeSelection(_ selection: CheckpointSelection, _ run: LoadedRun) -> CellOutput {

@@ -24,6 +24,22 @@ public enum Parser {
         return commands
     }
 
+    /// The text of each command of a line (split at the `;` the lexer sees, so quoted text keeps its semicolons),
+    /// trimmed, in the order `parse` returns the commands.
+    public static func statementSources(_ line: String) throws -> [String] {
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        if trimmed.hasPrefix("#") { return [line.trimmingCharacters(in: .whitespaces)] }
+        let chars = Array(line)
+        var pieces: [String] = []
+        var start = 0
+        for token in try Lexer.tokens(line) + [Token(kind: .semicolon, column: chars.count, length: 0)] where token.kind == .semicolon {
+            let piece = String(chars[start..<token.column]).trimmingCharacters(in: .whitespaces)
+            if !piece.isEmpty { pieces.append(piece) }
+            start = token.column + 1
+        }
+        return pieces
+    }
+
     private static func parseStatement(_ tokens: [Token], line: String) throws -> ShellCommand {
         guard case .word(let raw) = tokens[0].kind else {
             throw ParseError("expected a command; try `help`", column: tokens[0].column, line: line)
@@ -89,9 +105,10 @@ public enum Parser {
             if args.isEmpty { return .range(.show) }
             if args.count == 1, args[0].text?.lowercased() == "clear" { return .range(.clear) }
             if args.count == 1, args[0].text?.lowercased() == "fill" { return .range(.fill) }
+            if args.count == 1, args[0].text?.lowercased() == "pick" { return .range(.pick) }
             if args.count == 1, let word = args[0].text, let preset = RangePreset(word: word) { return .range(.preset(preset)) }
             if let word = args[0].text, word.first?.isLetter == true {
-                throw fail("`range \(word)` is not a range: expected A..B step S[, …], clear, "
+                throw fail("`range \(word)` is not a range: expected A..B step S[, …], clear, pick, "
                     + RangePreset.allCases.map(\.rawValue).joined(separator: ", ") + ", fill (e.g. range 1000..3000 step 100)", at: args[0])
             }
             do { return .range(.set(try EpochSet.parse(rawArguments()))) } catch let error as EpochSetError {

@@ -45,7 +45,8 @@ public final class RawTerminal {
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
-        guard tcsetattr(input, TCSAFLUSH, &raw) == 0 else { throw RawTerminalError.notATerminal }
+        // TCSADRAIN keeps keys typed ahead (they are read as keys now).
+        guard tcsetattr(input, TCSADRAIN, &raw) == 0 else { throw RawTerminalError.notATerminal }
     }
 
     deinit { restore() }
@@ -56,7 +57,7 @@ public final class RawTerminal {
         guard isRaw else { return }
         isRaw = false
         var original = saved
-        _ = tcsetattr(input, TCSAFLUSH, &original)
+        _ = tcsetattr(input, TCSADRAIN, &original)
     }
 
     /// Runs `body` with the terminal in raw mode (and, with `alternateScreen`, on the alternate screen with the cursor

@@ -36,6 +36,8 @@ public enum ShellCommand: Equatable, Sendable {
         case preset(RangePreset)
         /// `range fill`: recreate the selected epochs that have no checkpoint.
         case fill
+        /// `range pick`: choose on the loss chart, interactively (recorded as the `range …` it amounts to).
+        case pick
     }
 }
 

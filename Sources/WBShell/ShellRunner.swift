@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import WBPlotting
 import WBTraining
 
 /// Drives the command language for every way in: the interactive prompt, `wb -c "…"`, and scripts on standard input.
@@ -10,6 +11,9 @@ public final class ShellRunner {
     public let display: TerminalDisplay
     /// Called after every executed line with its source, output and error (the notebook recorder hooks in here).
     public var onLine: ((ExecutedLine) -> Void)?
+    /// Runs full-screen views for commands that take over the terminal (`range pick`): set by the interactive prompt when
+    /// standard input and output are terminals; nil for `wb -c`, scripts and replays, where those commands refuse.
+    public var fullScreen: ((FullScreenView) throws -> Void)?
 
     public enum LineOutcome: Equatable { case ok, failed, quit }
 
@@ -38,11 +42,12 @@ public final class ShellRunner {
         InterruptSignal.install()
         let start = Date()
         var collected = CellOutput()
+        var recordings: [CellOutput.Recording] = []
         func record(_ error: String?) {
             if commands.count == 1, case .note(let text) = commands[0] {
                 onLine?(ExecutedLine(source: source, note: text, output: CellOutput(), error: nil, seconds: 0))
-            } else {
-                onLine?(ExecutedLine(source: source, note: nil, output: collected, error: error,
+            } else if let recorded = Self.recordedSource(source, commands: commands.count, recordings: recordings) {
+                onLine?(ExecutedLine(source: recorded, note: nil, output: collected, error: error,
                                      seconds: Date().timeIntervalSince(start)))
             }
         }
@@ -54,7 +59,8 @@ public final class ShellRunner {
             let token = CancellationToken()
             let progress = TrainingProgressView()
             let context = ExecutionContext(cancel: token, onTraining: { progress.update($0) },
-                                           onProgress: { label, done, total in self.display.progress(label, done, total) })
+                                           onProgress: { label, done, total in self.display.progress(label, done, total) },
+                                           fullScreen: fullScreen)
             let watcher = InterruptWatcher(token: token)
             let result = Result { try executor.execute(command, context: context) }
             watcher.stop()
@@ -63,7 +69,9 @@ public final class ShellRunner {
             switch result {
             case .success(let output):
                 display.show(output)
-                collected.append(contentsOf: output)
+                if case .replaced(let line) = output.recording { display.line(display.paint("(recorded as `\(line)`)", "2")) }
+                recordings.append(output.recording)
+                if output.recording != .omitted { collected.append(contentsOf: output) }
             case .failure(let error):
                 display.error("\(error)")
                 record("\(error)")
@@ -74,8 +82,29 @@ public final class ShellRunner {
         return .ok
     }
 
+    /// The line a notebook records for `source`: as typed, unless a command asked to be recorded differently (see
+    /// `CellOutput.Recording`); nil when nothing is left to record. `recordings` covers the commands that ran.
+    static func recordedSource(_ source: String, commands: Int, recordings: [CellOutput.Recording]) -> String? {
+        guard recordings.contains(where: { $0 != .asTyped }) else { return source }
+        let pieces = commands == 1 ? [source] : ((try? Parser.statementSources(source)) ?? [])
+        guard pieces.count == commands else { return source }
+        var kept: [String] = []
+        for (index, piece) in pieces.enumerated() where !piece.isEmpty {
+            switch index < recordings.count ? recordings[index] : .asTyped {
+            case .asTyped: kept.append(piece)
+            case .replaced(let line): kept.append(line)
+            case .omitted: continue
+            }
+        }
+        return kept.isEmpty ? nil : kept.joined(separator: "; ")
+    }
+
     /// The interactive prompt, until `quit` or Ctrl-D.
     public func interactive(editor: LineEditor) {
+        if fullScreen == nil, RawTerminal.isAvailable() {
+            let colorMode: TerminalColorMode = display.color ? TerminalEnvironment.detect().colorMode : .none
+            fullScreen = { view in try FullScreen.run(view, colorMode: colorMode) }
+        }
         display.line("wb \(ShellRunner.version) — the Training Dynamics Workbench. `help` lists commands; Ctrl-D quits.")
         while true {
             switch editor.read(prompt: display.promptStyle(session.prompt)) {

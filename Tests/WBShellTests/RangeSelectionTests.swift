@@ -68,7 +68,7 @@ final class RangeSelectionTests: XCTestCase {
         // Overlapping ranges are merged; epochs come out sorted, without repeats.
         XCTAssertEqual(try EpochSet.parse("0..100 step 50, 50..150 step 25, 100").epochs(), [0, 50, 75, 100, 125, 150])
         for (line, message) in [
-            ("range grok", "`range grok` is not a range: expected A..B step S[, …], clear, grokking, memorisation, all"),
+            ("range grok", "`range grok` is not a range: expected A..B step S[, …], clear, pick, grokking, memorisation, all"),
             ("range 3000..1000 step 10", "a range needs 0 ≤ A ≤ B"),
             ("range 0..1000 step -5", "the step must be a whole number ≥ 1"),
             ("range 0..1000 step", "expected 'A..B step S'"),

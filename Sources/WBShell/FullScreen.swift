@@ -33,7 +33,13 @@ public enum FullScreen {
                     _ = view.handle(.endOfInput)
                     return
                 }
-                if let key, !view.handle(key) { return }
+                if let key {
+                    guard view.handle(key) else { return }
+                    // Keys already waiting (a held arrow key) are handled before the next frame is drawn.
+                    while let more = try? keys.next(timeout: 0) {
+                        guard view.handle(more) else { return }
+                    }
+                }
                 let now = terminal.size() ?? size
                 guard key != nil || now != size || view.refreshInterval != nil else { continue }
                 size = now

@@ -25,8 +25,9 @@ public final class KeyReader {
             pending = decoded.rest
             if !queue.isEmpty { continue }
             let remaining = deadline.map { max(0, $0.timeIntervalSinceNow) }
-            // Bytes of an unfinished sequence wait only for the escape timeout.
-            let wait = pending.isEmpty ? remaining : min(escapeTimeout, remaining ?? escapeTimeout)
+            // Bytes of an unfinished sequence wait the escape timeout (even past `timeout`, so a sequence split across
+            // reads is never taken for Escape).
+            let wait = pending.isEmpty ? remaining : escapeTimeout
             switch try waitForInput(seconds: wait) {
             case .ready:
                 var buffer = [UInt8](repeating: 0, count: 256)

@@ -95,9 +95,17 @@ final class KeyReaderTests: XCTestCase {
         tcgetattr(slave, &after)
         XCTAssertEqual(after.c_lflag, before.c_lflag, "restored after a thrown error")
         XCTAssertEqual(after.c_iflag, before.c_iflag)
-        var screen = [UInt8](repeating: 0, count: 256)
-        let n = read(master, &screen, screen.count)
-        let written = String(decoding: screen.prefix(max(0, n)), as: UTF8.self)
+        // What the terminal was sent (it may come in several reads).
+        var bytes: [UInt8] = []
+        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        while poll(&descriptor, 1, 200) > 0 {
+            var chunk = [UInt8](repeating: 0, count: 256)
+            let n = read(master, &chunk, chunk.count)
+            guard n > 0 else { break }
+            bytes += chunk.prefix(n)
+            if String(decoding: bytes, as: UTF8.self).contains("\u{1B}[?1049l") { break }
+        }
+        let written = String(decoding: bytes, as: UTF8.self)
         XCTAssertTrue(written.hasPrefix("\u{1B}[?1049h"), "entered the alternate screen: \(written.debugDescription)")
         XCTAssertTrue(written.contains("\u{1B}[?1049l"), "and left it")
         let null = open("/dev/null", O_RDONLY)

@@ -26,9 +26,6 @@ public enum Key: Equatable, Hashable, Sendable {
     case function(Int)
     /// An escape sequence this decoder does not know, without its leading ESC (so callers can ignore it safely).
     case unknown(String)
-
-    /// The arrow keys without modifiers, for pattern matching (`case Key.plainLeft`).
-    public static let plainLeft = Key.left([]), plainRight = Key.right([]), plainUp = Key.up([]), plainDown = Key.down([])
 }
 
 /// Modifier keys reported with arrows (xterm's `ESC [ 1 ; m X` form, and rxvt's lower-case Shift+arrows).

@@ -220,7 +220,7 @@ public struct RangePicker: Equatable {
     /// Why these ranges would be refused as a selection (too many epochs), or nil.
     static func problem(_ items: [EpochSet.Item]) -> String? {
         do { _ = try CheckpointSelection(EpochSet(items: items)) } catch let error as EpochSetError {
-            return error.reason
+            return error.reason + "; use a coarser step (+ or digits)"
         } catch {
             return "\(error)"
         }

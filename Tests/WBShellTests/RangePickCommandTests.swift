@@ -78,8 +78,8 @@ final class RangePickCommandTests: XCTestCase {
         XCTAssertEqual(book.cells.map(\.source), [tiny, "range 10..70 step 25"])
         XCTAssertEqual(book.cells[1].outputs, [
             .text("selection 10..70 step 25: 3 epochs (10, 35, 60); 1 have checkpoints"),
-            .warning("2 selected epochs have no checkpoint (10, 35); they are skipped. Train with a denser `checkpoints=` "
-                + "schedule to have them."),
+            .warning("2 selected epochs have no checkpoint (10, 35); they are skipped. `range fill` makes them by training "
+                + "forward from earlier checkpoints."),
         ])
         // The recorded line gives the same outputs with no keyboard: the notebook replays and checks clean.
         var check = ReplayOptions()

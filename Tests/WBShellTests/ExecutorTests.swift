@@ -58,6 +58,10 @@ final class ExecutorTests: XCTestCase {
         let stored = try CheckpointSelection.read(from: RunFolder(url: root.appendingPathComponent("runs/one")))
         XCTAssertEqual(stored?.epochs, [100, 200, 250, 300])
         XCTAssertTrue(try run("range").contains("selection 100..300 step 100, 250"))
+        // Loading the run again reads its selection back from selection.json.
+        try run("load one")
+        XCTAssertEqual(executor.session.run?.selection?.epochs, [100, 200, 250, 300])
+        try run("first"); XCTAssertEqual(executor.session.epoch, 100, "the cursor moves within the restored selection")
         try run("range clear"); try run("first"); XCTAssertEqual(executor.session.epoch, 0)
 
         // Runs, load, log.

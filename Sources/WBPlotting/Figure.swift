@@ -11,6 +11,8 @@
 public struct Figure: Sendable, Equatable, Codable {
     /// Shown above all panels. May be empty.
     public var title: String
+    /// A smaller line under the title (for example a dashboard's key numbers); wrapped when it does not fit.
+    public var subtitle: String?
     /// Prefix for every element id in the SVG output (sanitised to `[A-Za-z0-9_-]`).
     /// `nil` derives the prefix from a hash of the rendered content, so equal figures get equal ids.
     public var id: String?
@@ -19,8 +21,9 @@ public struct Figure: Sendable, Equatable, Codable {
     /// Panels per grid row (1 stacks them). The terminal renderer may use fewer when the terminal is narrow.
     public var columns: Int
 
-    public init(title: String, id: String? = nil, panels: [Panel] = [], columns: Int = 1) {
+    public init(title: String, subtitle: String? = nil, id: String? = nil, panels: [Panel] = [], columns: Int = 1) {
         self.title = title
+        self.subtitle = subtitle
         self.id = id
         self.panels = panels
         self.columns = max(1, columns)

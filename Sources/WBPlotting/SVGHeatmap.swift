@@ -2,8 +2,11 @@ import Foundation
 
 /// Heatmap cells and the colour bar in SVG.
 extension SVGRenderer {
-    /// Colour levels used when quantising heatmaps (level 255 is reserved for missing values).
+    /// Most colour levels when quantising heatmaps (level 255 is reserved for missing values).
     static let heatLevels = 255
+
+    /// The colour levels this renderer uses (`SVGOptions.heatmapLevels`, clamped to 2…255).
+    var levelCount: Int { min(SVGRenderer.heatLevels, max(2, options.heatmapLevels)) }
 
     func drawHeatmap(_ h: Heatmap, layout L: SVGPanelLayout, index: Int, into w: inout SVGWriter) {
         guard h.rows > 0, h.columns > 0,
@@ -16,17 +19,21 @@ extension SVGRenderer {
 
         // Quantise into display order (row 0 = top, column 0 = left).
         let levels = quantise(h, flipX: flipX, rowZeroAtTop: rowZeroAtTop)
-        let lut = Palette.lookupTable(h.colorScale.map, levels: SVGRenderer.heatLevels)
+        let lut = Palette.lookupTable(h.colorScale.map, levels: levelCount)
 
         // PNG: each cell becomes a block of kx × ky image pixels, about one per viewBox unit, so the cells stay
         // sharp even in viewers that smooth images (browsers also honour image-rendering: pixelated).
         var png: [UInt8] = []
         if options.heatmapEncoding != .vector {
-            let kx = min(8, max(1, Int(((right - left) / Double(h.columns)).rounded(.up))))
-            let ky = min(8, max(1, Int(((bottom - top) / Double(h.rows)).rounded(.up))))
+            let most = max(1, options.heatmapPixelScale)
+            let kx = min(most, max(1, Int(((right - left) / Double(h.columns)).rounded(.up))))
+            let ky = min(most, max(1, Int(((bottom - top) / Double(h.rows)).rounded(.up))))
+            // Missing cells (255) take the palette slot after the colours, which is transparent.
+            let missing = UInt8(levelCount)
+            let indices = levelCount == 255 ? levels : levels.map { $0 == 255 ? missing : $0 }
             png = PNGEncoder.indexed(width: h.columns * kx, height: h.rows * ky,
-                                     indices: upscale(levels, columns: h.columns, rows: h.rows, kx: kx, ky: ky),
-                                     palette: lut + [RGB(0, 0, 0)], transparentIndex: 255)
+                                     indices: upscale(indices, columns: h.columns, rows: h.rows, kx: kx, ky: ky),
+                                     palette: lut + [RGB(0, 0, 0)], transparentIndex: missing)
         }
         var encoding = options.heatmapEncoding
         if encoding == .auto {
@@ -109,7 +116,7 @@ extension SVGRenderer {
     private func quantise(_ h: Heatmap, flipX: Bool, rowZeroAtTop: Bool) -> [UInt8] {
         let r = h.valueRange
         let lo = r.lowerBound, span = r.upperBound - r.lowerBound
-        let top = Double(SVGRenderer.heatLevels - 1)
+        let top = Double(levelCount - 1)
         var out = [UInt8](repeating: 255, count: h.rows * h.columns)
         for row in 0..<h.rows {
             let dr = rowZeroAtTop ? row : h.rows - 1 - row

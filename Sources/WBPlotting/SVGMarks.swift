@@ -44,18 +44,8 @@ extension SVGRenderer {
                 w.line(plot.x, y, plot.right, y, cls: "ref")
                 if !label.isEmpty { w.label(label, x: plot.right - 4, y: y - 4, anchor: "end", cls: "sm") }
             case .epochIndicator(let xv, let label):
-                guard let x = L.px(xv), x >= plot.x - 0.5, x <= plot.right + 0.5 else { continue }
-                w.line(x, plot.y, x, plot.bottom, cls: "ep")
-                w.raw("<path class=\"cks\" d=\"M")
-                w.num(x - 4)
-                w.raw(" ")
-                w.num(plot.y - 5)
-                w.raw("h8l-4 5z\"/>\n")
-                if let ty = L.epochLabelY, !label.isEmpty {
-                    let tw = TextMetrics.width(label, size: 10)
-                    let cx = min(max(x, plot.x + tw / 2), plot.right - tw / 2)
-                    w.label(label, x: cx, y: ty - 1, cls: "sm", extra: "font-weight=\"bold\"")
-                }
+                if options.switchableEpochIndicators { continue }
+                drawEpochIndicator(xv, label: label, layout: L, into: &w)
             case .annotation(let xv, let yv, let text):
                 guard let x = L.px(xv), let y = L.py(yv) else { continue }
                 w.raw("<circle cx=\"")
@@ -69,7 +59,42 @@ extension SVGRenderer {
             default: break
             }
         }
+        if options.switchableEpochIndicators { drawSwitchableEpochIndicators(marks, layout: L, into: &w) }
         drawCheckpointStrip(marks, layout: L, into: &w)
+    }
+
+    /// A vertical line at `xv` with a triangle and its label above the plot.
+    private func drawEpochIndicator(_ xv: Double, label: String, layout L: SVGPanelLayout, into w: inout SVGWriter) {
+        let plot = L.plot
+        guard let x = L.px(xv), x >= plot.x - 0.5, x <= plot.right + 0.5 else { return }
+        w.line(x, plot.y, x, plot.bottom, cls: "ep")
+        w.raw("<path class=\"cks\" d=\"M")
+        w.num(x - 4)
+        w.raw(" ")
+        w.num(plot.y - 5)
+        w.raw("h8l-4 5z\"/>\n")
+        if let ty = L.epochLabelY, !label.isEmpty {
+            let tw = TextMetrics.width(label, size: 10)
+            let cx = min(max(x, plot.x + tw / 2), plot.right - tw / 2)
+            w.label(label, x: cx, y: ty - 1, cls: "sm", extra: "font-weight=\"bold\"")
+        }
+    }
+
+    /// Every epoch indicator as one alternative of a set (see `SVGOptions.switchableEpochIndicators`): each in its own
+    /// `<g class="wbi">`, in order, inside `<g class="wbis">`; only the first is displayed unless a host page's CSS says
+    /// otherwise.
+    private func drawSwitchableEpochIndicators(_ marks: [Mark], layout L: SVGPanelLayout, into w: inout SVGWriter) {
+        var first = true
+        var opened = false
+        for m in marks {
+            guard case .epochIndicator(let xv, let label) = m else { continue }
+            if !opened { w.raw("<g class=\"wbis\">\n"); opened = true }
+            w.raw(first ? "<g class=\"wbi\">\n" : "<g class=\"wbi\" display=\"none\">\n")
+            drawEpochIndicator(xv, label: label, layout: L, into: &w)
+            w.raw("</g>\n")
+            first = false
+        }
+        if opened { w.raw("</g>\n") }
     }
 
     /// The strip under the axis: highlighted ranges as bars with start and end handles, available checkpoints as

@@ -17,12 +17,29 @@ public struct SVGOptions: Sendable, Equatable {
     /// Tallest plot area for panels with a fixed aspect (they get narrower instead).
     public var maxPlotHeight: Double
     public var heatmapEncoding: HeatmapEncoding
+    /// Hover values without scripts: `<title>` elements (the browser's native tooltips) on a sample of each line's
+    /// points, on every bar, and on blocks of heatmap cells (see `SVGTooltips`).
+    public var tooltips: Bool
+    /// Several epoch indicators in one panel are alternatives, shown one at a time: each is drawn in its own
+    /// `<g class="wbi">` inside one `<g class="wbis">`, all but the first with `display="none"`. A host page (the
+    /// dashboard's CSS-only slider) shows the one it wants with a CSS rule, which beats the attribute.
+    public var switchableEpochIndicators: Bool
+    /// Largest number of image pixels per heatmap cell side in PNG heatmaps (blocks keep cells sharp in viewers that
+    /// smooth images; 1 relies on `image-rendering: pixelated`, which browsers honour, and is much smaller).
+    public var heatmapPixelScale: Int
+    /// Colour levels heatmaps are quantised to (2…255); fewer compress better.
+    public var heatmapLevels: Int
 
-    public init(width: Double = 760, panelHeight: Double? = nil, maxPlotHeight: Double = 460, heatmapEncoding: HeatmapEncoding = .auto) {
+    public init(width: Double = 760, panelHeight: Double? = nil, maxPlotHeight: Double = 460, heatmapEncoding: HeatmapEncoding = .auto,
+                tooltips: Bool = false, switchableEpochIndicators: Bool = false, heatmapPixelScale: Int = 8, heatmapLevels: Int = 255) {
         self.width = width
         self.panelHeight = panelHeight
         self.maxPlotHeight = maxPlotHeight
         self.heatmapEncoding = heatmapEncoding
+        self.tooltips = tooltips
+        self.switchableEpochIndicators = switchableEpochIndicators
+        self.heatmapPixelScale = heatmapPixelScale
+        self.heatmapLevels = heatmapLevels
     }
 }
 
@@ -44,7 +61,8 @@ public struct SVGRenderer: Sendable {
         let cols = max(1, min(figure.columns, max(1, figure.panels.count)))
         let panelW = width / Double(cols)
         let defaultH = options.panelHeight ?? (cols == 1 ? 380 : 300)
-        let titleH = figure.title.isEmpty ? 0.0 : 32.0
+        let subtitleLines = figure.subtitle.map { SVGRenderer.wrapped($0, width: width - 24, size: 12) } ?? []
+        let titleH = (figure.title.isEmpty ? 0.0 : 32.0) + Double(subtitleLines.count) * 16 + (subtitleLines.isEmpty ? 0 : 4)
 
         // Lay out the grid row by row; a row is as tall as its tallest panel.
         var layouts: [SVGPanelLayout] = []
@@ -84,8 +102,11 @@ public struct SVGRenderer: Sendable {
         w.raw("\">")
         w.text(figure.title)
         w.raw("</title>\n")
-        writeStyle(&w)
+        writeStyle(&w, subtitle: !subtitleLines.isEmpty)
         if !figure.title.isEmpty { w.label(figure.title, x: width / 2, y: 22, cls: "tt") }
+        for (i, line) in subtitleLines.enumerated() {
+            w.label(line, x: width / 2, y: (figure.title.isEmpty ? 14 : 40) + Double(i) * 16, cls: "st")
+        }
         for (i, (panel, layout)) in zip(figure.panels, layouts).enumerated() {
             drawPanel(panel, layout: layout, index: i, into: &w)
         }
@@ -102,8 +123,27 @@ public struct SVGRenderer: Sendable {
         return w.finish(id: id)
     }
 
-    private func writeStyle(_ w: inout SVGWriter) {
-        let rules: [(String, String)] = [
+    /// `text` in lines no wider than `width` at `size`, broken after " · " separators (else at spaces).
+    static func wrapped(_ text: String, width: Double, size: Double) -> [String] {
+        let separator = text.contains(" · ") ? " · " : " "
+        var lines: [String] = []
+        var current = ""
+        for piece in text.components(separatedBy: separator) {
+            let candidate = current.isEmpty ? piece : current + separator + piece
+            if !current.isEmpty, TextMetrics.width(candidate, size: size) > width {
+                lines.append(current)
+                current = piece
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// Rules for optional parts are written only when used, so figures without them keep their bytes.
+    private func writeStyle(_ w: inout SVGWriter, subtitle: Bool) {
+        var rules: [(String, String)] = [
             ("", "font-family:system-ui,'DejaVu Sans',Helvetica,Arial,sans-serif;font-size:11px"),
             (" text", "fill:currentColor"),
             (" .tt", "font-size:15px;font-weight:bold"),
@@ -126,6 +166,8 @@ public struct SVGRenderer: Sendable {
             (" .cksd", "stroke:currentColor;stroke-width:1.5"),
             (" .grp", "fill:none;stroke:currentColor;stroke-opacity:.6"),
         ]
+        if subtitle { rules.append((" .st", "font-size:12px")) }
+        if options.tooltips { rules.append((" .tip", "fill:#000;fill-opacity:0;stroke:none")) }
         w.raw("<style>\n")
         for (sel, body) in rules {
             w.raw("#")
@@ -166,6 +208,7 @@ public struct SVGRenderer: Sendable {
 
         drawForegroundMarks(panel.marks, layout: L, into: &w)
         drawAxes(panel, layout: L, into: &w)
+        if options.tooltips { drawTooltips(panel, layout: L, into: &w) }
         w.raw("</g>\n")
     }
 

@@ -26,7 +26,8 @@ public struct TerminalRenderer: Sendable {
 
     /// The figure as lines of text, each ending in a newline.
     public func render(_ figure: Figure) -> String {
-        let titleRows = figure.title.isEmpty ? 0 : 1
+        let subtitle = figure.subtitle.map { TerminalRenderer.wrapped($0, width: width) } ?? []
+        let titleRows = (figure.title.isEmpty ? 0 : 1) + subtitle.count
         let cols = max(1, min(figure.columns, figure.panels.count, max(1, (width + 2) / 30)))
         let gap = 2
         let panelW = (width - (cols - 1) * gap) / cols
@@ -40,9 +41,13 @@ public struct TerminalRenderer: Sendable {
             rowHeights.append(slice.map(\.height).max() ?? 0)
         }
         var out = TextCanvas(width: width, height: titleRows + rowHeights.reduce(0, +))
-        if titleRows > 0 {
+        if !figure.title.isEmpty {
             let tw = TextCanvas.displayWidth(figure.title)
             out.put(figure.title, max(0, (width - tw) / 2), 0, CellStyle(bold: true))
+        }
+        for (i, line) in subtitle.enumerated() {
+            let tw = TextCanvas.displayWidth(line)
+            out.put(line, max(0, (width - tw) / 2), (figure.title.isEmpty ? 0 : 1) + i)
         }
         var y = titleRows
         for r in 0..<gridRows {
@@ -52,6 +57,24 @@ public struct TerminalRenderer: Sendable {
             y += rowHeights[r]
         }
         return out.lines(mode: colorMode).map { $0 + "\n" }.joined()
+    }
+
+    /// `text` in lines of at most `width` cells, broken after " · " separators (else at spaces).
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        let separator = text.contains(" · ") ? " · " : " "
+        var lines: [String] = []
+        var current = ""
+        for piece in text.components(separatedBy: separator) {
+            let candidate = current.isEmpty ? piece : current + separator + piece
+            if !current.isEmpty, TextCanvas.displayWidth(candidate) > width {
+                lines.append(current)
+                current = piece
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     // MARK: - One panel

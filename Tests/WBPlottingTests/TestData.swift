@@ -30,3 +30,14 @@ enum TestData {
         ("progress", .progressMeasures(progress, currentEpoch: 1200)),
     ]
 }
+
+extension TestData {
+    /// A dashboard at epoch 1200 of the sample run: every panel filled.
+    static let dashboard = Dashboard(
+        run: "p23-main", epoch: 1200, position: 13, checkpointCount: 30,
+        numbers: DashboardNumbers(trainLoss: 1.234e-3, testLoss: 0.4567, trainAccuracy: 1, testAccuracy: 0.873,
+                                  restrictedLoss: 2.1e-2, excludedLoss: 3.4, clusteredShare: 0.785),
+        curves: run, selection: selection, frequencyNorms: norms, dominantFrequencies: keys,
+        clusters: ClusterSizes(frequencies: [3, 7, 9], sizes: [14, 9, 8], unclustered: 9, threshold: 0.85),
+        neurons: Array(neurons.prefix(3)), neuronClusters: [3, 7, nil])
+}

@@ -178,6 +178,13 @@ public final class AnalysisRunner {
         return loaded
     }
 
+    /// The post-ReLU MLP activations over all p² inputs at `epoch` ([p², d_mlp], row a·p + b), through this runner's own
+    /// evaluator (no new buffers; the dashboard steps through checkpoints with it). The returned array is a copy.
+    public func activations(epoch: Int) throws -> [Float] {
+        let loaded = try CheckpointLoader.load(run.checkpointURL(epoch: epoch), epoch: epoch, layout: context.layout)
+        return evaluator.activations(parameters: loaded.parameters)
+    }
+
     /// The checkpoint at `epoch` as a `CheckpointState` (for on-demand work such as one neuron's activation grid).
     /// It has its own evaluator, so it stays usable after the runner is gone.
     public func state(epoch: Int) throws -> CheckpointState {

@@ -11,8 +11,17 @@ import Foundation
 /// try notebook.write(to: URL(fileURLWithPath: "grok.wbnb"))
 /// ```
 public struct Notebook: Equatable, Sendable {
-    /// The `.wbnb` format version this module reads and writes.
-    public static let formatVersion: Int = 1
+    /// The newest `.wbnb` format version this module reads and writes. Version 2 added the `@dashboard` block; a
+    /// notebook without one is still written as version 1 (`requiredFormatVersion`), so older readers keep reading it.
+    public static let formatVersion: Int = 2
+    /// Every version this module reads.
+    public static let readableVersions: ClosedRange<Int> = 1...2
+
+    /// The lowest version that can hold this notebook: 2 when it has a dashboard, else 1. The writer's header.
+    public var requiredFormatVersion: Int {
+        let dashboards = cells.contains { cell in cell.outputs.contains { if case .dashboard = $0 { return true } else { return false } } }
+        return dashboards ? 2 : 1
+    }
 
     /// The cells, in order.
     public var cells: [NotebookCell]
@@ -120,6 +129,36 @@ public enum NotebookOutput: Equatable, Sendable {
     case error(String)
     /// A self-contained `<svg>…</svg>` (ids already prefixed per figure).
     case figure(title: String, svg: String)
+    /// Dashboards of many checkpoints, shown in the HTML export with one slider (format version 2).
+    case dashboard(NotebookDashboard)
+}
+
+/// The dashboard of many checkpoints as a notebook stores it: a loss chart drawn once, whose epoch indicators are
+/// alternatives (one `<g class="wbi">` per frame, in frame order, inside `<g class="wbis">`), and one figure per
+/// checkpoint with everything else. The HTML export shows one frame and its indicator at a time, chosen with a
+/// CSS-only slider.
+public struct NotebookDashboard: Equatable, Sendable {
+    /// One checkpoint: its epoch and its self-contained `<svg>…</svg>`.
+    public struct Frame: Equatable, Sendable {
+        public var epoch: Int
+        public var svg: String
+        public init(epoch: Int, svg: String) {
+            self.epoch = epoch
+            self.svg = svg
+        }
+    }
+
+    public var title: String
+    /// The shared `<svg>…</svg>` (the loss curves and the selection, with one switchable epoch indicator per frame).
+    public var shared: String
+    /// In slider order (ascending epochs when recorded by wb).
+    public var frames: [Frame]
+
+    public init(title: String, shared: String, frames: [Frame]) {
+        self.title = title
+        self.shared = shared
+        self.frames = frames
+    }
 }
 
 /// A notebook that cannot be read or written, with the line (1-based) where the problem is, when there is one.

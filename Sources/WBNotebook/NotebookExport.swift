@@ -139,6 +139,8 @@ private struct HTMLReport {
         var figureCount = 0
         var commandCount = 0
         let titleNote = notebook.cells.first(where: { $0.kind == .note })?.id
+        var dashboardCount = 0
+        var mostFrames = 0
         for cell in notebook.cells {
             let anchor = "cell-" + HTMLEscape.text(cell.id)
             switch cell.kind {
@@ -177,6 +179,10 @@ private struct HTMLReport {
                         } else {
                             body += "<figure class=\"out figure\">\(caption)\n\(SVGSafety.inlineForm(svg))\n</figure>\n"
                         }
+                    case .dashboard(let dashboard):
+                        dashboardCount += 1
+                        mostFrames = max(mostFrames, dashboard.frames.count)
+                        body += DashboardHTML.render(dashboard, index: dashboardCount)
                     }
                 }
                 body += "</section>\n"
@@ -195,14 +201,14 @@ private struct HTMLReport {
         <meta name="generator" content="wb">
         <title>\(HTMLEscape.text(title))</title>
         <style>
-        \(Self.css)
+        \(Self.css)\(dashboardCount > 0 ? "\n" + DashboardHTML.css(frames: mostFrames) : "")
         </style>
         </head>
         <body>
         <header class="doc">
         <p class="kicker">wb notebook</p>
         <h1 class="doc-title">\(HTMLEscape.text(title))</h1>
-        <p class="summary">\(notebook.cells.count) cells · \(commandCount) commands · \(figureCount) figures</p>
+        <p class="summary">\(notebook.cells.count) cells · \(commandCount) commands · \(figureCount) figures\(dashboardCount > 0 ? " · \(dashboardCount) dashboard\(dashboardCount == 1 ? "" : "s")" : "")</p>
 
         """
         if !runs.isEmpty {
@@ -338,7 +344,7 @@ private enum IPYNBWriter {
                 ]))
             }
         }
-        var wbMetadata: [(String, JSON)] = [("format_version", .int(Notebook.formatVersion))]
+        var wbMetadata: [(String, JSON)] = [("format_version", .int(notebook.requiredFormatVersion))]
         if let title = notebook.title { wbMetadata.append(("title", .string(title))) }
         let root = JSON.object([
             ("cells", .array(cells)),
@@ -374,6 +380,17 @@ private enum IPYNBWriter {
             }
             return .object([
                 ("data", .object([("image/svg+xml", lines(svg)), ("text/plain", lines(label))])),
+                ("metadata", .object([])), ("output_type", .string("display_data")),
+            ])
+        case .dashboard(let dashboard):
+            // The same CSS-only slider as the HTML report, with its rules in the output.
+            let epochs = dashboard.frames.map { String($0.epoch) }
+            let label = "\(dashboard.title.isEmpty ? "dashboard" : dashboard.title): \(dashboard.frames.count) checkpoints"
+                + (epochs.isEmpty ? "" : " (epochs \(epochs.first!)–\(epochs.last!))")
+            let html = "<style>\n" + DashboardHTML.css(frames: dashboard.frames.count) + "</style>\n"
+                + DashboardHTML.render(dashboard, index: 1)
+            return .object([
+                ("data", .object([("text/html", lines(html)), ("text/plain", lines(label))])),
                 ("metadata", .object([])), ("output_type", .string("display_data")),
             ])
         }

@@ -34,6 +34,7 @@ struct NotebookParser {
         var noteOpen = false       // the previous line was a note line of cells.last
         var outputsAllowed = false // cells.last is a command that outputs may follow
         var volatileEnded = false
+        var version = 1            // a file without a header is version 1
         var i = 0
 
         func startCell(_ kind: NotebookCell.Kind, _ source: String) {
@@ -46,7 +47,7 @@ struct NotebookParser {
             let line = lines[i]
             let number = i + 1
             if i == 0, Bytes.starts(line, "@wbnb") {
-                try checkHeader(line)
+                version = try checkHeader(line)
                 i += 1
                 continue
             }
@@ -96,7 +97,11 @@ struct NotebookParser {
                     noteOpen = false
                     outputsAllowed = false
                     i += 1
-                case "@text", "@warning", "@error", "@figure":
+                case "@text", "@warning", "@error", "@figure", "@dashboard":
+                    if marker == "@dashboard", version < 2 {
+                        throw error(number, "a @dashboard block needs format version 2: the first line must be '@wbnb 2'"
+                            + (i > 0 && Bytes.starts(lines[0], "@wbnb") ? ", not '\(lines[0])'" : ""))
+                    }
                     if let pending {
                         throw error(number, "expected a command line or note lines for '@cell \(pending.id)' "
                             + "(line \(pending.line)) before its outputs")
@@ -123,7 +128,7 @@ struct NotebookParser {
                     volatileEnded = true
                 default:
                     throw error(number, "unknown marker '\(marker)'; expected one of @cell, @text, @warning, @error, "
-                        + "@figure, @volatile (a command never starts with '@')")
+                        + "@figure, @dashboard, @volatile (a command never starts with '@')")
                 }
             default:
                 startCell(.command, line)
@@ -153,28 +158,32 @@ struct NotebookParser {
         return Notebook(cells: cells, volatile: volatile)
     }
 
-    private func checkHeader(_ line: String) throws {
+    /// The version the header declares; refuses versions this module does not read.
+    private func checkHeader(_ line: String) throws -> Int {
         let parts = line.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0] == "@wbnb", !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
         else {
             throw error(1, "expected '@wbnb \(Notebook.formatVersion)' (the format name and its version) on the first line")
         }
-        guard let version = Int(parts[1]), version == Notebook.formatVersion else {
-            throw error(1, "unsupported notebook format version \(parts[1]); this wb reads version \(Notebook.formatVersion)")
+        let readable = Notebook.readableVersions
+        guard let version = Int(parts[1]), readable.contains(version) else {
+            throw error(1, "unsupported notebook format version \(parts[1]); this wb reads versions \(readable.lowerBound) "
+                + "to \(readable.upperBound)")
         }
+        return version
     }
 
     /// Reads an output block whose marker is on line index `start`; returns the output and the index after `@end`.
     private func readBlock(kind: String, rest: String, at start: Int) throws -> (NotebookOutput, Int) {
         let opened = start + 1
         var title = ""
-        if kind == "@figure" {
+        if kind == "@figure" || kind == "@dashboard" {
             if !rest.isEmpty {
-                guard Bytes.starts(rest, " ") else { throw error(opened, "expected '@figure TITLE' or '@figure'") }
+                guard Bytes.starts(rest, " ") else { throw error(opened, "expected '\(kind) TITLE' or '\(kind)'") }
                 title = Bytes.drop(rest, first: 1)
             }  // rest starts with the space after the marker
         } else if !rest.isEmpty {
-            throw error(opened, "expected '\(kind)' alone on its line (only @figure takes a title)")
+            throw error(opened, "expected '\(kind)' alone on its line (only @figure and @dashboard take a title)")
         }
         var content: [String] = []
         var j = start + 1
@@ -205,9 +214,43 @@ struct NotebookParser {
         case "@text": output = .text(text)
         case "@warning": output = .warning(text)
         case "@error": output = .error(text)
+        case "@dashboard": output = .dashboard(try dashboard(title: title, content: content, firstLine: start + 2, opened: opened))
         default: output = .figure(title: title, svg: text)
         }
         return (output, j + 1)
+    }
+
+    /// The sections of a `@dashboard` block's content: `@shared`, then any number of `@epoch N`, each followed by its
+    /// text (the lines up to the next section line). `firstLine` is the 1-based line of the first content line.
+    private func dashboard(title: String, content: [String], firstLine: Int, opened: Int) throws -> NotebookDashboard {
+        guard Bytes.equal(content[0], "@shared") else {
+            throw error(firstLine, "expected '| @shared' as the first line of the @dashboard block opened on line \(opened)")
+        }
+        var sections: [(epoch: Int?, lines: [String], line: Int)] = [(nil, [], firstLine)]
+        for (k, line) in content.enumerated().dropFirst() {
+            let number = firstLine + k
+            guard Bytes.starts(line, "@") else {
+                sections[sections.count - 1].lines.append(line)
+                continue
+            }
+            let words = line.split(separator: " ", omittingEmptySubsequences: false)
+            guard words.count == 2, words[0] == "@epoch" else {
+                throw error(number, "expected '| @epoch N' or figure lines in the @dashboard block opened on line \(opened); "
+                    + "a figure line never starts with '@'")
+            }
+            let digits = words[1]
+            guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }), digits == "0" || digits.first != "0",
+                  let epoch = Int(digits) else {
+                throw error(number, "expected '| @epoch N' with N a whole number (0, 1, 2, … without leading zeros)")
+            }
+            sections.append((epoch, [], number))
+        }
+        for section in sections where section.lines.isEmpty {
+            let name = section.epoch.map { "'@epoch \($0)'" } ?? "'@shared'"
+            throw error(section.line, "\(name) is followed by no figure lines; expected at least one '|' line before the next section")
+        }
+        return NotebookDashboard(title: title, shared: sections[0].lines.joined(separator: "\n"),
+                                 frames: sections.dropFirst().map { .init(epoch: $0.epoch!, svg: $0.lines.joined(separator: "\n")) })
     }
 
     /// Reads `@volatile` … `@end` starting at line index `start`; returns the index after `@end`.

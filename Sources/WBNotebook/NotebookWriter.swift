@@ -8,7 +8,7 @@ import Darwin
 /// Writes the canonical `.wbnb` text, and lists what in a notebook value could not be written faithfully.
 enum NotebookWriter {
     static func serialize(_ notebook: Notebook) -> String {
-        var out = "@wbnb \(Notebook.formatVersion)\n"
+        var out = "@wbnb \(notebook.requiredFormatVersion)\n"
         var written = Set<String>()
         for cell in notebook.cells {
             var source = cell.source
@@ -49,11 +49,23 @@ enum NotebookWriter {
         case .figure(let title, let svg):
             out += title.isEmpty ? "@figure\n" : "@figure \(oneLine(title))\n"
             text = svg
+        case .dashboard(let dashboard):
+            out += dashboard.title.isEmpty ? "@dashboard\n" : "@dashboard \(oneLine(dashboard.title))\n"
+            var sections = ["@shared\n" + sectionText(dashboard.shared)]
+            for frame in dashboard.frames { sections.append("@epoch \(max(0, frame.epoch))\n" + sectionText(frame.svg)) }
+            text = sections.joined(separator: "\n")
         }
         for line in Bytes.lines(text) {
             out += line.isEmpty ? "|\n" : "| " + line + "\n"
         }
         out += "@end\n"
+    }
+
+    /// A dashboard section's text with every line that starts with '@' (which would read as a section line) shifted by
+    /// a space; `Notebook.validate()` refuses such text, `serialize` only keeps the result readable.
+    private static func sectionText(_ text: String) -> String {
+        guard text.utf8.contains(UInt8(ascii: "@")) else { return text }
+        return Bytes.lines(text).map { Bytes.starts($0, "@") ? " " + $0 : $0 }.joined(separator: "\n")
     }
 
     /// Volatile facts in file order: ids in cell order, then ids of absent cells sorted; keys sorted.
@@ -108,6 +120,14 @@ enum NotebookWriter {
                 }
                 for case .figure(let title, _) in cell.outputs where title.utf8.contains(0x0A) {
                     problems.append("\(name): a figure title is one line")
+                }
+                for case .dashboard(let dashboard) in cell.outputs {
+                    if dashboard.title.utf8.contains(0x0A) { problems.append("\(name): a dashboard title is one line") }
+                    if dashboard.frames.contains(where: { $0.epoch < 0 }) { problems.append("\(name): a dashboard epoch is ≥ 0") }
+                    let texts = [dashboard.shared] + dashboard.frames.map(\.svg)
+                    if texts.contains(where: { Bytes.lines($0).contains { Bytes.starts($0, "@") } }) {
+                        problems.append("\(name): a dashboard figure has no line starting with '@'")
+                    }
                 }
             case .note:
                 if !cell.outputs.isEmpty { problems.append("\(name): a note has no outputs") }

@@ -8,6 +8,11 @@ public struct CellOutput {
         case figure(Figure)
         /// A warning that did not stop the command (for example epochs of a selection that have no checkpoint).
         case warning(String)
+        /// Every view of one checkpoint: a screen at the terminal, one figure (`Figure.dashboard`) in a notebook.
+        case dashboard(Dashboard)
+        /// Dashboards of many checkpoints (`dashboard over`): nothing at the terminal (the command says what it
+        /// recorded), a dashboard block with one slider in a notebook and its HTML export.
+        case dashboardSeries(DashboardSeries)
     }
     public var blocks: [Block]
     /// Volatile facts (cache hits, wall times): shown at the prompt, kept apart from the outputs in notebooks so a replay
@@ -43,12 +48,19 @@ public struct CellOutput {
             switch block {
             case .text(let s): return s
             case .warning(let s): return "warning: " + s
-            case .figure: return nil
+            case .figure, .dashboard, .dashboardSeries: return nil
             }
         }.joined(separator: "\n")
     }
 
+    /// The figures, a dashboard as its one figure.
     public var figures: [Figure] {
-        blocks.compactMap { if case .figure(let f) = $0 { return f } else { return nil } }
+        blocks.compactMap {
+            switch $0 {
+            case .figure(let f): return f
+            case .dashboard(let d): return Figure.dashboard(d)
+            default: return nil
+            }
+        }
     }
 }

@@ -25,16 +25,25 @@ public final class CommandExecutor {
 
     public func execute(_ command: ShellCommand, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
         switch command {
+        case .at, .step, .dashboard: break
+        default: session.dashboardShown = nil
+        }
+        switch command {
         case .train(let assignments): return try train(assignments, context: context)
         case .resume(let epochs): return try resume(epochs: epochs, context: context)
         case .load(let run): return try load(run)
         case .runs: return listRuns()
         case .info: return try info()
-        case .at(let epoch): return try moveCursor(to: epoch)
-        case .step(let move): return try step(move)
+        case .at(let epoch):
+            let before = session.epoch
+            return try redrawingDashboard(moveCursor(to: epoch), moved: session.epoch != before, context: context)
+        case .step(let move):
+            let before = session.epoch
+            return try redrawingDashboard(step(move), moved: session.epoch != before, context: context)
         case .range(let action): return try range(action, context: context)
         case .analyze(let names): return try analyze(names, context: context)
         case .plot(let request): return try plot(request, context: context)
+        case .dashboard(let request): return try dashboard(request, context: context)
         case .compare(let runs): return try compare(runs)
         case .templateSave(let name, let description): return try saveTemplate(name: name, description: description)
         case .templateLoad(let name): return try loadTemplate(name)

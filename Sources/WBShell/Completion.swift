@@ -29,6 +29,10 @@ public struct Completion {
             case "plot": candidates = PlotRequest.Kind.allCases.map(\.rawValue).filter { !$0.contains(" ") } + ["to"]
             case "analyze", "analyse": candidates = analysisNames()
             case "help": candidates = CommandCatalog.names + ["keys"]
+            case "dashboard", "dash":
+                let afterOver = before.last?.lowercased() == "over" && statement.hasSuffix(" ")
+                    || before.count >= 2 && before[before.count - 2].lowercased() == "over" && !statement.hasSuffix(" ")
+                candidates = afterOver ? ["range", "all"] : ["live", "over", "neurons"]
             case "range": candidates = ["clear", "fill", "pick"] + RangePreset.allCases.map(\.rawValue)
             case "at": candidates = ["epoch"]
             default: candidates = []

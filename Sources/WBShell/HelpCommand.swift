@@ -15,7 +15,7 @@ extension CommandExecutor {
                 + TrainingConfig.keyHelpLines)
                 .joined(separator: "\n"))
         }
-        guard let info = CommandCatalog.info(topic == "templates" ? "templates" : topic) else {
+        guard let info = CommandCatalog.info(topic == "dash" ? "dashboard" : topic) else {
             let hint = CommandCatalog.suggestion(for: topic, among: CommandCatalog.names + ["keys"]).map { " Did you mean '\($0)'?" } ?? ""
             throw ShellError("no help on '\(topic)'.\(hint) Type `help` for the commands.")
         }

@@ -33,6 +33,15 @@ public final class NotebookRecorder {
         url = newURL
     }
 
+    /// A dashboard over many checkpoints as the notebook stores it: the loss chart once, one figure per checkpoint.
+    public static func dashboard(_ series: DashboardSeries) -> NotebookDashboard {
+        let shared = SVGRenderer(options: .dashboardLoss)
+            .render(Figure.dashboardLoss(series.curves, selection: series.selection, epochs: series.epochs))
+        let renderer = SVGRenderer(options: .dashboard)
+        return NotebookDashboard(title: series.title, shared: shared,
+                                 frames: series.frames.map { .init(epoch: $0.epoch, svg: renderer.render(Figure.dashboardFrame($0))) })
+    }
+
     /// The volatile facts of a line: its wall time, the date, and what its commands reported.
     static func facts(_ line: ExecutedLine) -> [String: String] {
         var facts = line.output.facts
@@ -48,6 +57,8 @@ public final class NotebookRecorder {
             case .text(let s): return .text(s)
             case .warning(let s): return .warning(s)
             case .figure(let f): return .figure(title: f.title, svg: SVGRenderer().render(f))
+            case .dashboard(let d): return .figure(title: d.heading, svg: SVGRenderer(options: .dashboard).render(Figure.dashboard(d)))
+            case .dashboardSeries(let series): return .dashboard(Self.dashboard(series))
             }
         }
         if let error { result.append(.error(error)) }

@@ -87,6 +87,15 @@ public enum OutputComparison {
             case (.figure(let t1, let s1), .figure(let t2, let s2)):
                 if t1 != t2 { return "output \(i + 1): figure '\(t1)' is now '\(t2)'" }
                 if let d = textDifference(s1, s2, pixels: 0.051) { return "output \(i + 1) (figure '\(t1)'): \(d)" }
+            case (.dashboard(let x), .dashboard(let y)):
+                if x.title != y.title { return "output \(i + 1): dashboard '\(x.title)' is now '\(y.title)'" }
+                if x.frames.map(\.epoch) != y.frames.map(\.epoch) {
+                    return "output \(i + 1): dashboard epochs \(EpochList.short(x.frames.map(\.epoch))) are now \(EpochList.short(y.frames.map(\.epoch)))"
+                }
+                if let d = textDifference(x.shared, y.shared, pixels: 0.051) { return "output \(i + 1) (dashboard loss chart): \(d)" }
+                for (a, b) in zip(x.frames, y.frames) {
+                    if let d = textDifference(a.svg, b.svg, pixels: 0.051) { return "output \(i + 1) (dashboard at epoch \(a.epoch)): \(d)" }
+                }
             default:
                 return "output \(i + 1) was \(summary(a)), now \(summary(b))"
             }
@@ -100,6 +109,7 @@ public enum OutputComparison {
         case .warning(let s): return "warning '\(s.prefix(120))'"
         case .error(let s): return "error '\(s.prefix(120))'"
         case .figure(let title, _): return "figure '\(title)'"
+        case .dashboard(let d): return "dashboard '\(d.title)'"
         }
     }
 

@@ -118,6 +118,8 @@ public enum Parser {
             return .analyze(names: try words().map { $0.lowercased() })
         case "plot":
             return .plot(try parsePlot(args, line: line, fail: fail))
+        case "dashboard", "dash":
+            return .dashboard(try parseDashboard(args, line: line, fail: fail))
         case "compare":
             let list = try words()
             guard !list.isEmpty else { throw fail("`compare` needs runs (e.g. compare demo paper)") }
@@ -196,6 +198,59 @@ public enum Parser {
         }
         if kind == .heatmap && neurons.isEmpty { throw fail("`plot heatmap` needs neuron numbers (e.g. plot heatmap 3,17)", nil) }
         return PlotRequest(kind: kind, neurons: neurons, file: file)
+    }
+
+    /// `dashboard [live | over range | over all | over SPEC] [neurons N,M …]`.
+    private static func parseDashboard(_ args: [Token], line: String, fail: (String, Token?) -> ParseError) throws -> DashboardRequest {
+        var request = DashboardRequest()
+        var rest = args[...]
+        // `neurons N,M` may come last, after any mode.
+        if let at = rest.firstIndex(where: { $0.text?.lowercased() == "neurons" }) {
+            let list = rest[(at + 1)...]
+            guard !list.isEmpty else { throw fail("expected neuron numbers after `neurons` (e.g. dashboard neurons 3,17)", rest[at]) }
+            for token in list {
+                if token.kind == .comma { continue }
+                guard let text = token.text else { throw fail("expected neuron numbers (e.g. neurons 3,17)", token) }
+                for piece in text.split(separator: ",") {
+                    guard let n = NumberLiteral.integer(String(piece)), n >= 0 else {
+                        throw fail("expected neuron numbers (e.g. neurons 3,17), not '\(piece)'", token)
+                    }
+                    request.neurons.append(n)
+                }
+            }
+            guard request.neurons.count <= DashboardRequest.maxNeurons else {
+                throw fail("at most \(DashboardRequest.maxNeurons) neurons fit on the dashboard", list.first)
+            }
+            rest = rest[..<at]
+        }
+        guard let first = rest.first else { return request }
+        switch first.text?.lowercased() {
+        case "live":
+            if let extra = rest.dropFirst().first { throw fail("`dashboard live` takes only `neurons N,M` after it", extra) }
+            request.mode = .live
+        case "over":
+            let spec = rest.dropFirst()
+            guard let from = spec.first, let to = spec.last else {
+                throw fail("expected what to go over: `dashboard over range` (the selection), `over all` or epochs (e.g. over 0..3000 step 100)", nil)
+            }
+            let word = spec.count == 1 ? from.text?.lowercased() : nil
+            if word == "range" || word == "selection" {
+                request.mode = .over(.selection)
+            } else if word == "all" {
+                request.mode = .over(.all)
+            } else {
+                let chars = Array(line)
+                let text = String(chars[from.column..<min(chars.count, to.column + to.length)])
+                do { request.mode = .over(.epochs(try EpochSet.parse(text))) } catch let error as EpochSetError {
+                    throw fail("\(error)", from)
+                }
+            }
+        default:
+            let hint = CommandCatalog.suggestion(for: first.text?.lowercased() ?? "", among: ["live", "over", "neurons"])
+                .map { " Did you mean '\($0)'?" } ?? ""
+            throw fail("`dashboard` takes live, over SELECTION or neurons N,M, not '\(first.text ?? symbol(first))'.\(hint)", first)
+        }
+        return request
     }
 
     private static func symbol(_ token: Token) -> String {

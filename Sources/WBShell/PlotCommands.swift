@@ -121,6 +121,12 @@ extension CommandExecutor {
     func representativeNeurons(at epoch: Int, context: ExecutionContext) throws -> [Int] {
         let results = try analysis(NeuronClusters(), epochs: [epoch], context: context)
         guard let clusters = results.result(NeuronClusters.self, epoch: epoch) else { return [0, 1, 2] }
+        return Self.representatives(clusters)
+    }
+
+    /// The strongest neuron (best fraction) of each of the largest clusters, largest first (up to six); without
+    /// clusters, the three neurons best explained by one frequency.
+    static func representatives(_ clusters: NeuronClusters.Result) -> [Int] {
         var chosen: [Int] = []
         for cluster in clusters.clusters.sorted(by: { $0.neurons > $1.neurons }).prefix(6) {
             let members = clusters.cluster.indices.filter { clusters.cluster[$0] == cluster.frequency }

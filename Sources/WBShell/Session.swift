@@ -18,6 +18,11 @@ public final class Session {
     public var writeRoots: [URL]?
     /// The current run's analysis runner (it keeps the run's split and basis; results are cached on disk).
     var analysisRunner: AnalysisRunner?
+    /// The current run's dashboard builder (keeps recently shown neuron grids in memory).
+    var dashboardBuilder: DashboardBuilder?
+    /// Set while the dashboard was the last thing shown: cursor moves (`next`, `prev`, `at`, …) then show the dashboard
+    /// at the new epoch (with the same neurons) instead of the cursor line. Any other command clears it.
+    var dashboardShown: DashboardRequest?
 
     public init(runsRoot: URL = RunFolder.runsRoot(), home: URL = Session.defaultHome()) {
         self.runsRoot = runsRoot

@@ -12,6 +12,8 @@ public enum ShellCommand: Equatable, Sendable {
     case range(RangeAction)
     case analyze(names: [String])
     case plot(PlotRequest)
+    /// `dashboard [live | over SELECTION] [neurons N,M …]`.
+    case dashboard(DashboardRequest)
     case compare(runs: [String])
     case templateSave(name: String?, description: String?)
     case templateLoad(name: String)
@@ -54,5 +56,37 @@ public struct PlotRequest: Equatable, Sendable {
 
     public init(kind: Kind, neurons: [Int] = [], file: String? = nil) {
         self.kind = kind; self.neurons = neurons; self.file = file
+    }
+}
+
+/// A `dashboard` command: every view of one checkpoint at once.
+public struct DashboardRequest: Equatable, Sendable {
+    public enum Mode: Equatable, Sendable {
+        /// The current epoch, once.
+        case current
+        /// Redrawn in place while the arrow keys move the cursor (at an interactive terminal; elsewhere like `current`).
+        case live
+        /// Every checkpoint of a selection, for a report with one slider.
+        case over(Scope)
+    }
+    /// The checkpoints `dashboard over` records.
+    public enum Scope: Equatable, Sendable {
+        /// `over range`: the run's selection (every checkpoint when there is none).
+        case selection
+        /// `over all`: every checkpoint.
+        case all
+        /// `over 0..3000 step 100, …`: the checkpoints among these epochs.
+        case epochs(EpochSet)
+    }
+    public var mode: Mode
+    /// Neurons chosen with `neurons N,M`; empty: the strongest neuron of each of the largest clusters.
+    public var neurons: [Int]
+
+    /// Most neurons one dashboard shows.
+    public static let maxNeurons = 6
+
+    public init(mode: Mode = .current, neurons: [Int] = []) {
+        self.mode = mode
+        self.neurons = neurons
     }
 }

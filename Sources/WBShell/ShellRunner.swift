@@ -115,6 +115,7 @@ public final class ShellRunner {
                 display.line("")
                 continue
             case .line(let text):
+                display.inputEntered()
                 let stripped = Self.stripPrompt(text)
                 guard !stripped.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 if run(line: stripped) == .quit { return }

@@ -21,9 +21,26 @@ public final class TerminalDisplay {
 
     func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
-    public func line(_ text: String) { out(text + "\n") }
+    /// Where the terminal size comes from (tests set a fixed one).
+    public var size: () -> (columns: Int, rows: Int) = TerminalDisplay.terminalSize
 
-    public func error(_ message: String) { err(paint("error: ", "1;31") + message + "\n") }
+    /// Lines of the dashboard drawn last, while nothing else was shown after it (so the next one can replace it).
+    private var dashboardLines: Int?
+    /// Lines typed at the prompt since that dashboard was drawn.
+    private var inputsSinceDashboard = 0
+
+    public func line(_ text: String) {
+        dashboardLines = nil
+        out(text + "\n")
+    }
+
+    public func error(_ message: String) {
+        dashboardLines = nil
+        err(paint("error: ", "1;31") + message + "\n")
+    }
+
+    /// The prompt read a line (it takes one terminal line).
+    public func inputEntered() { inputsSinceDashboard += 1 }
 
     public func promptStyle(_ prompt: String) -> String { prompt }
 
@@ -33,9 +50,41 @@ public final class TerminalDisplay {
             case .text(let s): line(s)
             case .warning(let s): line(paint("warning: ", "33") + s)
             case .figure(let figure): line(renderFigure(figure))
+            case .dashboard(let dashboard): showDashboard(dashboard, replacing: output.blocks.count == 1)
+            case .dashboardSeries: break  // the command's text says what was recorded
             }
         }
         for key in output.facts.keys.sorted() { line(paint("(\(output.facts[key]!))", "2")) }
+    }
+
+    /// The dashboard sized to the terminal (leaving a line for the command above and the prompt below). When it follows
+    /// a dashboard drawn after the last command line, at a terminal, it replaces that one in place.
+    func showDashboard(_ dashboard: Dashboard, replacing: Bool) {
+        let size = size()
+        var environment = TerminalEnvironment.detect()
+        if !color { environment.colorMode = .none }
+        let lines: [String]
+        do {
+            lines = try DashboardTerminalLayout(width: size.columns, height: size.rows - 2, colorMode: environment.colorMode).render(dashboard)
+        } catch var error as DashboardSizeError {
+            // In terms of the whole window, with the two rows kept for the command line and the prompt.
+            error.rows += 2
+            error.wide.rows += 2
+            error.stacked.rows += 2
+            line(paint("warning: ", "33") + "\(error)")
+            return
+        } catch {
+            line(paint("warning: ", "33") + "\(error)")
+            return
+        }
+        var text = ""
+        if replacing, interactive, let previous = dashboardLines, inputsSinceDashboard == 1 {
+            text = "\u{1B}[\(previous + 1)A\r\u{1B}[J"
+        }
+        text += lines.map { $0 + "\n" }.joined()
+        out(text)
+        dashboardLines = lines.count
+        inputsSinceDashboard = 0
     }
 
     private var lastProgress = Date.distantPast

@@ -142,7 +142,7 @@ final class ExportTests: XCTestCase {
 
     func testIPYNBValidatesWithNbformat() throws {
         for (name, notebook) in [("grokking", Samples.grokking), ("tricky", Samples.tricky), ("hostile", Self.hostile),
-                                 ("empty", Notebook())] {
+                                 ("empty", Notebook()), ("dashboard", Samples.withDashboard)] {
             let json = NotebookExport.ipynb(notebook)
             // Structure, checked here.
             let root = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]

@@ -228,8 +228,8 @@ final class FormatTests: XCTestCase {
         assertRefused("plot\n@volatile\nc1 se:conds=1\n@end\n", line: 3, "expected a fact key")
         assertRefused("plot\n@volatile\nc1 s=1\nc1 s=2\n@end\n", line: 4, "duplicate volatile fact 's' for cell 'c1' (first on line 3)")
         // Versions and headers.
-        assertRefused("@wbnb 2\nplot\n", line: 1, "unsupported notebook format version 2; this wb reads version 1")
-        assertRefused("@wbnb one\n", line: 1, "expected '@wbnb 1'")
+        assertRefused("@wbnb 3\nplot\n", line: 1, "unsupported notebook format version 3; this wb reads versions 1 to 2")
+        assertRefused("@wbnb one\n", line: 1, "expected '@wbnb 2'")
         assertRefused("plot\n@wbnb 1\n", line: 2, "must be the first line")
         // Duplicate ids.
         assertRefused("@wbnb 1\n\n@cell a\nplot\n\n@cell b\nplot\n\n@cell a\nplot\n", line: 9, "duplicate cell id 'a' (first used on line 3)")

@@ -21,11 +21,12 @@ final class FuzzTests: XCTestCase {
         "@end", "@cell c1", "@cell c2", "@cell", "@cell !", "@text", "@warning", "@error", "@figure", "@figure T",
         "@volatile", "@wbnb 1", "@wbnb 2", "@", "|", "| x", "|x", "#", "# x", "## h", "", " ", "\t", "\r", "plot loss",
         "c2 seconds=1", "c2 s", "x =", "é", "\u{301}", "🙂", "\u{FEFF}", "\u{0}", "<svg></svg>", "@end extra",
+        "@dashboard", "@dashboard T", "| @shared", "| @epoch 5", "| @epoch 05", "| @epoch", "| @", "@wbnb 3",
     ]
 
     func testFuzzedNotebooksNeverCrashAndFailClearly() throws {
         let bases = [Samples.grokking.serialized(), Samples.tricky.serialized(),
-                     "# # Plain\ntrain p=7\nplot loss\n", Notebook().serialized()]
+                     "# # Plain\ntrain p=7\nplot loss\n", Notebook().serialized(), Samples.withDashboard.serialized()]
         var rng = SplitMix64(state: 0x5EED_0F_0B_0E)
         var accepted = 0
         var refused = 0

@@ -70,4 +70,53 @@ enum Samples {
             "gone": ["seconds": "2"],
         ])
     }
+
+    /// A loss chart with three switchable epoch indicators, and one small figure per epoch.
+    static let dashboardShared = """
+    <svg xmlns="http://www.w3.org/2000/svg" id="wbf-shared" viewBox="0 0 200 100" width="200" height="100">
+    <title id="wbf-shared-title">Loss</title>
+    <path d="M10 20 L60 70 L190 85" stroke="#1f77b4" fill="none"/>
+    <g class="wbis">
+    <g class="wbi">
+    <line x1="20" y1="10" x2="20" y2="90" stroke="currentColor"/>
+    </g>
+    <g class="wbi" display="none">
+    <line x1="100" y1="10" x2="100" y2="90" stroke="currentColor"/>
+    </g>
+    <g class="wbi" display="none">
+    <line x1="180" y1="10" x2="180" y2="90" stroke="currentColor"/>
+    </g>
+    </g>
+    </svg>
+
+    """
+
+    static func dashboardFrame(_ epoch: Int, color: String) -> String {
+        """
+        <svg xmlns="http://www.w3.org/2000/svg" id="wbf-e\(epoch)" viewBox="0 0 200 100" width="200" height="100">
+        <title id="wbf-e\(epoch)-title">at epoch \(epoch)</title>
+        <rect x="10" y="10" width="180" height="80" fill="\(color)"><title>epoch \(epoch)</title></rect>
+        </svg>
+
+        """
+    }
+
+    static var dashboard: NotebookDashboard {
+        NotebookDashboard(title: "Dashboard — grok, 3 checkpoints", shared: dashboardShared, frames: [
+            .init(epoch: 0, svg: dashboardFrame(0, color: "#440154")),
+            .init(epoch: 1500, svg: dashboardFrame(1500, color: "#21918c")),
+            .init(epoch: 3000, svg: dashboardFrame(3000, color: "#fde725")),
+        ])
+    }
+
+    /// A notebook holding a dashboard (format version 2).
+    static var withDashboard: Notebook {
+        Notebook(cells: [
+            NotebookCell(id: "intro", kind: .note, source: "# Dashboards"),
+            NotebookCell(id: "c2", kind: .command, source: "dashboard over range", outputs: [
+                .text("dashboard over 3 checkpoints"),
+                .dashboard(dashboard),
+            ]),
+        ], volatile: ["c2": ["seconds": "1.5"]])
+    }
 }

@@ -1,0 +1,175 @@
+import Foundation
+import XCTest
+import WBNotebook
+import WBPlotting
+@testable import WBShell
+@testable import WBTraining
+
+/// `dashboard` at the prompt: parsing, the dashboard of the cursor's checkpoint, cursor moves while it is shown,
+/// `dashboard over` (limits, warnings, the recorded block), and redrawing in place at a terminal.
+final class DashboardShellTests: XCTestCase {
+    var root: URL!
+    var executor: CommandExecutor!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-dash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        executor = CommandExecutor(session: Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home")))
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    func run(_ line: String) throws -> CellOutput {
+        var output = CellOutput()
+        for command in try Parser.parse(line) { output.append(contentsOf: try executor.execute(command)) }
+        return output
+    }
+
+    func dashboards(_ output: CellOutput) -> [Dashboard] {
+        output.blocks.compactMap { if case .dashboard(let d) = $0 { return d } else { return nil } }
+    }
+
+    func testParsing() throws {
+        XCTAssertEqual(try Parser.parse("dashboard"), [.dashboard(DashboardRequest())])
+        XCTAssertEqual(try Parser.parse("dash"), [.dashboard(DashboardRequest())])
+        XCTAssertEqual(try Parser.parse("dashboard neurons 3,17, 40"), [.dashboard(DashboardRequest(neurons: [3, 17, 40]))])
+        XCTAssertEqual(try Parser.parse("dashboard live"), [.dashboard(DashboardRequest(mode: .live))])
+        XCTAssertEqual(try Parser.parse("DASH live neurons 5"), [.dashboard(DashboardRequest(mode: .live, neurons: [5]))])
+        XCTAssertEqual(try Parser.parse("dashboard over range"), [.dashboard(DashboardRequest(mode: .over(.selection)))])
+        XCTAssertEqual(try Parser.parse("dashboard over all neurons 1,2"), [.dashboard(DashboardRequest(mode: .over(.all), neurons: [1, 2]))])
+        XCTAssertEqual(try Parser.parse("dashboard over 0..3000 step 100, 4000 neurons 7"),
+                       [.dashboard(DashboardRequest(mode: .over(.epochs(try EpochSet.parse("0..3000 step 100, 4000"))), neurons: [7]))])
+        let completion = Completion(runNames: { [] }, templateNames: { [] }, analysisNames: { [] })
+        XCTAssertEqual(completion.complete(line: "das", word: "das"), ["dashboard"])
+        XCTAssertEqual(completion.complete(line: "dashboard ", word: ""), ["live", "neurons", "over"])
+        XCTAssertEqual(completion.complete(line: "dash o", word: "o"), ["over"])
+        XCTAssertEqual(completion.complete(line: "dashboard over ", word: ""), ["all", "range"])
+        XCTAssertEqual(completion.complete(line: "dashboard over r", word: "r"), ["range"])
+        func refused(_ line: String, _ message: String) {
+            XCTAssertThrowsError(try Parser.parse(line), line) { XCTAssertTrue("\($0)".contains(message), "\(line): \($0)") }
+        }
+        refused("dashboard lve", "`dashboard` takes live, over SELECTION or neurons N,M, not 'lve'. Did you mean 'live'?")
+        refused("dashboard over", "expected what to go over: `dashboard over range`")
+        refused("dashboard over 0..x", "expected A..B with whole numbers")
+        refused("dashboard neurons", "expected neuron numbers after `neurons`")
+        refused("dashboard neurons a", "expected neuron numbers (e.g. neurons 3,17), not 'a'")
+        refused("dashboard neurons 1,2,3,4,5,6,7", "at most 6 neurons fit on the dashboard")
+        refused("dashboard live 3", "`dashboard live` takes only `neurons N,M` after it")
+    }
+
+    func testTheDashboardOfTheCursorAndMovesWhileItIsShown() throws {
+        _ = try run("train p=23 d_model=32 d_mlp=128 epochs=300 name=d")
+        XCTAssertThrowsError(try run("dashboard neurons 128")) { XCTAssertEqual("\($0)", "neuron 128 does not exist: this model has neurons 0…127") }
+        let first = try XCTUnwrap(dashboards(try run("at 200; dashboard")).first)
+        XCTAssertEqual(first.epoch, 200)
+        XCTAssertEqual(first.position, 3)
+        XCTAssertEqual(first.checkpointCount, 4)
+        let metrics = try XCTUnwrap(executor.session.run?.metrics(at: 200))
+        XCTAssertEqual(first.numbers.trainLoss, metrics.trainLoss)
+        XCTAssertEqual(first.numbers.testAccuracy, metrics.testAccuracy)
+        XCTAssertNotNil(first.numbers.restrictedLoss, "progress measures ran")
+        XCTAssertNotNil(first.numbers.clusteredShare)
+        XCTAssertEqual(first.frequencyNorms.count, 11)
+        XCTAssertEqual(first.neurons.count, 3)
+        XCTAssertEqual(first.neurons[0].values.count, 23 * 23)
+        XCTAssertEqual(first.curves.epochs.count, 301)
+
+        // While shown, a cursor move shows the dashboard at the new checkpoint, with the same neurons, instead of the
+        // cursor line.
+        let next = try run("next")
+        XCTAssertEqual(next.blocks.count, 1)
+        let moved = try XCTUnwrap(dashboards(next).first)
+        XCTAssertEqual(moved.epoch, 300)
+        XCTAssertEqual(moved.neurons.map(\.neuron), first.neurons.map(\.neuron))
+        XCTAssertEqual(try run("next").plainText, "already at the last checkpoint (300)", "no move, no dashboard")
+        let at = try run("at 160")
+        XCTAssertEqual(at.plainText, "epoch 160 has no checkpoint; at 200, the nearest")
+        XCTAssertEqual(dashboards(at).first?.epoch, 200)
+        // Any other command ends it.
+        _ = try run("info")
+        XCTAssertTrue(dashboards(try run("prev")).isEmpty)
+
+        let chosen = try XCTUnwrap(dashboards(try run("dashboard neurons 5, 9")).first)
+        XCTAssertEqual(chosen.neurons.map(\.neuron), [5, 9])
+        XCTAssertEqual(dashboards(try run("first")).first?.neurons.map(\.neuron), [5, 9])
+        // In a notebook it is one figure with every panel.
+        let recorded = NotebookRecorder.outputs(try run("dashboard"), error: nil)
+        guard case .figure(let title, let svg) = recorded[0] else { return XCTFail("\(recorded)") }
+        XCTAssertEqual(title, "Dashboard — d at epoch 0 (checkpoint 1 of 4)")
+        XCTAssertTrue(svg.contains(">Loss</text>") && svg.contains(">Embedding frequencies</text>") && svg.contains("class=\"tip\""))
+    }
+
+    func testDashboardOverRecordsEveryCheckpointOnce() throws {
+        _ = try run("train p=23 d_model=32 d_mlp=128 epochs=300 name=o")
+        let output = try run("dashboard over 0..400 step 100 neurons 1,2")
+        XCTAssertTrue(output.plainText.contains("warning: 1 of these epochs have no checkpoint (400); they are skipped"), output.plainText)
+        XCTAssertTrue(output.plainText.contains("dashboard over 4 checkpoints of o (epochs 0, 100, 200, 300), neurons 1, 2"), output.plainText)
+        guard case .dashboardSeries(let series) = output.blocks.last else { return XCTFail("no series") }
+        XCTAssertEqual(series.epochs, [0, 100, 200, 300])
+        XCTAssertTrue(series.frames.allSatisfy { $0.neurons.map(\.neuron) == [1, 2] })
+        XCTAssertTrue(output.figures.isEmpty, "nothing to draw at the terminal")
+
+        let recorded = NotebookRecorder.outputs(output, error: nil)
+        guard case .dashboard(let dashboard) = recorded.last else { return XCTFail("\(recorded)") }
+        XCTAssertEqual(dashboard.title, "Dashboard — o, 4 checkpoints")
+        XCTAssertEqual(dashboard.frames.map(\.epoch), [0, 100, 200, 300])
+        XCTAssertEqual(dashboard.shared.components(separatedBy: "<g class=\"wbi\"").count - 1, 4, "one indicator per frame")
+        XCTAssertFalse(dashboard.frames[0].svg.contains(">Loss</text>"), "the loss chart is drawn once, in the shared part")
+        XCTAssertTrue(dashboard.frames[2].svg.contains("o at epoch 200"))
+        // The notebook round-trips it.
+        let notebook = Notebook(cells: [NotebookCell(id: "c1", kind: .command, source: "dashboard over range", outputs: recorded)])
+        XCTAssertEqual(try Notebook.parse(notebook.serialized()), notebook)
+
+        // Without a selection `over range` is every checkpoint; with one, the selected ones.
+        _ = try run("range 100..300 step 200")
+        guard case .dashboardSeries(let selected) = try run("dashboard over range").blocks.last else { return XCTFail() }
+        XCTAssertEqual(selected.epochs, [100, 300])
+        guard case .dashboardSeries(let all) = try run("dashboard over all").blocks.last else { return XCTFail() }
+        XCTAssertEqual(all.epochs, [0, 100, 200, 300])
+        XCTAssertThrowsError(try run("dashboard over 50..60")) {
+            XCTAssertEqual("\($0)", "none of the epochs 50..60 has a checkpoint (checkpoints: 0, 100, 200, 300)")
+        }
+    }
+
+    func testTooManyCheckpointsAreRefusedWithACoarserStep() throws {
+        _ = try run("train p=23 d_model=32 d_mlp=128 epochs=210 checkpoints=\"0..210 step 1\" name=many")
+        XCTAssertThrowsError(try run("dashboard over all")) {
+            XCTAssertEqual("\($0)", "a dashboard over 211 checkpoints is more than one report holds (at most 200). "
+                + "Choose a coarser step, e.g. `dashboard over 0..210 step 2`")
+        }
+        guard case .dashboardSeries(let series) = try run("dashboard over 0..210 step 2").blocks.last else { return XCTFail() }
+        XCTAssertEqual(series.frames.count, 106)
+        XCTAssertEqual(CommandExecutor.coarserStep(first: 0, last: 40_000, limit: 200), 500)
+        XCTAssertEqual(CommandExecutor.coarserStep(first: 1000, last: 2000, limit: 200), 10)
+    }
+
+    func testTheDisplayRedrawsADashboardInPlace() throws {
+        _ = try run("train p=23 d_model=32 d_mlp=128 epochs=200 name=r")
+        var written: [String] = []
+        let display = TerminalDisplay(interactive: true, color: false, out: { written.append($0) }, err: { _ in })
+        display.size = { (120, 40) }
+        display.inputEntered()
+        display.show(try run("dashboard"))
+        let height = written[0].split(separator: "\n").count
+        XCTAssertEqual(height, 38, "the terminal's height, less the command line and the prompt")
+        XCTAssertFalse(written[0].contains("\u{1B}["), "the first one is printed as is")
+        display.inputEntered()
+        display.show(try run("prev"))
+        XCTAssertTrue(written[1].hasPrefix("\u{1B}[\(height + 1)A\r\u{1B}[J"), "up over the dashboard and the command line")
+        XCTAssertTrue(written[1].contains("Dashboard — r at epoch 100"))
+        // After other output, or two lines typed, it is printed below instead.
+        display.line("something else")
+        display.inputEntered()
+        display.show(try run("dashboard"))
+        XCTAssertFalse(written[3].hasPrefix("\u{1B}["))
+        display.inputEntered()
+        display.inputEntered()
+        display.show(try run("next"))
+        XCTAssertFalse(written[4].hasPrefix("\u{1B}["))
+        // A terminal too small says how large it must be.
+        display.size = { (80, 12) }
+        display.show(try run("dashboard"))
+        XCTAssertTrue(written.last!.contains("warning: the dashboard needs a terminal of at least 96×23 (or 40×"), written.last!)
+        XCTAssertTrue(written.last!.contains("this one is 80×12"), written.last!)
+    }
+}

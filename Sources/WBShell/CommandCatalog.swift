@@ -54,9 +54,9 @@ public enum CommandCatalog {
         CommandInfo(name: "plot", usage: "plot KIND [to FILE.svg]",
                     summary: "loss | acc | lr | gradnorm | freq | freq over time | neurons | heatmap N[,M...] | clusters | progress",
                     example: "plot loss to loss.svg"),
-        CommandInfo(name: "dashboard", usage: "dashboard [live | over range|all|EPOCHS] [neurons N,M]",
-                    summary: "every view of the cursor's checkpoint on one screen (alias dash); live: arrow keys step, q "
-                        + "leaves; over: every selected checkpoint, for a report with one slider (at most 200)",
+        CommandInfo(name: "dashboard", usage: "dashboard [at N | live | over range|all|EPOCHS] [neurons N,M]",
+                    summary: "every view of the cursor's checkpoint on one screen (alias dash; next/prev redraw it); live: "
+                        + "arrow keys step, q leaves; over: every selected checkpoint, for a report with one slider (≤ 200)",
                     example: "dashboard over range"),
         CommandInfo(name: "compare", usage: "compare RUN RUN ...", summary: "overlay the loss curves of several runs",
                     example: "compare demo paper"),

@@ -32,7 +32,7 @@ public struct Completion {
             case "dashboard", "dash":
                 let afterOver = before.last?.lowercased() == "over" && statement.hasSuffix(" ")
                     || before.count >= 2 && before[before.count - 2].lowercased() == "over" && !statement.hasSuffix(" ")
-                candidates = afterOver ? ["range", "all"] : ["live", "over", "neurons"]
+                candidates = afterOver ? ["range", "all"] : ["at", "live", "over", "neurons"]
             case "range": candidates = ["clear", "fill", "pick"] + RangePreset.allCases.map(\.rawValue)
             case "at": candidates = ["epoch"]
             default: candidates = []

@@ -7,14 +7,22 @@ extension CommandExecutor {
     /// Most checkpoints one `dashboard over` records (each adds its own panels to the report).
     public static let maxDashboardEpochs = 200
 
-    /// `dashboard [live | over SELECTION] [neurons N,M]`. `live` is driven by the shell at a terminal
-    /// (`LiveDashboard`); executed here (scripts, notebooks) it is the dashboard of the current epoch.
+    /// `dashboard [live | over SELECTION] [neurons N,M]`.
     func dashboard(_ request: DashboardRequest, context: ExecutionContext) throws -> CellOutput {
         switch request.mode {
-        case .current, .live:
+        case .current, .at:
+            var output = CellOutput()
+            if case .at(let epoch) = request.mode {
+                // Only the note that the epoch has no checkpoint is kept; the dashboard shows the cursor line's numbers.
+                let moved = try moveCursor(to: epoch)
+                output.blocks = Array(moved.blocks.dropLast())
+            }
             let dashboard = try currentDashboard(neurons: request.neurons, context: context)
             session.dashboardShown = DashboardRequest(mode: .current, neurons: dashboard.neurons.map(\.neuron))
-            return CellOutput([.dashboard(dashboard)])
+            output.append(.dashboard(dashboard))
+            return output
+        case .live:
+            return try liveDashboard(neurons: request.neurons, context: context)
         case .over(let scope):
             return try dashboardOver(scope, neurons: request.neurons, context: context)
         }
@@ -72,6 +80,39 @@ extension CommandExecutor {
         output.append(.text("dashboard over \(epochs.count) checkpoints of \(run.name) (epochs \(EpochList.short(epochs))), "
             + "neurons \(shown.map(String.init).joined(separator: ", ")); the exported report shows it with one slider"))
         output.append(.dashboardSeries(series))
+        return output
+    }
+
+    /// `dashboard live`: the dashboard full screen, stepped with the arrow keys (`LiveDashboardView`), the same neurons
+    /// throughout (given, else the strongest of the largest clusters at the last selected checkpoint). Leaving it is
+    /// `dashboard at N neurons …` at the epoch left on: that command runs (the cursor moves, the dashboard is shown and
+    /// recorded) and the notebook records its line, so a replay needs no keyboard and gives the same outputs.
+    func liveDashboard(neurons requested: [Int], context: ExecutionContext) throws -> CellOutput {
+        guard let fullScreen = context.fullScreen else {
+            throw ShellError("`dashboard live` needs an interactive terminal (it reads the arrow keys); here use `dashboard` "
+                + "with `next`/`prev`/`at`, or `dashboard over range` for a report with a slider")
+        }
+        let run = try requireRun()
+        try checkNeurons(requested)
+        let epochs = run.navigableEpochs
+        guard let last = epochs.last else { throw ShellError("\(run.name) has no checkpoints yet") }
+        let start = try cursor()
+        let builder = try dashboardBuilder()
+        let neurons: [Int] = requested.isEmpty
+            ? builder.representativeNeurons(at: last, results: try builder.analyses([last], context: context, label: "dashboard: analyses at epoch \(last)"))
+            : requested
+        var quiet = context
+        quiet.onProgress = { _, _, _ in }  // the screen is the view's; it says when it computes
+        let view = LiveDashboardView(epochs: epochs, start: start) { epoch in
+            let results = try builder.analyses([epoch], context: quiet, label: "")
+            return try builder.dashboard(at: epoch, neurons: neurons, results: results)
+        }
+        // The first dashboard is built before the view takes the screen, its analyses with the usual progress line.
+        _ = try builder.analyses([view.epoch], context: context, label: "dashboard: analyses at epoch \(view.epoch)")
+        try view.prepare()
+        try fullScreen(view)
+        var output = try execute(.dashboard(DashboardRequest(mode: .at(view.epoch), neurons: neurons)), context: context)
+        output.recording = .replaced(by: "dashboard at \(view.epoch) neurons \(neurons.map(String.init).joined(separator: ","))")
         return output
     }
 

@@ -200,7 +200,7 @@ public enum Parser {
         return PlotRequest(kind: kind, neurons: neurons, file: file)
     }
 
-    /// `dashboard [live | over range | over all | over SPEC] [neurons N,M …]`.
+    /// `dashboard [at N | live | over range | over all | over SPEC] [neurons N,M …]`.
     private static func parseDashboard(_ args: [Token], line: String, fail: (String, Token?) -> ParseError) throws -> DashboardRequest {
         var request = DashboardRequest()
         var rest = args[...]
@@ -228,6 +228,13 @@ public enum Parser {
         case "live":
             if let extra = rest.dropFirst().first { throw fail("`dashboard live` takes only `neurons N,M` after it", extra) }
             request.mode = .live
+        case "at":
+            var words = rest.dropFirst()
+            if words.first?.text?.lowercased() == "epoch" { words = words.dropFirst() }
+            guard words.count == 1, let text = words.first?.text, let epoch = NumberLiteral.integer(text), epoch >= 0 else {
+                throw fail("expected `dashboard at N` with an epoch (e.g. dashboard at 1500)", words.first ?? first)
+            }
+            request.mode = .at(epoch)
         case "over":
             let spec = rest.dropFirst()
             guard let from = spec.first, let to = spec.last else {
@@ -246,9 +253,9 @@ public enum Parser {
                 }
             }
         default:
-            let hint = CommandCatalog.suggestion(for: first.text?.lowercased() ?? "", among: ["live", "over", "neurons"])
+            let hint = CommandCatalog.suggestion(for: first.text?.lowercased() ?? "", among: ["at", "live", "over", "neurons"])
                 .map { " Did you mean '\($0)'?" } ?? ""
-            throw fail("`dashboard` takes live, over SELECTION or neurons N,M, not '\(first.text ?? symbol(first))'.\(hint)", first)
+            throw fail("`dashboard` takes at N, live, over SELECTION or neurons N,M, not '\(first.text ?? symbol(first))'.\(hint)", first)
         }
         return request
     }

@@ -12,7 +12,7 @@ public enum ShellCommand: Equatable, Sendable {
     case range(RangeAction)
     case analyze(names: [String])
     case plot(PlotRequest)
-    /// `dashboard [live | over SELECTION] [neurons N,M …]`.
+    /// `dashboard [at N | live | over SELECTION] [neurons N,M …]`.
     case dashboard(DashboardRequest)
     case compare(runs: [String])
     case templateSave(name: String?, description: String?)
@@ -62,8 +62,10 @@ public struct PlotRequest: Equatable, Sendable {
 /// A `dashboard` command: every view of one checkpoint at once.
 public struct DashboardRequest: Equatable, Sendable {
     public enum Mode: Equatable, Sendable {
-        /// The current epoch, once.
+        /// The cursor's checkpoint, once.
         case current
+        /// `dashboard at N`: the cursor moves to N (the nearest checkpoint), then as `current`.
+        case at(Int)
         /// Redrawn in place while the arrow keys move the cursor (at an interactive terminal; elsewhere like `current`).
         case live
         /// Every checkpoint of a selection, for a report with one slider.

@@ -34,6 +34,8 @@ final class DashboardShellTests: XCTestCase {
         XCTAssertEqual(try Parser.parse("dash"), [.dashboard(DashboardRequest())])
         XCTAssertEqual(try Parser.parse("dashboard neurons 3,17, 40"), [.dashboard(DashboardRequest(neurons: [3, 17, 40]))])
         XCTAssertEqual(try Parser.parse("dashboard live"), [.dashboard(DashboardRequest(mode: .live))])
+        XCTAssertEqual(try Parser.parse("dashboard at 1.5k"), [.dashboard(DashboardRequest(mode: .at(1500)))])
+        XCTAssertEqual(try Parser.parse("dash at epoch 200 neurons 4"), [.dashboard(DashboardRequest(mode: .at(200), neurons: [4]))])
         XCTAssertEqual(try Parser.parse("DASH live neurons 5"), [.dashboard(DashboardRequest(mode: .live, neurons: [5]))])
         XCTAssertEqual(try Parser.parse("dashboard over range"), [.dashboard(DashboardRequest(mode: .over(.selection)))])
         XCTAssertEqual(try Parser.parse("dashboard over all neurons 1,2"), [.dashboard(DashboardRequest(mode: .over(.all), neurons: [1, 2]))])
@@ -41,14 +43,16 @@ final class DashboardShellTests: XCTestCase {
                        [.dashboard(DashboardRequest(mode: .over(.epochs(try EpochSet.parse("0..3000 step 100, 4000"))), neurons: [7]))])
         let completion = Completion(runNames: { [] }, templateNames: { [] }, analysisNames: { [] })
         XCTAssertEqual(completion.complete(line: "das", word: "das"), ["dashboard"])
-        XCTAssertEqual(completion.complete(line: "dashboard ", word: ""), ["live", "neurons", "over"])
+        XCTAssertEqual(completion.complete(line: "dashboard ", word: ""), ["at", "live", "neurons", "over"])
         XCTAssertEqual(completion.complete(line: "dash o", word: "o"), ["over"])
         XCTAssertEqual(completion.complete(line: "dashboard over ", word: ""), ["all", "range"])
         XCTAssertEqual(completion.complete(line: "dashboard over r", word: "r"), ["range"])
         func refused(_ line: String, _ message: String) {
             XCTAssertThrowsError(try Parser.parse(line), line) { XCTAssertTrue("\($0)".contains(message), "\(line): \($0)") }
         }
-        refused("dashboard lve", "`dashboard` takes live, over SELECTION or neurons N,M, not 'lve'. Did you mean 'live'?")
+        refused("dashboard lve", "`dashboard` takes at N, live, over SELECTION or neurons N,M, not 'lve'. Did you mean 'live'?")
+        refused("dashboard at", "expected `dashboard at N` with an epoch (e.g. dashboard at 1500)")
+        refused("dashboard at x", "expected `dashboard at N` with an epoch")
         refused("dashboard over", "expected what to go over: `dashboard over range`")
         refused("dashboard over 0..x", "expected A..B with whole numbers")
         refused("dashboard neurons", "expected neuron numbers after `neurons`")
@@ -89,13 +93,21 @@ final class DashboardShellTests: XCTestCase {
         _ = try run("info")
         XCTAssertTrue(dashboards(try run("prev")).isEmpty)
 
+        // `dashboard at N` moves the cursor first, keeping only the note about a missing checkpoint.
+        let atOutput = try run("dashboard at 140")
+        XCTAssertEqual(atOutput.plainText, "epoch 140 has no checkpoint; at 100, the nearest")
+        XCTAssertEqual(dashboards(atOutput).first?.epoch, 100)
+        XCTAssertEqual(executor.session.epoch, 100)
+        XCTAssertEqual(try run("dashboard at 300").blocks.count, 1)
+
         let chosen = try XCTUnwrap(dashboards(try run("dashboard neurons 5, 9")).first)
         XCTAssertEqual(chosen.neurons.map(\.neuron), [5, 9])
         XCTAssertEqual(dashboards(try run("first")).first?.neurons.map(\.neuron), [5, 9])
+        _ = try run("last")
         // In a notebook it is one figure with every panel.
         let recorded = NotebookRecorder.outputs(try run("dashboard"), error: nil)
         guard case .figure(let title, let svg) = recorded[0] else { return XCTFail("\(recorded)") }
-        XCTAssertEqual(title, "Dashboard — d at epoch 0 (checkpoint 1 of 4)")
+        XCTAssertEqual(title, "Dashboard — d at epoch 300 (checkpoint 4 of 4)")
         XCTAssertTrue(svg.contains(">Loss</text>") && svg.contains(">Embedding frequencies</text>") && svg.contains("class=\"tip\""))
     }
 
@@ -171,5 +183,49 @@ final class DashboardShellTests: XCTestCase {
         display.show(try run("dashboard"))
         XCTAssertTrue(written.last!.contains("warning: the dashboard needs a terminal of at least 96×23 (or 40×"), written.last!)
         XCTAssertTrue(written.last!.contains("this one is 80×12"), written.last!)
+    }
+
+    func testLiveViewStepsAndSaysWhenItComputes() throws {
+        var loads: [Int] = []
+        let curves = SampleData.run(name: "v", count: 20, every: 50)
+        let view = LiveDashboardView(epochs: [0, 100, 200, 300], start: 180) { epoch in
+            loads.append(epoch)
+            if epoch == 300 { throw ShellError("checkpoint 300 cannot be read") }
+            return Dashboard(run: "v", epoch: epoch, numbers: DashboardNumbers(trainLoss: 1), curves: curves)
+        }
+        XCTAssertEqual(view.epoch, 200, "starts at the checkpoint nearest the cursor")
+        try view.prepare()
+        XCTAssertEqual(view.frame(columns: 100, rows: 30, colorMode: .none).first, "Dashboard — v at epoch 200")
+        XCTAssertNil(view.refreshInterval, "nothing to build")
+        XCTAssertTrue(view.handle(.left([])))
+        // A checkpoint not built yet: first a frame saying so (the old dashboard stays), then the new one.
+        XCTAssertNotNil(view.refreshInterval)
+        var lines = view.frame(columns: 100, rows: 30, colorMode: .none)
+        XCTAssertEqual(lines.first, "Dashboard — v at epoch 200")
+        XCTAssertTrue(lines.last!.hasPrefix("computing epoch 100"), lines.last!)
+        lines = view.frame(columns: 100, rows: 30, colorMode: .none)
+        XCTAssertEqual(lines.first, "Dashboard — v at epoch 100")
+        XCTAssertEqual(lines.last, "checkpoint 2 of 4 · ←/→ step · PgUp/PgDn 10 · Home/End · q leaves")
+        XCTAssertEqual(loads, [200, 100])
+        // Built ones come from memory.
+        _ = view.handle(.right([]))
+        XCTAssertEqual(view.frame(columns: 100, rows: 30, colorMode: .none).first, "Dashboard — v at epoch 200")
+        XCTAssertEqual(loads, [200, 100])
+        // A failure is shown in the footer, and not retried on every frame.
+        _ = view.handle(.end)
+        _ = view.frame(columns: 100, rows: 30, colorMode: .none)
+        lines = view.frame(columns: 100, rows: 30, colorMode: .none)
+        XCTAssertEqual(lines.last, "epoch 300: checkpoint 300 cannot be read")
+        XCTAssertNil(view.refreshInterval)
+        _ = view.frame(columns: 100, rows: 30, colorMode: .none)
+        XCTAssertEqual(loads, [200, 100, 300])
+        _ = view.handle(.home)
+        XCTAssertEqual(view.epoch, 0)
+        _ = view.handle(.pageDown)
+        XCTAssertEqual(view.epoch, 300)
+        XCTAssertTrue(view.handle(.character("x")), "other keys are ignored")
+        // Too small a window says so; the keys that leave.
+        XCTAssertTrue(view.frame(columns: 50, rows: 20, colorMode: .none).joined(separator: " ").contains("the dashboard needs a terminal"))
+        for key in [Key.character("q"), .escape, .enter, .interrupt] { XCTAssertFalse(view.handle(key)) }
     }
 }

@@ -18,7 +18,7 @@ public struct CommandInfo: Sendable {
 public enum CommandCatalog {
     public static let commands: [CommandInfo] = [
         CommandInfo(name: "train", usage: "train [template=NAME] [key=value ...]",
-                    summary: "train a new run (paper defaults; `help keys` lists the keys), with live progress",
+                    summary: "train a new run (paper defaults; `help keys` lists the keys), with live progress (d: dashboard)",
                     example: "train p=113 frac=0.4 epochs=3000 name=demo"),
         CommandInfo(name: "resume", usage: "resume [epochs=N]", summary: "continue the current run exactly from its latest checkpoint",
                     example: "resume epochs=10k"),

@@ -116,6 +116,23 @@ extension CommandExecutor {
         return output
     }
 
+    /// The dashboard of checkpoint `epoch` of a run being trained (for the live training block): read afresh from its
+    /// folder (the metrics so far, the checkpoints saved), analyses through its cache, its strongest neurons there.
+    /// The session's run and cursor are left alone.
+    public func trainingDashboard(_ folder: RunFolder, epoch: Int) throws -> Dashboard {
+        let run = try LoadedRun.open(folder)
+        let runner: AnalysisRunner
+        if let cached = session.trainingRunner, cached.run.url == folder.url {
+            runner = cached
+        } else {
+            runner = try AnalysisRunner(run: folder)
+            session.trainingRunner = runner
+        }
+        let builder = DashboardBuilder(run: run, runner: runner, curves: curves(run), selection: selection(run))
+        let results = try builder.analyses([epoch], context: ExecutionContext(), label: "")
+        return try builder.dashboard(at: epoch, neurons: builder.representativeNeurons(at: epoch, results: results), results: results)
+    }
+
     /// A round step (1, 2 or 5 × 10ⁿ) that gives at most `limit` epochs from `first` to `last`.
     static func coarserStep(first: Int, last: Int, limit: Int) -> Int {
         let least = max(1, Int((Double(last - first) / Double(max(1, limit - 1))).rounded(.up)))

@@ -20,6 +20,8 @@ public final class Session {
     var analysisRunner: AnalysisRunner?
     /// The current run's dashboard builder (keeps recently shown neuron grids in memory).
     var dashboardBuilder: DashboardBuilder?
+    /// The analysis runner of the run being trained, for the dashboard the live training block can show.
+    var trainingRunner: AnalysisRunner?
     /// Set while the dashboard was the last thing shown: cursor moves (`next`, `prev`, `at`, …) then show the dashboard
     /// at the new epoch (with the same neurons) instead of the cursor line. Any other command clears it.
     var dashboardShown: DashboardRequest?

@@ -57,7 +57,9 @@ public final class ShellRunner {
                 return .quit
             }
             let token = CancellationToken()
-            let progress = TrainingProgressView()
+            // At the interactive prompt the live training block takes keys: `d` shows the latest checkpoint's dashboard.
+            let progress = fullScreen == nil ? TrainingProgressView()
+                : TrainingProgressView(keys: STDIN_FILENO, dashboard: { [executor] run, epoch in try executor.trainingDashboard(run, epoch: epoch) })
             let context = ExecutionContext(cancel: token, onTraining: { progress.update($0) },
                                            onProgress: { label, done, total in self.display.progress(label, done, total) },
                                            fullScreen: fullScreen)

@@ -6,24 +6,29 @@ import WBShell
 import WBTraining
 
 /// `wb bench`: the benchmarks (`Scripts/bench` runs them in a release build). Sections: training (paper config, ms per epoch),
-/// figures (render times and sizes), analysis (one checkpoint, 100 cold, 100 cached), shell (`at` + plot from the cache).
+/// figures (render times and sizes), analysis (one checkpoint, 100 cold, 100 cached), shell (`at` + plot from the cache),
+/// dashboard (a live step from the cache, the report over 50 checkpoints).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks: training ms per epoch (last line ms_per_epoch=…), figures, analyses, shell latency.",
+        abstract: "Benchmarks: training ms per epoch (last line ms_per_epoch=…), figures, analyses, shell latency, dashboard.",
         discussion: """
         Examples:
           wb bench                         every section
           wb bench --only training         just the training engine
           wb bench --epochs 100 threads=1  more epochs, one BLAS thread
+          wb bench --only dashboard --dashboard-run runs/nanda2023
+                                           the dashboard on a copy of 50 checkpoints of a trained run
         """
     )
 
-    enum Section: String, ExpressibleByArgument, CaseIterable { case training, figures, analysis, shell }
+    enum Section: String, ExpressibleByArgument, CaseIterable { case training, figures, analysis, shell, dashboard }
 
     @Option(help: "Epochs to time after the warm-up.") var epochs = 60
     @Option(help: "Untimed warm-up epochs.") var warmup = 10
-    @Option(help: "Run only this section (training, figures, analysis, shell).") var only: Section?
+    @Option(help: "Run only this section (training, figures, analysis, shell, dashboard).") var only: Section?
+    @Option(help: "A trained run for the dashboard section (up to 50 of its checkpoints are copied; default: a paper-config run trained for 49 epochs here).")
+    var dashboardRun: String?
     @Argument(help: "Training config overrides, key=value (default: the paper's config).") var assignments: [String] = []
 
     func run() throws {
@@ -37,6 +42,9 @@ struct BenchCommand: ParsableCommand {
             case .figures: FigureBenchmark.run().forEach { print($0) }
             case .analysis: try AnalysisBenchmark.run(checkpoints: 100, threads: config.threads).forEach { print($0) }
             case .shell: try shellBenchmark(threads: config.threads).forEach { print($0) }
+            case .dashboard:
+                try DashboardBenchmark.run(source: dashboardRun.map { URL(fileURLWithPath: $0).standardizedFileURL }, threads: config.threads)
+                    .forEach { print($0) }
             case .training: break
             }
         }

@@ -228,4 +228,57 @@ final class DashboardShellTests: XCTestCase {
         XCTAssertTrue(view.frame(columns: 50, rows: 20, colorMode: .none).joined(separator: " ").contains("the dashboard needs a terminal"))
         for key in [Key.character("q"), .escape, .enter, .interrupt] { XCTAssertFalse(view.handle(key)) }
     }
+
+    func testTheTrainingBlockSwitchesToTheDashboardOfTheLatestCheckpoint() throws {
+        _ = try run("train p=23 d_model=32 d_mlp=128 epochs=300 name=tb")
+        let folder = try XCTUnwrap(executor.session.run?.folder)
+        var pipe: [Int32] = [0, 0]
+        XCTAssertEqual(makePipe(&pipe), 0)
+        defer { close(pipe[0]); close(pipe[1]) }
+        var written: [String] = []
+        var built: [Int] = []
+        let view = TrainingProgressView(interactive: true, write: { written.append($0) }, keys: pipe[0]) { [executor] run, epoch in
+            built.append(epoch)
+            return try executor!.trainingDashboard(run, epoch: epoch)
+        }
+        view.size = { (120, 40) }
+        let metrics = try XCTUnwrap(executor.session.run?.metrics.last)
+        func progress(_ epoch: Int, saved: Int? = nil) -> TrainingProgress {
+            var row = metrics
+            row.epoch = epoch
+            return TrainingProgress(epoch: epoch, targetEpochs: 1000, startEpoch: 0, latest: row, elapsedSeconds: 1,
+                                    savedCheckpoint: saved, run: folder)
+        }
+        view.update(progress(301))
+        XCTAssertTrue(written.last!.hasPrefix("epoch 301/1000"), written.last!)
+        XCTAssertTrue(written.last!.contains("   d: dashboard\n"), "the key is named")
+        // `d`: the dashboard of the newest checkpoint, at once.
+        _ = "d".withCString { write(pipe[1], $0, 1) }
+        view.update(progress(302))
+        XCTAssertEqual(built, [300])
+        XCTAssertTrue(written.last!.contains("   d: loss chart\nDashboard — tb at epoch 300 (checkpoint 4 of 4)\n"), written.last!)
+        XCTAssertLessThanOrEqual(written.last!.split(separator: "\n").count, 39, "fits the window, so it can be redrawn in place")
+        // A new checkpoint while it is shown: rebuilt; other updates reuse it.
+        view.update(progress(303))
+        XCTAssertEqual(built, [300])
+        view.update(progress(400, saved: 200))
+        XCTAssertEqual(built, [300, 200])
+        XCTAssertTrue(written.last!.contains("Dashboard — tb at epoch 200"), written.last!)
+        // `d` again: the loss chart; other keys do nothing.
+        _ = "xd".withCString { write(pipe[1], $0, 2) }
+        view.update(progress(401))
+        XCTAssertTrue(written.last!.contains("   d: dashboard\n"), written.last!)
+        XCTAssertFalse(written.last!.contains("Dashboard —"))
+        view.finish()
+        // Without keys (pipes, scripts) nothing changes.
+        var plain: [String] = []
+        let quiet = TrainingProgressView(interactive: false, write: { plain.append($0) })
+        quiet.update(progress(10))
+        XCTAssertFalse(plain.joined().contains("d: dashboard"))
+    }
+}
+
+/// `pipe(2)` from whichever C library the platform has.
+func makePipe(_ fds: inout [Int32]) -> Int32 {
+    fds.withUnsafeMutableBufferPointer { pipe($0.baseAddress!) }
 }

@@ -95,6 +95,33 @@ final class DashboardTerminalTests: XCTestCase {
         XCTAssertFalse(notebook.contains("dashboard live"), "recorded as the line it amounted to")
     }
 
+    /// While `train` runs at the prompt, `d` switches the live block to the dashboard of the latest checkpoint and back;
+    /// Ctrl-C still stops training, and the prompt reads lines again afterwards.
+    func testTrainingBlockSwitchesToTheDashboard() throws {
+        XCTAssertTrue(TmuxSession.isInstalled, "tmux is needed (Scripts/setup installs it)")
+        let command = "cd \(root.path) && WB_HOME=\(root.path)/home WB_HISTORY=\(root.path)/history NO_COLOR=1 "
+            + "\(TerminalTests.wbBinary.path); sleep 30"
+        let tmux = try TmuxSession(socket: root.appendingPathComponent("tmux.sock").path, columns: 130, rows: 45, command: command,
+                                   scratch: root)
+        defer { tmux.kill() }
+        try tmux.waitForPrompt(1)
+        try tmux.type("train p=23 d_model=32 d_mlp=128 epochs=100000 checkpoints=\"0..100000 step 100\" name=tl")
+        try tmux.keys("Enter")
+        try tmux.waitFor("d: dashboard")
+        try tmux.type("d")
+        var screen = try tmux.waitFor("Dashboard — tl at epoch ")
+        XCTAssertTrue(screen.contains("d: loss chart") && screen.contains("Embedding frequencies"), screen)
+        try tmux.type("d")
+        screen = try tmux.waitFor("Loss — training")
+        XCTAssertFalse(screen.contains("Dashboard — tl"), "back to the loss chart:\n\(screen)")
+        try tmux.keys("C-c")
+        try tmux.waitFor("tl: stopped at epoch")
+        try tmux.waitForPrompt(1)
+        try tmux.type("info")
+        try tmux.keys("Enter")
+        try tmux.waitFor("run: tl")
+    }
+
     func testLiveNeedsATerminal() throws {
         let process = Process()
         process.executableURL = TerminalTests.wbBinary

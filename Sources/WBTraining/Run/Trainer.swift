@@ -9,6 +9,8 @@ public struct TrainingProgress: Sendable {
     public var latest: EpochMetrics
     public var elapsedSeconds: Double
     public var savedCheckpoint: Int?
+    /// The run being trained (its checkpoints and metrics so far are on disk at every saved checkpoint).
+    public var run: RunFolder?
     public var secondsPerEpoch: Double {
         epoch > startEpoch ? elapsedSeconds / Double(epoch - startEpoch) : 0
     }
@@ -156,7 +158,7 @@ public enum Trainer {
                 lastFlush = Date()
             }
             progress(TrainingProgress(epoch: engine.epoch, targetEpochs: config.epochs, startEpoch: startEpoch, latest: row,
-                                      elapsedSeconds: Date().timeIntervalSince(clock), savedCheckpoint: saved))
+                                      elapsedSeconds: Date().timeIntervalSince(clock), savedCheckpoint: saved, run: run))
             if cancelled && engine.epoch < config.epochs {
                 run.log("stopped at epoch \(engine.epoch) (cancelled); checkpoint saved")
                 return TrainingOutcome(status: .cancelled, run: run, epoch: engine.epoch, final: latest,

@@ -52,7 +52,8 @@ private final class HeadingCollector {
 
 /// Makes raw HTML in markdown inert before Ink sees it: outside code blocks and code spans every `<` becomes `&lt;`
 /// (Ink keeps entities as they are), so a note's `<script>` or `<img>` is shown as text and never swallows the
-/// markdown after it. Code is left alone; Ink escapes it.
+/// markdown after it. Code is left alone; Ink escapes it. Underscores inside words (`d_model`) are escaped too, since
+/// Ink would otherwise read them as emphasis.
 enum RawHTML {
     static func neutralized(_ markdown: String) -> String {
         var out: [String] = []
@@ -105,7 +106,15 @@ enum RawHTML {
                 }
                 continue
             }
-            result += chars[i] == "<" ? "&lt;" : String(chars[i])
+            if chars[i] == "<" {
+                result += "&lt;"
+            } else if chars[i] == "_", i > 0, i + 1 < chars.count, chars[i - 1].isLetter || chars[i - 1].isNumber,
+                      chars[i + 1].isLetter || chars[i + 1].isNumber {
+                // CommonMark never reads an underscore inside a word (d_model) as emphasis; Ink does, so escape it.
+                result += "\\_"
+            } else {
+                result += String(chars[i])
+            }
             i += 1
         }
         return result

@@ -82,6 +82,12 @@ final class ExportTests: XCTestCase {
         XCTAssertTrue(html.contains("<a href=\"#h-second-em-heading-em-more\">"))
     }
 
+    func testUnderscoresInsideWordsAreNotEmphasis() {
+        let notebook = try! Notebook.parse("# # T\n#\n# d_model and snake_case_name, `d_code`, but _this_ is emphasis\n")
+        let html = NotebookExport.html(notebook)
+        XCTAssertTrue(html.contains("<p>d_model and snake_case_name, <code>d_code</code>, but <em>this</em> is emphasis</p>"), html)
+    }
+
     func testHTMLReport() {
         let html = NotebookExport.html(Samples.grokking, runs: [(name: "grok-113", config: "{\n  \"p\": 113\n}")])
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n"))

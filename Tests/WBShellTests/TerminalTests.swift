@@ -93,6 +93,16 @@ final class TerminalTests: XCTestCase {
         XCTAssertTrue(noHelpErr.contains("Did you mean 'plot'?"), noHelpErr)
     }
 
+    /// The shipped quickstart notebook replays from nothing (training, range fill, dashboard) to exactly its recorded outputs.
+    func testShippedQuickstartReplaysToItsRecordedOutputs() throws {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks/quickstart.wbnb")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Notebooks"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: shipped, to: root.appendingPathComponent("Notebooks/quickstart.wbnb"))
+        let (status, out, err) = try wb(["run", "Notebooks/quickstart.wbnb", "--check"])
+        XCTAssertEqual(status, 0, out + err)
+        XCTAssertTrue(out.contains("check passed: every output of Notebooks/quickstart.wbnb matches"), out + err)
+    }
+
     func testRunCheckAndExportANotebook() throws {
         let notebook = root.appendingPathComponent("tiny.wbnb")
         try "# # Tiny\ntrain p=23 d_model=32 d_mlp=128 epochs=60 name=tiny\nplot loss\n".write(to: notebook, atomically: true, encoding: .utf8)

@@ -125,20 +125,7 @@ public struct SVGRenderer: Sendable {
 
     /// `text` in lines no wider than `width` at `size`, broken after " · " separators (else at spaces).
     static func wrapped(_ text: String, width: Double, size: Double) -> [String] {
-        let separator = text.contains(" · ") ? " · " : " "
-        var lines: [String] = []
-        var current = ""
-        for piece in text.components(separatedBy: separator) {
-            let candidate = current.isEmpty ? piece : current + separator + piece
-            if !current.isEmpty, TextMetrics.width(candidate, size: size) > width {
-                lines.append(current)
-                current = piece
-            } else {
-                current = candidate
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+        TextWrap.lines(text, width: width) { TextMetrics.width($0, size: size) }
     }
 
     /// Rules for optional parts are written only when used, so figures without them keep their bytes.

@@ -61,20 +61,7 @@ public struct TerminalRenderer: Sendable {
 
     /// `text` in lines of at most `width` cells, broken after " · " separators (else at spaces).
     static func wrapped(_ text: String, width: Int) -> [String] {
-        let separator = text.contains(" · ") ? " · " : " "
-        var lines: [String] = []
-        var current = ""
-        for piece in text.components(separatedBy: separator) {
-            let candidate = current.isEmpty ? piece : current + separator + piece
-            if !current.isEmpty, TextCanvas.displayWidth(candidate) > width {
-                lines.append(current)
-                current = piece
-            } else {
-                current = candidate
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
+        TextWrap.lines(text, width: Double(width)) { Double(TextCanvas.displayWidth($0)) }
     }
 
     // MARK: - One panel

@@ -41,6 +41,9 @@ public struct SVGOptions: Sendable, Equatable {
         self.heatmapPixelScale = heatmapPixelScale
         self.heatmapLevels = heatmapLevels
     }
+
+    /// Figures in notebooks, reports and `plot … to FILE.svg`: hover values on.
+    public static let report = SVGOptions(tooltips: true)
 }
 
 /// Renders a `Figure` as a self-contained SVG document, safe to inline in HTML.

@@ -56,7 +56,7 @@ public final class NotebookRecorder {
             switch block {
             case .text(let s): return .text(s)
             case .warning(let s): return .warning(s)
-            case .figure(let f): return .figure(title: f.title, svg: SVGRenderer().render(f))
+            case .figure(let f): return .figure(title: f.title, svg: SVGRenderer(options: .report).render(f))
             case .dashboard(let d): return .figure(title: d.heading, svg: SVGRenderer(options: .dashboard).render(Figure.dashboard(d)))
             case .dashboardSeries(let series): return .dashboard(Self.dashboard(series))
             }

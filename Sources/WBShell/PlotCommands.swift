@@ -10,7 +10,7 @@ extension CommandExecutor {
         var output = CellOutput([.figure(figure)])
         if let file = request.file {
             let url = try session.writableURL(file, extension: "svg")
-            try AtomicFile.write(SVGRenderer().render(figure), to: url)
+            try AtomicFile.write(SVGRenderer(options: .report).render(figure), to: url)
             output.append(.text("wrote \(Session.displayPath(url))"))
         }
         return output

@@ -32,9 +32,10 @@ extension CommandExecutor {
         if session.reuseExistingRuns, folder.exists, let record = try? folder.readRecord(), record.config == config {
             // The same config trained before (training is deterministic): reuse it, finishing it if it was stopped.
             // A reused run starts as a fresh one would, without a stored selection, so replays do not depend on it.
-            // Checkpoints made by `range fill` stay: they are what training would have saved, and `range fill` reports
-            // the same text whether it makes them now or finds them made.
+            // In a replay it also loses the checkpoints `range fill` made (they are remade bit for bit when the notebook
+            // fills them again), so `info`, `next` and `range` print what they printed when recorded.
             try CheckpointSelection.clear(folder)
+            if session.restoresReusedRuns { try CheckpointFiller(run: folder).removeUnscheduled() }
             let latest = folder.checkpointEpochs().last ?? -1
             if latest >= config.epochs {
                 outcome = TrainingOutcome(status: .finished, run: folder, epoch: latest, final: try folder.readMetrics().last, seconds: 0)

@@ -12,6 +12,9 @@ public final class Session {
     /// `train` with the config of an existing run reuses it (resuming it if it stopped) instead of refusing; notebook
     /// replays rely on this, and `wb run --fresh` turns it off.
     public var reuseExistingRuns = true
+    /// A reused run is put back as training saved it, without checkpoints made later by `range fill` (set for notebook
+    /// replays, so every command sees what it saw when recorded; the prompt keeps them).
+    public var restoresReusedRuns = false
     /// The notebook this session records to (the interactive prompt sets it).
     public var recorder: NotebookRecorder?
     /// Where commands may write files; nil means anywhere (set for replays: the working folder and `$WB_HOME`).

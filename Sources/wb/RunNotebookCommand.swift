@@ -34,6 +34,7 @@ struct RunNotebookCommand: ParsableCommand {
         let runner = makeRunner(location)
         let session = runner.session
         session.writeRoots = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), session.home]
+        session.restoresReusedRuns = true
         if fresh {
             session.reuseExistingRuns = false
             for name in NotebookRuns.names(in: original) {

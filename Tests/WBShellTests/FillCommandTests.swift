@@ -64,6 +64,15 @@ final class FillCommandTests: XCTestCase {
         XCTAssertEqual(try run("range fill").plainText, filled.plainText)
         XCTAssertEqual(try run("range 100..200 step 100; range fill").plainText.components(separatedBy: "\n").last,
                        "nothing to fill: all 2 selected epochs have checkpoints")
+
+        // A replay (`wb run`) puts a reused run back as trained, so `range` warns and `range fill` fills as when recorded.
+        executor.session.restoresReusedRuns = true
+        XCTAssertEqual(try run("train \(tiny) name=a").plainText, trained)
+        XCTAssertEqual(executor.session.run?.checkpoints, [0, 100, 200, 300])
+        XCTAssertEqual(try run("range 100..200 step 25").plainText, selected)
+        let refilled = try run("range fill")
+        XCTAssertEqual(refilled.plainText, filled.plainText)
+        XCTAssertTrue(refilled.facts["fill"]!.hasPrefix("made 3 now"), "\(refilled.facts)")
     }
 
     func testEpochsBeyondTheRunAreRefused() throws {

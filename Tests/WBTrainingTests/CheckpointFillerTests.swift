@@ -70,6 +70,9 @@ final class CheckpointFillerTests: XCTestCase {
         // A second fill has nothing to do; the filled epochs are the ones off the run's schedule.
         XCTAssertEqual(try filler.fill(wanted).written, [])
         XCTAssertEqual(try filler.offSchedule(sparse.checkpointEpochs()), outcome.written)
+        // Removing them (what a replay does to a reused run) restores the run as trained.
+        XCTAssertEqual(try filler.removeUnscheduled(), outcome.written)
+        XCTAssertEqual(sparse.checkpointEpochs(), [0, 30, 60])
     }
 
     func testAGapRunsPastCheckpointsWithoutOptimizerState() throws {

@@ -153,6 +153,18 @@ public struct CheckpointFiller {
         return epochs.filter { !scheduled.contains($0) }
     }
 
+    /// Deletes the checkpoints before the latest one that the config's schedule does not name: those a fill made (and
+    /// those of a session stopped early and resumed since), so the run looks as freshly trained. Notebook replays do this
+    /// to a reused run, so every command sees what it saw when recorded. Returns their epochs.
+    @discardableResult
+    public func removeUnscheduled() throws -> [Int] {
+        let existing = run.checkpointEpochs()
+        let extra = try offSchedule(Array(existing.dropLast()))
+        for epoch in extra { try FileManager.default.removeItem(at: run.checkpointURL(epoch: epoch)) }
+        if !extra.isEmpty { run.log("removed \(extra.count) unscheduled checkpoints (\(Self.short(extra))) to replay on the run as trained") }
+        return extra
+    }
+
     /// `1025, 1050, 1075, …, 1300 (12)` for logs and messages.
     static func short(_ epochs: [Int]) -> String {
         guard let first = epochs.first, let last = epochs.last else { return "none" }

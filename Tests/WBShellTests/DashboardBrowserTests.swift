@@ -7,16 +7,7 @@ import WBPlotting
 /// The exported dashboard's CSS-only slider in a real browser: headless Chromium renders the report with different
 /// radio inputs checked (no script runs), and the screenshots must differ where the slider acts — the loss chart's epoch
 /// indicator and the checkpoint's panels — and be identical for the same selection.
-final class DashboardBrowserTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("wb-dash-browser-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
+final class DashboardBrowserTests: TemporaryFolderTestCase {
     static var chromium: String? {
         ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
             FileManager.default.isExecutableFile(atPath: $0)
@@ -78,14 +69,14 @@ final class DashboardBrowserTests: XCTestCase {
     /// A PNG screenshot of `html` (1000 × 1600) in headless Chromium (the page has no script, and its Content-Security-Policy
     /// would block one).
     private func screenshot(_ html: String, name: String, chromium: String) throws -> Data {
-        let page = folder.appendingPathComponent("\(name).html")
-        let png = folder.appendingPathComponent("\(name).png")
+        let page = root.appendingPathComponent("\(name).html")
+        let png = root.appendingPathComponent("\(name).png")
         try html.write(to: page, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
                              "--disable-extensions",
-                             "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--window-size=1000,1600",
+                             "--user-data-dir=\(root.appendingPathComponent("profile").path)", "--window-size=1000,1600",
                              "--screenshot=\(png.path)", page.absoluteString]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

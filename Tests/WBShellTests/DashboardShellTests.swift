@@ -7,24 +7,7 @@ import WBPlotting
 
 /// `dashboard` at the prompt: parsing, the dashboard of the cursor's checkpoint, cursor moves while it is shown,
 /// `dashboard over` (limits, warnings, the recorded block), and redrawing in place at a terminal.
-final class DashboardShellTests: XCTestCase {
-    var root: URL!
-    var executor: CommandExecutor!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-dash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        executor = CommandExecutor(session: Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home")))
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
-    func run(_ line: String) throws -> CellOutput {
-        var output = CellOutput()
-        for command in try Parser.parse(line) { output.append(contentsOf: try executor.execute(command)) }
-        return output
-    }
-
+final class DashboardShellTests: ExecutorTestCase {
     func dashboards(_ output: CellOutput) -> [Dashboard] {
         output.blocks.compactMap { if case .dashboard(let d) = $0 { return d } else { return nil } }
     }

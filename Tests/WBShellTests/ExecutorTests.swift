@@ -8,27 +8,14 @@ import FoundationXML
 #endif
 
 /// A scripted session through the executor: train, load, move, select, templates, errors.
-final class ExecutorTests: XCTestCase {
-    var root: URL!
-    var executor: CommandExecutor!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-shell-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        executor = CommandExecutor(session: Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home")))
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
-    @discardableResult
-    func run(_ line: String) throws -> String {
-        var text: [String] = []
-        for command in try Parser.parse(line) { text.append(try executor.execute(command).plainText) }
-        return text.joined(separator: "\n")
+final class ExecutorTests: ExecutorTestCase {
+    /// Parses `line` and executes its commands; their plain texts joined by newlines, one per command.
+    func text(_ line: String) throws -> String {
+        try Parser.parse(line).map { try executor.execute($0).plainText }.joined(separator: "\n")
     }
 
     func assertFails(_ line: String, _ message: String, file: StaticString = #filePath, line number: UInt = #line) {
-        XCTAssertThrowsError(try run(line), file: file, line: number) { error in
+        XCTAssertThrowsError(try text(line), file: file, line: number) { error in
             XCTAssertTrue("\(error)".contains(message), "\(line): \(error)", file: file, line: number)
         }
     }
@@ -37,27 +24,27 @@ final class ExecutorTests: XCTestCase {
 
     func testScriptedSession() throws {
         assertFails("info; next", "no run is loaded")
-        let trained = try run("train \(tiny) name=one")
+        let trained = try text("train \(tiny) name=one")
         XCTAssertTrue(trained.hasPrefix("one: finished at epoch 300"), trained)
         XCTAssertEqual(executor.session.epoch, 300)
         XCTAssertEqual(executor.session.prompt, "wb one@300> ")
-        XCTAssertTrue(try run("info").contains("checkpoints: 4 (0, 100, 200, 300)"))
-        XCTAssertEqual(try run("at 160"), "epoch 160 has no checkpoint; at 200, the nearest\n" + (try run("at 200")))
-        XCTAssertEqual(try run("at 150").prefix(12), "epoch 150 ha")
+        XCTAssertTrue(try text("info").contains("checkpoints: 4 (0, 100, 200, 300)"))
+        XCTAssertEqual(try text("at 160"), "epoch 160 has no checkpoint; at 200, the nearest\n" + (try text("at 200")))
+        XCTAssertEqual(try text("at 150").prefix(12), "epoch 150 ha")
         XCTAssertEqual(executor.session.epoch, 100, "ties snap to the earlier checkpoint")
         try run("first"); XCTAssertEqual(executor.session.epoch, 0)
-        XCTAssertEqual(try run("prev"), "already at the first checkpoint (0)")
+        XCTAssertEqual(try text("prev"), "already at the first checkpoint (0)")
         try run("next; next"); XCTAssertEqual(executor.session.epoch, 200)
         try run("last"); XCTAssertEqual(executor.session.epoch, 300)
 
         // A selection restricts navigation and is stored with the run.
-        let selection = try run("range 100..300 step 100, 250")
+        let selection = try text("range 100..300 step 100, 250")
         XCTAssertTrue(selection.contains("4 epochs (100, 200, 250, 300); 3 have checkpoints"), selection)
         XCTAssertTrue(selection.contains("warning: 1 selected epochs have no checkpoint (250)"), selection)
         try run("first"); XCTAssertEqual(executor.session.epoch, 100)
         let stored = try CheckpointSelection.read(from: RunFolder(url: root.appendingPathComponent("runs/one")))
         XCTAssertEqual(stored?.epochs, [100, 200, 250, 300])
-        XCTAssertTrue(try run("range").contains("selection 100..300 step 100, 250"))
+        XCTAssertTrue(try text("range").contains("selection 100..300 step 100, 250"))
         // Loading the run again reads its selection back from selection.json.
         try run("load one")
         XCTAssertEqual(executor.session.run?.selection?.epochs, [100, 200, 250, 300])
@@ -66,32 +53,32 @@ final class ExecutorTests: XCTestCase {
 
         // Runs, load, log.
         try run("train \(tiny) epochs=100 name=two")
-        let runs = try run("runs")
+        let runs = try text("runs")
         XCTAssertTrue(runs.contains("one  finished  300/300"), runs)
         XCTAssertTrue(runs.contains("two  finished  100/100"), runs)
-        XCTAssertTrue(try run("load one").hasPrefix("loaded one: 4 checkpoints"))
-        XCTAssertTrue(try run("log 1").contains("finished at epoch 300"))
+        XCTAssertTrue(try text("load one").hasPrefix("loaded one: 4 checkpoints"))
+        XCTAssertTrue(try text("log 1").contains("finished at epoch 300"))
         assertFails("load onee", "no run 'onee'")
         assertFails("load onee", "Did you mean 'one'?")
         // The same config again reuses the run with the same output (replays rely on it); another config is refused.
-        XCTAssertEqual(try run("train \(tiny) name=one"), trained)
+        XCTAssertEqual(try text("train \(tiny) name=one"), trained)
         assertFails("train \(tiny) wd=0.5 name=one", "a run named 'one' already exists")
         assertFails("train p=24", "p=24 is not allowed: a prime number in 3...257")
         assertFails("resume", "already at epoch 300 of 300")
-        XCTAssertTrue(try run("resume epochs=400").hasPrefix("one: finished at epoch 400"))
+        XCTAssertTrue(try text("resume epochs=400").hasPrefix("one: finished at epoch 400"))
     }
 
     func testTemplates() throws {
-        let listed = try run("templates")
+        let listed = try text("templates")
         XCTAssertTrue(listed.contains("nanda2023") && listed.contains("tl-demo"), listed)
         try run("template load nanda2023")
         XCTAssertEqual(executor.session.prompt, "wb [nanda2023]> ")
-        XCTAssertTrue(try run("info").contains("template: nanda2023 — the paper's run: p=113 frac=0.30 | d_model 128, 4 heads, d_mlp 512"))
+        XCTAssertTrue(try text("info").contains("template: nanda2023 — the paper's run: p=113 frac=0.30 | d_model 128, 4 heads, d_mlp 512"))
         // A config that departs from the template says so and drops it.
-        let trained = try run("train \(tiny) name=t")
+        let trained = try text("train \(tiny) name=t")
         XCTAssertTrue(trained.contains("config departs from template nanda2023"), trained)
         XCTAssertNil(executor.session.template)
-        let saved = try run("template save")
+        let saved = try text("template save")
         XCTAssertTrue(saved.hasPrefix("saved template p23-add-f0.3-d32h4m128-wd1-lr1e-3-s0: p=23 frac=0.30 | d_model 32, 4 heads, d_mlp 128 | lr 1e-3, wd 1.0, betas (0.9, 0.98), warm-up 10 | 300 epochs | data seed 0"), saved)
         XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("home/templates/p23-add-f0.3-d32h4m128-wd1-lr1e-3-s0.json").path))
         // Training from it records the template.
@@ -103,10 +90,10 @@ final class ExecutorTests: XCTestCase {
     }
 
     func testHelp() throws {
-        let all = try run("help")
+        let all = try text("help")
         for name in CommandCatalog.names { XCTAssertTrue(all.contains(name), name) }
-        XCTAssertEqual(try run("help at"), "at [epoch] N\n  move the epoch cursor to a checkpoint (snaps to the nearest one)\n  example: at epoch 1500")
-        XCTAssertTrue(try run("help keys").contains("frac         training fraction of the p² pairs, in (0, 1) (0.3)"))
+        XCTAssertEqual(try text("help at"), "at [epoch] N\n  move the epoch cursor to a checkpoint (snaps to the nearest one)\n  example: at epoch 1500")
+        XCTAssertTrue(try text("help keys").contains("frac         training fraction of the p² pairs, in (0, 1) (0.3)"))
         assertFails("help plto", "Did you mean 'plot'?")
     }
 
@@ -116,29 +103,12 @@ final class ExecutorTests: XCTestCase {
         let output = try executor.execute(.train(assignments: tiny.split(separator: " ").map(String.init) + ["name=c"]), context: context)
         XCTAssertTrue(output.plainText.contains("c: stopped at epoch 43, checkpoint saved"), output.plainText)
         XCTAssertEqual(executor.session.run?.checkpoints, [0, 43])
-        XCTAssertTrue(try run("resume").hasPrefix("c: finished at epoch 300"))
+        XCTAssertTrue(try text("resume").hasPrefix("c: finished at epoch 300"))
     }
 }
 
 /// Analyses and figures through the shell.
-final class AnalysisPlotCommandTests: XCTestCase {
-    var root: URL!
-    var executor: CommandExecutor!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-plot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        executor = CommandExecutor(session: Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home")))
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
-    func run(_ line: String) throws -> CellOutput {
-        var output = CellOutput()
-        for command in try Parser.parse(line) { output.append(contentsOf: try executor.execute(command)) }
-        return output
-    }
-
+final class AnalysisPlotCommandTests: ExecutorTestCase {
     func testAnalyzePlotAndCompare() throws {
         _ = try run("train p=23 d_model=32 d_mlp=128 epochs=300 name=a; train p=23 d_model=32 d_mlp=128 epochs=200 wd=0.5 name=b; load a")
         // 16 results; the final checkpoint's key frequencies are computed first, as the reference, then read from the cache.

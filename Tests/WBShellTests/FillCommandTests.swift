@@ -3,25 +3,7 @@ import XCTest
 @testable import WBTraining
 
 /// `range fill` through the executor: output, progress, the reloaded run, cancellation, refusals, replays.
-final class FillCommandTests: XCTestCase {
-    var root: URL!
-    var executor: CommandExecutor!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-fill-shell-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        executor = CommandExecutor(session: Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home")))
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
-    @discardableResult
-    func run(_ line: String, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
-        var output = CellOutput()
-        for command in try Parser.parse(line) { output.append(contentsOf: try executor.execute(command, context: context)) }
-        return output
-    }
-
+final class FillCommandTests: ExecutorTestCase {
     let tiny = "p=23 d_model=32 d_mlp=128 epochs=300"
 
     func testFillMakesTheMissingSelectedCheckpoints() throws {

@@ -5,28 +5,7 @@ import WBNotebook
 @testable import WBTraining
 
 /// Recording sessions to notebooks and replaying them.
-final class NotebookShellTests: XCTestCase {
-    var root: URL!
-    var previousDirectory: String!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-nb-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        previousDirectory = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(root.path)
-    }
-
-    override func tearDownWithError() throws {
-        FileManager.default.changeCurrentDirectoryPath(previousDirectory)
-        try? FileManager.default.removeItem(at: root)
-    }
-
-    func makeRunner() -> ShellRunner {
-        let session = Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home"))
-        return ShellRunner(executor: CommandExecutor(session: session),
-                           display: TerminalDisplay(interactive: false, color: false, out: { _ in }, err: { _ in }))
-    }
-
+final class NotebookShellTests: ShellRunnerTestCase {
     let tiny = "train p=23 d_model=32 d_mlp=128 epochs=200 name=nb"
 
     func testRecordingSavesEveryCellAndAppends() throws {

@@ -6,30 +6,8 @@ import WBNotebook
 
 /// `range pick` as a command: refused without a terminal, applied exactly as `range SPEC`, and recorded in the notebook
 /// as that `range …` line (a cancelled pick records nothing). Keys are fed to the view as the terminal would.
-final class RangePickCommandTests: XCTestCase {
-    var root: URL!
-    var previousDirectory: String!
-    var shown: [String] = []
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-pick-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        previousDirectory = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(root.path)
-    }
-
-    override func tearDownWithError() throws {
-        FileManager.default.changeCurrentDirectoryPath(previousDirectory)
-        try? FileManager.default.removeItem(at: root)
-    }
-
+final class RangePickCommandTests: ShellRunnerTestCase {
     let tiny = "train p=23 d_model=32 d_mlp=128 epochs=200 checkpoints=\"0..200 step 20\" name=pk"
-
-    func makeRunner() -> ShellRunner {
-        let session = Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home"))
-        return ShellRunner(executor: CommandExecutor(session: session),
-                           display: TerminalDisplay(interactive: false, color: false, out: { self.shown.append($0) }, err: { _ in }))
-    }
 
     /// A stand-in for the terminal: draws a 100 × 30 frame (which sets the cursor's unit, 2 epochs here), then presses
     /// the keys until the view ends.

@@ -3,36 +3,19 @@ import XCTest
 @testable import WBShell
 
 /// `range pick` in the real `wb` binary: keystrokes under a terminal (tmux), and the refusal without one.
-final class RangePickTerminalTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-pickterm-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
+final class RangePickTerminalTests: TemporaryFolderTestCase {
     var selectionFile: URL { root.appendingPathComponent("runs/pk/selection.json") }
 
     /// Trains a tiny run at the prompt, picks `10..70 step 25` with the keys, then cancels two picks (Esc, Ctrl-C).
     func testPickWithKeystrokesUnderARealTerminal() throws {
-        XCTAssertTrue(TmuxSession.isInstalled, "tmux is needed (Scripts/setup installs it)")
-        let command = "cd \(root.path) && WB_HOME=\(root.path)/home WB_HISTORY=\(root.path)/history "
-            + "\(TerminalTests.wbBinary.path) study.wbnb; sleep 30"
         // 100 columns: the chart is 93 wide, so ←/→ move 2 epochs and PgDn 20 over these 200 epochs.
-        let tmux = try TmuxSession(socket: root.appendingPathComponent("tmux.sock").path, columns: 100, rows: 50, command: command,
-                                   scratch: root)
+        let tmux = try TmuxSession.wb(["study.wbnb"], in: root, columns: 100, rows: 50)
         defer { tmux.kill() }
         try tmux.waitFor("recording to")
-        try tmux.waitForPrompt(1)
-        try tmux.type("train p=23 d_model=32 d_mlp=128 epochs=200 checkpoints=\"0..200 step 20\" name=pk")
-        try tmux.keys("Enter")
-        try tmux.waitFor("pk: finished at epoch 200")
-        try tmux.waitForPrompt(1)
+        try tmux.command("train p=23 d_model=32 d_mlp=128 epochs=200 checkpoints=\"0..200 step 20\" name=pk",
+                         showing: "pk: finished at epoch 200")
 
-        try tmux.type("range pick")
-        try tmux.keys("Enter")
+        try tmux.enter("range pick")
         var screen = try tmux.waitFor("Enter applies:")
         XCTAssertTrue(screen.hasPrefix("range pick — pk"), "the picker fills the screen:\n\(screen)")
         XCTAssertTrue(screen.contains("epoch 200 ▼") && screen.contains("cursor 200 "), "the cursor starts at the session's epoch:\n\(screen)")
@@ -53,15 +36,11 @@ final class RangePickTerminalTests: XCTestCase {
         try tmux.waitForPrompt(1)
         let picked = try String(contentsOf: selectionFile, encoding: .utf8)
         XCTAssertTrue(picked.contains("\"spec\" : \"10..70 step 25\""), picked)
-        try tmux.type("range")
-        try tmux.keys("Enter")
-        try tmux.waitFor("wb pk@60> range\nselection 10..70 step 25: 3 epochs (10, 35, 60); 1 have checkpoints")
-        try tmux.waitForPrompt(1)
+        try tmux.command("range", showing: "wb pk@60> range\nselection 10..70 step 25: 3 epochs (10, 35, 60); 1 have checkpoints")
 
         // Esc after marking a range, then Ctrl-C: the selection stays as it was and nothing is recorded.
         for (cancel, pending) in [("Escape", "pending 60..200 step 25"), ("C-c", "pending 0..60 step 25")] {
-            try tmux.type("range pick")
-            try tmux.keys("Enter")
+            try tmux.enter("range pick")
             try tmux.waitFor("Enter applies:")
             try tmux.type("[")
             try tmux.keys(cancel == "Escape" ? "End" : "Home")
@@ -95,27 +74,5 @@ final class RangePickTerminalTests: XCTestCase {
         XCTAssertTrue(replayOut.contains("stopped at cell 2 with an error"), replayOut)
         XCTAssertTrue(try String(contentsOf: root.appendingPathComponent("pick.wbnb"), encoding: .utf8).contains(refusal))
         XCTAssertEqual(try String(contentsOf: selectionFile, encoding: .utf8), picked)
-    }
-
-    /// Runs wb with arguments and standard input (a pipe, not a terminal); returns (status, stdout, stderr).
-    func wb(_ arguments: [String], input: String? = nil) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = TerminalTests.wbBinary
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        var environment = ProcessInfo.processInfo.environment
-        environment["WB_HOME"] = root.appendingPathComponent("home").path
-        environment["WB_HISTORY"] = root.appendingPathComponent("history").path
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 }

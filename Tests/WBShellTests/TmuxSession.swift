@@ -79,3 +79,32 @@ final class TmuxSession {
 
     func kill() { _ = try? run(["kill-server"]) }
 }
+
+extension TmuxSession {
+    /// Starts the `wb` binary (with `arguments` and `environment`, see `WBProcess.shellCommand`) in `folder`, in a new
+    /// session on the private server socket `folder/socketName`, and waits for its first empty prompt.
+    static func wb(_ arguments: [String] = [], in folder: URL, columns: Int, rows: Int, environment: [String: String] = [:],
+                   socketName: String = "tmux.sock", file: StaticString = #filePath, line: UInt = #line) throws -> TmuxSession {
+        XCTAssertTrue(isInstalled, "tmux is needed (Scripts/setup installs it)", file: file, line: line)
+        let session = try TmuxSession(socket: folder.appendingPathComponent(socketName).path, columns: columns, rows: rows,
+                                      command: WBProcess.shellCommand(arguments, in: folder, environment: environment), scratch: folder)
+        do { try session.waitForPrompt(1, file: file, line: line) } catch { session.kill(); throw error }
+        return session
+    }
+
+    /// Types `line` literally and presses Enter.
+    func enter(_ line: String) throws {
+        try type(line)
+        try keys("Enter")
+    }
+
+    /// Enters `line` at the wb prompt, waits for `text` on the screen and then for the empty prompt after it; returns the
+    /// screen then.
+    @discardableResult
+    func command(_ line: String, showing text: String, file: StaticString = #filePath, line number: UInt = #line) throws -> String {
+        try enter(line)
+        try waitFor(text, file: file, line: number)
+        try waitForPrompt(1, file: file, line: number)
+        return try screen()
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The `wb` executable built next to the test runner, run as people run it: in a folder of its own, with WB_HOME and
+/// WB_HISTORY inside that folder (so no test reads or writes the real ones).
+enum WBProcess {
+    /// The `wb` built next to the test runner.
+    static var binary: URL {
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("wb")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/wb").standardizedFileURL
+    }
+
+    /// WB_HOME (`folder/home`) and WB_HISTORY (`folder/history`) for a wb run in `folder`.
+    static func environment(in folder: URL) -> [String: String] {
+        ["WB_HOME": folder.appendingPathComponent("home").path, "WB_HISTORY": folder.appendingPathComponent("history").path]
+    }
+
+    /// Runs wb with `arguments` in `folder`, `input` on standard input (a pipe, not a terminal), and waits for it.
+    static func run(_ arguments: [String], input: String? = nil, in folder: URL) throws -> (status: Int32, out: String, err: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment.merging(environment(in: folder)) { _, ours in ours }
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A shell command line that starts wb with `arguments` in `folder` (with `extra` environment variables, e.g.
+    /// NO_COLOR), then sleeps 30 s so that a terminal running it keeps wb's last screen readable after wb exits.
+    static func shellCommand(_ arguments: [String] = [], in folder: URL, environment extra: [String: String] = [:]) -> String {
+        let variables = environment(in: folder).merging(extra) { _, given in given }.sorted { $0.key < $1.key }
+        let assignments = variables.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        return "cd \(folder.path) && \(assignments) " + ([binary.path] + arguments).joined(separator: " ") + "; sleep 30"
+    }
+}
+
+extension TemporaryFolderTestCase {
+    /// Runs wb with `arguments` and standard input `input` (a pipe, not a terminal) in `root`.
+    func wb(_ arguments: [String], input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        try WBProcess.run(arguments, input: input, in: root)
+    }
+}

@@ -1,8 +1,8 @@
-/// Breaking a one-line text (a subtitle, a dashboard's key numbers) into lines that fit a width, for both renderers.
-enum TextWrap {
+/// Breaking a one-line text (a subtitle, a dashboard's key numbers, a help summary) into lines that fit a width.
+public enum TextWrap {
     /// `text` in lines whose `measure` is at most `width`, broken after " · " separators when it has them, else at spaces.
     /// A piece wider than `width` on its own gets a line of its own.
-    static func lines(_ text: String, width: Double, measure: (String) -> Double) -> [String] {
+    public static func lines(_ text: String, width: Double, measure: (String) -> Double) -> [String] {
         let separator = text.contains(" · ") ? " · " : " "
         var lines: [String] = []
         var current = ""

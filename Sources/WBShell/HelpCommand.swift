@@ -1,11 +1,23 @@
+import WBPlotting
 import WBTraining
 
 extension CommandExecutor {
+    /// Width of the usage column of `help`, and of its lines.
+    static let usageColumn = 40
+    static let helpWidth = 120
+
     /// `help`, `help COMMAND`, `help keys`.
     func help(_ topic: String?) throws -> CellOutput {
         guard let topic else {
-            let width = CommandCatalog.commands.map(\.usage.count).max() ?? 0
-            let lines = CommandCatalog.commands.map { "  \($0.usage.padding(toLength: width, withPad: " ", startingAt: 0))  \($0.summary)" }
+            // Usages longer than the column get a line of their own, so the summaries stay in one narrow column.
+            let width = min(CommandCatalog.commands.map(\.usage.count).max() ?? 0, Self.usageColumn)
+            let indent = String(repeating: " ", count: width + 4)
+            let lines = CommandCatalog.commands.map { info -> String in
+                let summary = TextWrap.lines(info.summary, width: Double(Self.helpWidth - indent.count)) { Double($0.count) }
+                    .joined(separator: "\n" + indent)
+                if info.usage.count > width { return "  \(info.usage)\n\(indent)\(summary)" }
+                return "  \(info.usage.padding(toLength: width, withPad: " ", startingAt: 0))  \(summary)"
+            }
             return .text((["Commands (`help COMMAND` for an example, `help keys` for the config keys):"] + lines
                 + ["", "`;` separates commands on one line; `# text` is a note. Ctrl-C stops training cleanly; Ctrl-D quits."])
                 .joined(separator: "\n"))

@@ -92,6 +92,10 @@ final class ExecutorTests: ExecutorTestCase {
     func testHelp() throws {
         let all = try text("help")
         for name in CommandCatalog.names { XCTAssertTrue(all.contains(name), name) }
+        // One narrow summary column: long usages get their own line, summaries wrap at 120 characters.
+        for line in all.split(separator: "\n") { XCTAssertLessThanOrEqual(line.count, 120, String(line)) }
+        XCTAssertTrue(all.contains("  range [A..B step S[, ...] | clear | grokking | memorisation | all | fill | pick]\n"
+            + String(repeating: " ", count: 44) + "show or set the checkpoint selection"), all)
         XCTAssertEqual(try text("help at"), "at [epoch] N\n  move the epoch cursor to a checkpoint (snaps to the nearest one)\n  example: at epoch 1500")
         XCTAssertTrue(try text("help keys").contains("frac         training fraction of the p² pairs, in (0, 1) (0.3)"))
         assertFails("help plto", "Did you mean 'plot'?")

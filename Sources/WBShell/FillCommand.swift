@@ -31,7 +31,8 @@ extension CommandExecutor {
         let reloaded = try requireRun()
         var output: CellOutput
         if outcome.cancelled {
-            let present = selection.epochs.filter { Set(reloaded.checkpoints).contains($0) }.count
+            let now = Set(reloaded.checkpoints)
+            let present = selection.epochs.filter { now.contains($0) }.count
             let made = "\(outcome.written.count) checkpoint\(outcome.written.count == 1 ? "" : "s")"
                 + (outcome.written.isEmpty ? "" : " (\(EpochList.short(outcome.written)))")
             output = .text("stopped early (Ctrl-C): made \(made) of \(outcome.planned.count); the selection has \(present) of "

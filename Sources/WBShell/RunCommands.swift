@@ -165,12 +165,3 @@ enum TextTable {
         }.joined(separator: "\n")
     }
 }
-
-/// Epoch lists in short form: `0, 100, …, 3000 (31)`.
-enum EpochList {
-    static func short(_ epochs: [Int]) -> String {
-        guard let first = epochs.first, let last = epochs.last else { return "none" }
-        if epochs.count <= 6 { return epochs.map(String.init).joined(separator: ", ") }
-        return "\(first), \(epochs[1]), \(epochs[2]), …, \(last)"
-    }
-}

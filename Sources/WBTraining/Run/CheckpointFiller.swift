@@ -68,8 +68,7 @@ public struct CheckpointFiller {
         var resumable: [Int: Bool] = [:]
         func isResumable(_ epoch: Int) -> Bool {
             if let known = resumable[epoch] { return known }
-            let checkpoint = try? Checkpoint.read(from: run.checkpointURL(epoch: epoch), layout: layout)
-            let ok = checkpoint.map { $0.optimizer != nil && $0.epoch == epoch } ?? false
+            let ok = run.resumableCheckpoint(epoch: epoch, layout: layout) != nil
             resumable[epoch] = ok
             return ok
         }
@@ -107,13 +106,10 @@ public struct CheckpointFiller {
         let config = record.config
         let layout = ParameterLayout(config.shape)
         let split = try run.split(for: config)
-        if record.blasThreads != config.threads || BLASThreads.current != config.threads {
-            run.log("note: BLAS threads \(BLASThreads.current) now, \(record.blasThreads) recorded; using \(config.threads)")
-        }
-        BLASThreads.set(config.threads)
+        Trainer.useThreads(of: config, recorded: record, in: run)
         let planned = plan.targets
-        run.log("fill \(planned.count) missing checkpoints (\(Self.short(planned))) by training forward from "
-            + "\(Self.short(plan.gaps.map(\.start))), \(plan.epochs) epochs")
+        run.log("fill \(planned.count) missing checkpoints (\(EpochList.short(planned, counted: true))) by training forward from "
+            + "\(EpochList.short(plan.gaps.map(\.start), counted: true)), \(plan.epochs) epochs")
 
         var written: [Int] = []
         var done = 0
@@ -139,7 +135,7 @@ public struct CheckpointFiller {
         let seconds = Date().timeIntervalSince(clock)
         if cancelled {
             run.log("fill stopped (cancelled) after \(written.count) of \(planned.count) checkpoints"
-                + (written.isEmpty ? "" : " (\(Self.short(written)))"))
+                + (written.isEmpty ? "" : " (\(EpochList.short(written, counted: true)))"))
         } else {
             run.log(String(format: "fill done: %d checkpoints, %d epochs in %.1f s", written.count, done, seconds))
         }
@@ -161,15 +157,8 @@ public struct CheckpointFiller {
         let existing = run.checkpointEpochs()
         let extra = try offSchedule(Array(existing.dropLast()))
         for epoch in extra { try FileManager.default.removeItem(at: run.checkpointURL(epoch: epoch)) }
-        if !extra.isEmpty { run.log("removed \(extra.count) unscheduled checkpoints (\(Self.short(extra))) to replay on the run as trained") }
+        if !extra.isEmpty { run.log("removed \(extra.count) unscheduled checkpoints (\(EpochList.short(extra, counted: true))) to replay on the run as trained") }
         return extra
-    }
-
-    /// `1025, 1050, 1075, …, 1300 (12)` for logs and messages.
-    static func short(_ epochs: [Int]) -> String {
-        guard let first = epochs.first, let last = epochs.last else { return "none" }
-        if epochs.count <= 6 { return epochs.map(String.init).joined(separator: ", ") }
-        return "\(first), \(epochs[1]), \(epochs[2]), …, \(last) (\(epochs.count))"
     }
 }
 
@@ -186,11 +175,11 @@ public enum CheckpointFillerError: Error, Equatable, CustomStringConvertible {
             guard let last else { return "run '\(run)' has no checkpoints yet; train it first" }
             let target = epochs.last ?? last
             let how = target <= configEpochs ? "`resume` (to epoch \(configEpochs))" : "`resume epochs=\(target)`"
-            return "epoch\(epochs.count == 1 ? "" : "s") \(CheckpointFiller.short(epochs)) \(epochs.count == 1 ? "is" : "are") "
+            return "epoch\(epochs.count == 1 ? "" : "s") \(EpochList.short(epochs, counted: true)) \(epochs.count == 1 ? "is" : "are") "
                 + "beyond the last trained epoch of run '\(run)' (\(last)); only trained epochs can be recreated. "
                 + "Train further first with \(how), then fill again"
         case .noResumableCheckpoint(let run, let epochs):
-            return "epoch\(epochs.count == 1 ? "" : "s") \(CheckpointFiller.short(epochs)) of run '\(run)' "
+            return "epoch\(epochs.count == 1 ? "" : "s") \(EpochList.short(epochs, counted: true)) of run '\(run)' "
                 + "\(epochs.count == 1 ? "has" : "have") no earlier checkpoint holding optimizer state (optimizer.exp_avg.*) "
                 + "to train forward from, so \(epochs.count == 1 ? "it" : "they") cannot be recreated"
         }

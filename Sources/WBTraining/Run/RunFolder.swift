@@ -67,6 +67,13 @@ public struct RunFolder: Sendable {
         }.sorted()
     }
 
+    /// The checkpoint of `epoch` when training can continue from it: readable, holding optimizer state, and of that epoch.
+    public func resumableCheckpoint(epoch: Int, layout: ParameterLayout) -> Checkpoint? {
+        guard let checkpoint = try? Checkpoint.read(from: checkpointURL(epoch: epoch), layout: layout),
+              checkpoint.optimizer != nil, checkpoint.epoch == epoch else { return nil }
+        return checkpoint
+    }
+
     public func readMetrics() throws -> [EpochMetrics] {
         guard FileManager.default.fileExists(atPath: metricsURL.path) else { return [] }
         return try MetricsTable.parse(String(decoding: Data(contentsOf: metricsURL), as: UTF8.self))

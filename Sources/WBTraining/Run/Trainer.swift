@@ -82,15 +82,8 @@ public enum Trainer {
         var record = try run.readRecord()
         var config = record.config
         let layout = ParameterLayout(config.shape)
-        var resumable: Checkpoint?
-        for epoch in run.checkpointEpochs().reversed() {
-            if let c = try? Checkpoint.read(from: run.checkpointURL(epoch: epoch), layout: layout), c.optimizer != nil,
-               c.epoch == epoch {
-                resumable = c
-                break
-            }
-        }
-        guard let start = resumable else { throw RunFolderError.noCheckpoint(path: run.url.path) }
+        let latest = run.checkpointEpochs().reversed().lazy.compactMap { run.resumableCheckpoint(epoch: $0, layout: layout) }.first
+        guard let start = latest else { throw RunFolderError.noCheckpoint(path: run.url.path) }
         if let epochs {
             guard epochs >= start.epoch else {
                 throw ConfigError.invalid(key: "epochs", value: "\(epochs)", allowed: "at least \(start.epoch), the latest checkpoint")
@@ -102,10 +95,7 @@ public enum Trainer {
             throw RunFolderError.nothingToDo("run '\(run.name)' is already at epoch \(start.epoch) of \(config.epochs); give epochs=N to train further")
         }
         let split = try run.split(for: config)
-        if record.blasThreads != config.threads || BLASThreads.current != config.threads {
-            run.log("note: BLAS threads \(BLASThreads.current) now, \(record.blasThreads) recorded; using \(config.threads)")
-        }
-        BLASThreads.set(config.threads)
+        useThreads(of: config, recorded: record, in: run)
         record.config = config
         record.updated = ISO8601DateFormatter().string(from: Date())
         try run.writeRecord(record)
@@ -114,6 +104,15 @@ public enum Trainer {
         let engine = TrainingEngine(config: config, split: split, parameters: start.parameters, optimizer: start.optimizer,
                                     epoch: start.epoch)
         return try loop(engine: engine, run: run, metrics: metrics, cancel: cancel, progress: progress)
+    }
+
+    /// Sets the config's BLAS thread count (sums, and so the trajectory, depend on it) before continuing a run, noting in
+    /// its log when the count differs from the one recorded or in use.
+    static func useThreads(of config: TrainingConfig, recorded record: RunFolder.Record, in run: RunFolder) {
+        if record.blasThreads != config.threads || BLASThreads.current != config.threads {
+            run.log("note: BLAS threads \(BLASThreads.current) now, \(record.blasThreads) recorded; using \(config.threads)")
+        }
+        BLASThreads.set(config.threads)
     }
 
     private static func loop(engine: TrainingEngine, run: RunFolder, metrics initial: [EpochMetrics],

@@ -101,8 +101,7 @@ extension CommandExecutor {
 
     func selection(_ run: LoadedRun) -> EpochSelection? {
         guard let selection = run.selection, let set = try? EpochSet.parse(selection.spec) else { return nil }
-        return EpochSelection(ranges: set.items.map { EpochRange(start: $0.start, end: $0.end, step: $0.step) },
-                              epochs: selection.epochs, available: run.checkpoints)
+        return EpochSelection(set, epochs: selection.epochs, available: run.checkpoints)
     }
 
     /// Runs one analysis over epochs through the cache, with progress; failures become one error.
@@ -136,5 +135,12 @@ extension CommandExecutor {
             chosen = Array(clusters.bestFraction.indices.sorted { clusters.bestFraction[$0] > clusters.bestFraction[$1] }.prefix(3))
         }
         return chosen
+    }
+}
+
+extension EpochSelection {
+    /// The marks of a selection for a figure: the ranges of `set`, the epochs it selects, and the checkpoints there are.
+    init(_ set: EpochSet, epochs: [Int], available: [Int]) {
+        self.init(ranges: set.items.map { EpochRange(start: $0.start, end: $0.end, step: $0.step) }, epochs: epochs, available: available)
     }
 }

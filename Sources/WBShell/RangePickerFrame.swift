@@ -45,10 +45,8 @@ struct RangePickerFrame {
 
     /// The picked and pending ranges and the epochs they select, for the chart's marks.
     var selection: EpochSelection {
-        let items = picker.result?.items ?? []
         let epochs = picker.result.flatMap { try? CheckpointSelection($0).epochs } ?? []
-        return EpochSelection(ranges: items.map { EpochRange(start: $0.start, end: $0.end, step: $0.step) }, epochs: epochs,
-                              available: picker.checkpoints)
+        return EpochSelection(picker.result ?? EpochSet(items: []), epochs: epochs, available: picker.checkpoints)
     }
 
     /// The epoch under the cursor, its losses, whether it has a checkpoint, and its accuracies when they fit `width`.

@@ -57,9 +57,7 @@ extension CommandExecutor {
             }
             return describeSelection(selection, run)
         case .clear:
-            try CheckpointSelection.clear(run.folder)
-            run.selection = nil
-            session.setRun(run, epoch: session.epoch)
+            try clearSelection(&run)
             return .text("selection cleared: every checkpoint (\(run.checkpoints.count)) is used")
         case .preset(let preset):
             let found: (epochs: ClosedRange<Int>, set: EpochSet)?
@@ -67,9 +65,7 @@ extension CommandExecutor {
                 throw ShellError("no \(preset.rawValue) window in \(run.name): \(error)")
             }
             guard let found else {
-                try CheckpointSelection.clear(run.folder)
-                run.selection = nil
-                session.setRun(run, epoch: session.epoch)
+                try clearSelection(&run)
                 return .text("selection: all \(run.checkpoints.count) checkpoints (no selection is stored)")
             }
             var output = try range(.set(found.set))
@@ -92,6 +88,13 @@ extension CommandExecutor {
         case .fill:
             return try fillSelection(context: context)
         }
+    }
+
+    /// Removes the run's stored selection, on disk and in the session.
+    private func clearSelection(_ run: inout LoadedRun) throws {
+        try CheckpointSelection.clear(run.folder)
+        run.selection = nil
+        session.setRun(run, epoch: session.epoch)
     }
 
     /// `range pick`: the picker on the terminal; its result is applied exactly as the equivalent `range …` line, which is

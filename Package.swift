@@ -14,20 +14,20 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
-        // C shims: OpenBLAS (cblas.h) and libedit (readline-compatible API).
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // C shims: OpenBLAS, opened at run time with wb's own kernel choice (CBLASLoader), and libedit.
+        .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
         .target(
             name: "WBTraining",
-            dependencies: ["COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CBLASLoader", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Analysis: the Fourier basis, the analyses, the pipeline that runs them over checkpoints, its cache.
         .target(
             name: "WBAnalysis",
-            dependencies: ["WBTraining", "COpenBLAS", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["WBTraining", "CBLASLoader", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.

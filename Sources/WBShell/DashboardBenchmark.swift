@@ -15,7 +15,6 @@ import WBTraining
 /// `dashboard.layout_ms` (the terminal layout alone); medians.
 public enum DashboardBenchmark {
     public static func run(source: URL? = nil, checkpoints: Int = 50, threads: Int = 2) throws -> [String] {
-        BLASThreads.set(threads)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wb-dashboard-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let runs = scratch.appendingPathComponent("runs", isDirectory: true)

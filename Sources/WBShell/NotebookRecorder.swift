@@ -1,6 +1,7 @@
 import Foundation
 import WBNotebook
 import WBPlotting
+import WBTraining
 
 /// Records every executed line of a session as a notebook cell and saves the notebook atomically after each one, so a
 /// crash loses nothing. Figures are stored as SVG; wall times and dates go to the notebook's volatile section.
@@ -42,9 +43,12 @@ public final class NotebookRecorder {
                                  frames: series.frames.map { .init(epoch: $0.epoch, svg: renderer.render(Figure.dashboardFrame($0))) })
     }
 
-    /// The volatile facts of a line: its wall time, the date, and what its commands reported.
+    /// The volatile facts of a line: its wall time, the date, the numeric kernels it ran on (`numerics`, see
+    /// `NumericPlatform.kernels`; `wb run --check` compares exactly only on the same kernels), and what its commands
+    /// reported.
     static func facts(_ line: ExecutedLine) -> [String: String] {
         var facts = line.output.facts
+        facts["numerics"] = NumericPlatform.currentKernels
         facts["seconds"] = String(format: "%.2f", line.seconds)
         facts["date"] = ISO8601DateFormatter().string(from: Date())
         return facts

@@ -58,7 +58,6 @@ struct BenchCommand: ParsableCommand {
 
     /// Times full epochs (train step + test evaluation) of `config` and reports the median and peak memory.
     func trainingBenchmark(_ config: TrainingConfig) throws -> String {
-        BLASThreads.set(config.threads)
         let layout = ParameterLayout(config.shape)
         let engine = TrainingEngine(config: config, split: DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed)),
                                     parameters: ParameterInitializer.paperInitialization(layout, seed: config.initSeed))

@@ -14,6 +14,8 @@ struct RunNotebookCommand: ParsableCommand {
         Examples:
           wb run Notebooks/grokking.wbnb
           wb run Notebooks/grokking.wbnb --check           compare with the recorded outputs, exit 1 on a difference
+                                                           (exactly on the numeric kernels that recorded them; on others,
+                                                           numbers may drift: see --drift)
           wb run Notebooks/grokking.wbnb --set wd=0.3      override a config value of every train cell
           wb run Notebooks/grokking.wbnb --from 5 --fresh  re-run from cell 5; retrain from scratch
         """
@@ -23,6 +25,8 @@ struct RunNotebookCommand: ParsableCommand {
     @Flag(help: "Compare the new outputs with the recorded ones instead of rewriting; exit 1 with a diff when they differ.") var check = false
     @Option(name: .customLong("set"), help: "key=value for every train cell (repeatable).") var overrides: [String] = []
     @Option(help: "Re-run from this cell (1-based); earlier cells run but keep their outputs.") var from = 1
+    @Option(help: "With --check, for cells recorded on other numeric kernels: the largest relative move of a printed number that passes (0.5 = 50 %).")
+    var drift = OutputComparison.defaultDriftTolerance
     @Flag(help: "Retrain: delete the runs the notebook's train cells name, instead of reusing them.") var fresh = false
     @OptionGroup var location: RunLocation
 
@@ -46,14 +50,23 @@ struct RunNotebookCommand: ParsableCommand {
         options.check = check
         options.overrides = overrides
         options.from = from
+        guard drift >= 0, drift.isFinite else { throw ValidationError("--drift takes a relative tolerance ≥ 0 (e.g. 0.5), not \(drift)") }
+        options.driftTolerance = drift
         let started = Date()
         let result = NotebookReplayer(runner: runner).replay(original, options: options) { index, total, source in
             FileHandle.standardError.write(Data("[\(index)/\(total)] \(source)\n".utf8))
         }
         let seconds = Date().timeIntervalSince(started)
         if check {
+            let here = NumericPlatform.currentKernels
+            if !result.otherPlatforms.isEmpty {
+                print("numeric platform differs: recorded on \(result.otherPlatforms.joined(separator: ", ")), replayed on \(here);")
+                print("  those cells are compared within a drift tolerance of \(OutputDrift.percent(drift)) (see docs/wbnb-format.md)")
+            }
+            for line in result.drifts { print("drifted: \(line)") }
             if result.differences.isEmpty && result.failedCell == nil {
-                print("check passed: every output of \(notebook) matches (\(String(format: "%.1f", seconds)) s)")
+                let how = result.otherPlatforms.isEmpty ? "matches exactly" : "matches (exactly where the kernels are the same, within the drift elsewhere)"
+                print("check passed: every output of \(notebook) \(how) (\(String(format: "%.1f", seconds)) s)")
                 return
             }
             for difference in result.differences { print("differs: \(difference)") }

@@ -21,12 +21,16 @@ enum WBProcess {
     }
 
     /// Runs wb with `arguments` in `folder`, `input` on standard input (a pipe, not a terminal), and waits for it.
-    static func run(_ arguments: [String], input: String? = nil, in folder: URL) throws -> (status: Int32, out: String, err: String) {
+    /// `overriding` sets environment variables (a nil value removes one).
+    static func run(_ arguments: [String], input: String? = nil, in folder: URL,
+                    overriding: [String: String?] = [:]) throws -> (status: Int32, out: String, err: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
-        process.environment = ProcessInfo.processInfo.environment.merging(environment(in: folder)) { _, ours in ours }
+        var variables = ProcessInfo.processInfo.environment.merging(environment(in: folder)) { _, ours in ours }
+        for (key, value) in overriding { variables[key] = value }
+        process.environment = variables
         let out = Pipe(), err = Pipe(), inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,22 +1,22 @@
-import COpenBLAS
+import CBLASLoader
 
-/// Row-major GEMMs through OpenBLAS: C = α·op(A)·op(B) + β·C, with op(A) m×k and op(B) k×n.
+/// Row-major single-threaded GEMMs on wb's pinned kernels (see `NumericPlatform`): C = α·op(A)·op(B) + β·C, with op(A) m×k and op(B) k×n.
 /// (WBTraining has its own; the analysis module keeps a private copy so it depends only on public training API.)
 enum Matrix {
     @inline(__always)
     static func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                       a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                       beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        wb_sgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c,
+                 Int32(ldc))
     }
 
     @inline(__always)
     static func dgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int, alpha: Double = 1,
                       a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                       beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        wb_dgemm(transA ? 1 : 0, transB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c,
+                 Int32(ldc))
     }
 
     /// A·B for row-major Double arrays (A m×k, B k×n), for the small matrices of the analyses.

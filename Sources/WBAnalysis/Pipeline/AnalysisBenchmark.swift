@@ -12,7 +12,6 @@ public enum AnalysisBenchmark {
     /// `analysis.peak_rss_mb` and a few details (the forward pass and the neuron 2D transforms of one checkpoint).
     public static func run(runFolder: URL? = nil, checkpoints: Int = 100, threads: Int = 2,
                            registry: AnalysisRegistry = .standard) throws -> [String] {
-        BLASThreads.set(threads)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wb-analysis-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let run: RunFolder

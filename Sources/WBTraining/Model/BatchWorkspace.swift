@@ -2,40 +2,53 @@
 /// allocated once and reused each step (no temporary arrays in the hot loop).
 ///
 /// Layouts, all row-major over examples: `attention` [N, heads, 3] (softmax weights of the `=` query over positions 0, 1, 2),
-/// `residMid` [N, d_model], `hidden` [N, d_mlp] (post-ReLU), `residPost` [N, d_model], `logits` [N, classes];
-/// the `d…` buffers are the gradients of the same shapes.
+/// `residMid` [N, d_model], `hidden` [N, d_mlp] (post-ReLU), `residPost` [N, d_model], `logits` [N, classes],
+/// `exampleLoss` [N] (Float64) and `exampleCorrect` [N]; the `d…` buffers are gradients: `dLogits` [N, classes],
+/// `dResidPost` and `dResidMid` [N, d_model] (the residual stream after and before the MLP), `dHidden` [N, d_mlp].
 public final class BatchWorkspace {
     public let batch: ExampleBatch
     public var count: Int { batch.count }
-    var attention: [Float]
-    var residMid: [Float]
-    var hidden: [Float]
-    var residPost: [Float]
-    var logits: [Float]
-    var dLogits: [Float] = []
-    var dResidPost: [Float] = []
-    var dHidden: [Float] = []
+    let a: AlignedBuffer<Int32>
+    let b: AlignedBuffer<Int32>
+    let labels: AlignedBuffer<Int32>
+    let attention: AlignedBuffer<Float>
+    let residMid: AlignedBuffer<Float>
+    let hidden: AlignedBuffer<Float>
+    let residPost: AlignedBuffer<Float>
+    let logits: AlignedBuffer<Float>
+    let exampleLoss: AlignedBuffer<Double>
+    let exampleCorrect: AlignedBuffer<UInt8>
+    private(set) var dLogits: AlignedBuffer<Float>?
+    private(set) var dResidPost: AlignedBuffer<Float>?
+    private(set) var dResidMid: AlignedBuffer<Float>?
+    private(set) var dHidden: AlignedBuffer<Float>?
 
     public init(batch: ExampleBatch, shape s: ModelShape) {
         self.batch = batch
         let n = batch.count
-        attention = [Float](repeating: 0, count: n * s.heads * 3)
-        residMid = [Float](repeating: 0, count: n * s.dModel)
-        hidden = [Float](repeating: 0, count: n * s.dMLP)
-        residPost = [Float](repeating: 0, count: n * s.dModel)
-        logits = [Float](repeating: 0, count: n * s.classes)
+        a = AlignedBuffer(batch.a, zero: 0)
+        b = AlignedBuffer(batch.b, zero: 0)
+        labels = AlignedBuffer(batch.labels, zero: 0)
+        attention = AlignedBuffer(n * s.heads * 3, zero: 0)
+        residMid = AlignedBuffer(n * s.dModel, zero: 0)
+        hidden = AlignedBuffer(n * s.dMLP, zero: 0)
+        residPost = AlignedBuffer(n * s.dModel, zero: 0)
+        logits = AlignedBuffer(n * s.classes, zero: 0)
+        exampleLoss = AlignedBuffer(n, zero: 0)
+        exampleCorrect = AlignedBuffer(n, zero: 0)
     }
 
     /// Allocates the gradient buffers (only training batches need them).
     func ensureGradientBuffers(shape s: ModelShape) {
-        guard dLogits.isEmpty else { return }
-        dLogits = [Float](repeating: 0, count: count * s.classes)
-        dResidPost = [Float](repeating: 0, count: count * s.dModel)
-        dHidden = [Float](repeating: 0, count: count * s.dMLP)
+        guard dLogits == nil else { return }
+        dLogits = AlignedBuffer(count * s.classes, zero: 0)
+        dResidPost = AlignedBuffer(count * s.dModel, zero: 0)
+        dResidMid = AlignedBuffer(count * s.dModel, zero: 0)
+        dHidden = AlignedBuffer(count * s.dMLP, zero: 0)
     }
 
     /// The post-ReLU MLP activations at `=`, [N, d_mlp], after a forward pass.
-    public var hiddenActivations: [Float] { hidden }
+    public var hiddenActivations: [Float] { hidden.array }
     /// The logits at `=`, [N, classes], after a forward pass.
-    public var outputLogits: [Float] { logits }
+    public var outputLogits: [Float] { logits.array }
 }

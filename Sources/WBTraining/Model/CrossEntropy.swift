@@ -1,16 +1,15 @@
 import Foundation
 
-/// The paper's loss on the `=` position: mean over the batch of −log_softmax(logits)[label], computed in Float64 over all
-/// p+1 classes (the `=` class included, as the paper's code); accuracy takes the argmax over the first p classes only.
+/// The paper's loss on the `=` position: −log_softmax(logits)[label] per example, computed in Float64 over all p+1 classes
+/// (the `=` class included, as the paper's code); accuracy takes the argmax over the first p classes only. The batch mean is
+/// taken by the caller, once, as the sum of the per-example losses in example order divided by the batch size.
 enum CrossEntropy {
-    struct Result { var loss: Double; var correct: Int }
-
-    /// Loss and accuracy; when `gradient` is given, also writes d(loss)/d(logits) = (softmax − onehot)/N into it.
+    /// Writes each row's loss into `losses` and 1/0 into `correct`; when `gradient` is given, also writes
+    /// d(mean loss)/d(logits) = (softmax − onehot) / batchSize into it.
     static func evaluate(logits: UnsafePointer<Float>, labels: UnsafePointer<Int32>, count n: Int, classes c: Int, p: Int,
-                         gradient: UnsafeMutablePointer<Float>? = nil) -> Result {
-        var total = 0.0
-        var correct = 0
-        let invN = 1.0 / Double(n)
+                         batchSize: Int, losses: UnsafeMutablePointer<Double>, correct: UnsafeMutablePointer<UInt8>,
+                         gradient: UnsafeMutablePointer<Float>? = nil) {
+        let invN = 1.0 / Double(batchSize)
         for e in 0..<n {
             let row = logits + e * c
             var maxValue = row[0]
@@ -23,14 +22,13 @@ enum CrossEntropy {
             for j in 0..<c { sum += Foundation.exp(Double(row[j]) - m) }
             let logSum = m + Foundation.log(sum)
             let label = Int(labels[e])
-            total += logSum - Double(row[label])
-            if best == label { correct += 1 }
+            losses[e] = logSum - Double(row[label])
+            correct[e] = best == label ? 1 : 0
             if let grad = gradient {
                 let out = grad + e * c
                 for j in 0..<c { out[j] = Float(Foundation.exp(Double(row[j]) - logSum) * invN) }
                 out[label] = Float((Foundation.exp(Double(row[label]) - logSum) - 1.0) * invN)
             }
         }
-        return Result(loss: total * invN, correct: correct)
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Loss and accuracy of one batch.
@@ -13,31 +12,38 @@ public struct BatchResult: Sendable, Equatable {
 /// per-token tables (`AttentionTables`), the MLP and unembedding run on the `=` position only as GEMMs over the batch, and
 /// backward accumulates into the small tables before reaching the weights. It is the same function as the plain
 /// position-by-position model (the tests keep one and compare), at about a fifth of the arithmetic.
+///
+/// Parallel work (`WorkSplit`): the forward pass and the backward pass down to d resid_mid run per block of examples, each
+/// block whole on one worker with single-threaded GEMMs; the weight gradients, which sum over examples, are split by
+/// blocks of their output rows or columns (every sum over examples runs whole, in example order, on one worker), and the
+/// attention backward by head. The batch loss is the per-example losses added in example order, divided once by the
+/// batch size. So the numbers depend on the config (its `threads` included) and the kernels, never on the machine.
 public final class StructuredModel {
     public let shape: ModelShape
     public let layout: ParameterLayout
+    public let split: WorkSplit
     let tables: AttentionTables
-    var scratch: BackwardScratch
-    var dScores: [Float]
-    var dValueOut: [Float]
-    var dEquals: [Float]
+    let scratch: BackwardScratch
+    let dScores: AlignedBuffer<Float>
+    let dValueOut: AlignedBuffer<Float>
+    let dEquals: AlignedBuffer<Float>
     /// W_out · W_U [d_mlp, classes] and b_out · W_U [classes], for evaluation-only forwards.
-    var fusedOut: [Float]
-    var fusedBias: [Float]
-    /// Examples per parallel chunk of the per-example loops.
-    let chunks: Int
+    let fusedOut: AlignedBuffer<Float>
+    let fusedBias: AlignedBuffer<Float>
+    /// Fewer examples than this per block are not worth a worker.
+    static let minimumBlock = 256
 
-    public init(shape: ModelShape, parallelChunks: Int = 2) {
+    public init(shape: ModelShape, threads: Int = 2) {
         self.shape = shape
         layout = ParameterLayout(shape)
+        split = WorkSplit(workers: threads)
         tables = AttentionTables(shape: shape)
         scratch = BackwardScratch(shape: shape)
-        dScores = [Float](repeating: 0, count: shape.heads * tables.rows)
-        dValueOut = [Float](repeating: 0, count: shape.heads * tables.rows * shape.dModel)
-        dEquals = [Float](repeating: 0, count: shape.dModel)
-        fusedOut = [Float](repeating: 0, count: shape.dMLP * shape.classes)
-        fusedBias = [Float](repeating: 0, count: shape.classes)
-        chunks = max(1, parallelChunks)
+        dScores = AlignedBuffer(shape.heads * tables.rows, zero: 0)
+        dValueOut = AlignedBuffer(shape.heads * tables.rows * shape.dModel, zero: 0)
+        dEquals = AlignedBuffer(shape.dModel, zero: 0)
+        fusedOut = AlignedBuffer(shape.dMLP * shape.classes, zero: 0)
+        fusedBias = AlignedBuffer(shape.classes, zero: 0)
     }
 
     public func makeWorkspace(_ batch: ExampleBatch) -> BatchWorkspace { BatchWorkspace(batch: batch, shape: shape) }
@@ -45,127 +51,80 @@ public final class StructuredModel {
     /// Builds the per-token tables and the fused output matrix for the current parameters. Call once per step, before
     /// `evaluate` and `lossAndGradient`.
     public func prepare(parameters: UnsafePointer<Float>) {
-        tables.build(parameters: parameters, layout: layout)
-        let s = shape
-        fusedOut.withUnsafeMutableBufferPointer { f in
-            gemm(m: s.dMLP, n: s.classes, k: s.dModel, a: parameters + layout.mlpOut, lda: s.dModel,
-                 b: parameters + layout.unembed, ldb: s.classes, c: f.baseAddress!, ldc: s.classes)
+        tables.build(parameters: parameters, layout: layout, workers: split)
+        let s = shape, out = fusedOut.pointer
+        split.forEachBlock(s.dMLP) { block in
+            gemm(m: block.count, n: s.classes, k: s.dModel, a: parameters + layout.mlpOut + block.lowerBound * s.dModel,
+                 lda: s.dModel, b: parameters + layout.unembed, ldb: s.classes, c: out + block.lowerBound * s.classes,
+                 ldc: s.classes)
         }
-        fusedBias.withUnsafeMutableBufferPointer { f in
-            gemm(m: 1, n: s.classes, k: s.dModel, a: parameters + layout.mlpOutBias, lda: s.dModel,
-                 b: parameters + layout.unembed, ldb: s.classes, c: f.baseAddress!, ldc: s.classes)
-        }
+        gemm(m: 1, n: s.classes, k: s.dModel, a: parameters + layout.mlpOutBias, lda: s.dModel,
+             b: parameters + layout.unembed, ldb: s.classes, c: fusedBias.pointer, ldc: s.classes)
     }
 
-    /// Runs `body(range)` over the examples in `chunks` parallel pieces.
-    private func parallel(_ n: Int, _ body: (Range<Int>) -> Void) {
-        let pieces = min(chunks, max(1, n / 256))
-        if pieces == 1 { body(0..<n); return }
-        DispatchQueue.concurrentPerform(iterations: pieces) { i in
-            body((n * i / pieces)..<(n * (i + 1) / pieces))
-        }
-    }
-
-    /// Attention from the tables, the residual stream after attention, and the post-ReLU MLP activations, per example.
-    private func attendAndActivate(_ ws: BatchWorkspace) {
+    /// Attention from the tables, the residual stream after attention, and the post-ReLU MLP activations, for the
+    /// examples in `range`.
+    private func attendAndActivate(_ ws: BatchWorkspace, _ range: Range<Int>) {
         let s = shape, d = s.dModel, m = s.dMLP, heads = s.heads, rows = tables.rows, p = s.p
-        ws.batch.a.withUnsafeBufferPointer { ab in
-        ws.batch.b.withUnsafeBufferPointer { bb in
-        ws.attention.withUnsafeMutableBufferPointer { attb in
-        ws.residMid.withUnsafeMutableBufferPointer { midb in
-        ws.hidden.withUnsafeMutableBufferPointer { hidb in
-        tables.scores.withUnsafeBufferPointer { scb in
-        tables.valueOut.withUnsafeBufferPointer { vob in
-        tables.valueOutIn.withUnsafeBufferPointer { voib in
-        tables.inputs.withUnsafeBufferPointer { xb in
-        tables.equalsIn.withUnsafeBufferPointer { eib in
-            let att = attb.baseAddress!, mid = midb.baseAddress!, hid = hidb.baseAddress!
-            let sc = scb.baseAddress!, vo = vob.baseAddress!, voi = voib.baseAddress!
-            let equals = xb.baseAddress! + 2 * p * d, equalsIn = eib.baseAddress!
-            let aTok = ab.baseAddress!, bTok = bb.baseAddress!
-            parallel(ws.count) { range in
-                for e in range {
-                    let r0 = Int(aTok[e]), r1 = p + Int(bTok[e]), r2 = 2 * p
-                    let w = att + e * heads * 3
-                    for h in 0..<heads {
-                        let s0 = sc[h * rows + r0], s1 = sc[h * rows + r1], s2 = sc[h * rows + r2]
-                        let top = max(s0, max(s1, s2))
-                        let e0 = Foundation.exp(s0 - top), e1 = Foundation.exp(s1 - top), e2 = Foundation.exp(s2 - top)
-                        let inv = 1 / (e0 + e1 + e2)
-                        w[h * 3] = e0 * inv; w[h * 3 + 1] = e1 * inv; w[h * 3 + 2] = e2 * inv
-                    }
-                    let out = mid + e * d
-                    for j in 0..<d { out[j] = equals[j] }
-                    let pre = hid + e * m
-                    for j in 0..<m { pre[j] = equalsIn[j] }
-                    for h in 0..<heads {
-                        for slot in 0..<3 {
-                            let r = slot == 0 ? r0 : (slot == 1 ? r1 : r2)
-                            let weight = w[h * 3 + slot]
-                            let voRow = vo + (h * rows + r) * d
-                            for j in 0..<d { out[j] += weight * voRow[j] }
-                            let voiRow = voi + (h * rows + r) * m
-                            for j in 0..<m { pre[j] += weight * voiRow[j] }
-                        }
-                    }
-                    for j in 0..<m { pre[j] = max(pre[j], 0) }
+        let att = ws.attention.pointer, mid = ws.residMid.pointer, hid = ws.hidden.pointer
+        let sc = tables.scores.pointer, vo = tables.valueOut.pointer, voi = tables.valueOutIn.pointer
+        let equals = tables.inputs.pointer + 2 * p * d, equalsIn = tables.equalsIn.pointer
+        let aTok = ws.a.pointer, bTok = ws.b.pointer
+        for e in range {
+            let r0 = Int(aTok[e]), r1 = p + Int(bTok[e]), r2 = 2 * p
+            let w = att + e * heads * 3
+            for h in 0..<heads {
+                let s0 = sc[h * rows + r0], s1 = sc[h * rows + r1], s2 = sc[h * rows + r2]
+                let top = max(s0, max(s1, s2))
+                let e0 = Foundation.exp(s0 - top), e1 = Foundation.exp(s1 - top), e2 = Foundation.exp(s2 - top)
+                let inv = 1 / (e0 + e1 + e2)
+                w[h * 3] = e0 * inv; w[h * 3 + 1] = e1 * inv; w[h * 3 + 2] = e2 * inv
+            }
+            let out = mid + e * d
+            out.update(from: equals, count: d)
+            let pre = hid + e * m
+            pre.update(from: equalsIn, count: m)
+            for h in 0..<heads {
+                for slot in 0..<3 {
+                    let r = slot == 0 ? r0 : (slot == 1 ? r1 : r2)
+                    let weight = w[h * 3 + slot]
+                    let voRow = vo + (h * rows + r) * d
+                    for j in 0..<d { out[j] += weight * voRow[j] }
+                    let voiRow = voi + (h * rows + r) * m
+                    for j in 0..<m { pre[j] += weight * voiRow[j] }
                 }
             }
-        }}}}}}}}}}
+            for j in 0..<m { pre[j] = max(pre[j], 0) }
+        }
     }
 
     /// Forward pass for evaluation only: logits = resid_mid·W_U + hidden·(W_out·W_U) + b_out·W_U. Needs `prepare` first.
     public func evaluate(_ ws: BatchWorkspace, parameters w: UnsafePointer<Float>) -> BatchResult {
-        attendAndActivate(ws)
-        let s = shape, n = ws.count
-        ws.logits.withUnsafeMutableBufferPointer { lb in
-            let logits = lb.baseAddress!
-            fusedBias.withUnsafeBufferPointer { fb in
-                for e in 0..<n { (logits + e * s.classes).update(from: fb.baseAddress!, count: s.classes) }
-            }
-            ws.residMid.withUnsafeBufferPointer { mid in
-                gemm(m: n, n: s.classes, k: s.dModel, a: mid.baseAddress!, lda: s.dModel, b: w + layout.unembed, ldb: s.classes,
-                     beta: 1, c: logits, ldc: s.classes)
-            }
-            ws.hidden.withUnsafeBufferPointer { hid in
-                fusedOut.withUnsafeBufferPointer { f in
-                    gemm(m: n, n: s.classes, k: s.dMLP, a: hid.baseAddress!, lda: s.dMLP, b: f.baseAddress!, ldb: s.classes,
-                         beta: 1, c: logits, ldc: s.classes)
-                }
-            }
+        let s = shape, n = ws.count, c = s.classes, d = s.dModel, m = s.dMLP
+        let logits = ws.logits.pointer, mid = ws.residMid.pointer, hidden = ws.hidden.pointer
+        let bias = fusedBias.pointer, fused = fusedOut.pointer
+        split.forEachBlock(n, minimum: Self.minimumBlock) { range in
+            attendAndActivate(ws, range)
+            let lo = range.lowerBound, count = range.count
+            for e in range { (logits + e * c).update(from: bias, count: c) }
+            gemm(m: count, n: c, k: d, a: mid + lo * d, lda: d, b: w + layout.unembed, ldb: c, beta: 1, c: logits + lo * c, ldc: c)
+            gemm(m: count, n: c, k: m, a: hidden + lo * m, lda: m, b: fused, ldb: c, beta: 1, c: logits + lo * c, ldc: c)
+            CrossEntropy.evaluate(logits: logits + lo * c, labels: ws.labels.pointer + lo, count: count, classes: c, p: s.p,
+                                  batchSize: n, losses: ws.exampleLoss.pointer + lo, correct: ws.exampleCorrect.pointer + lo)
         }
-        return loss(ws, gradient: false)
+        return batchResult(ws)
     }
 
     /// Forward only up to the post-ReLU MLP activations at `=` (for analyses); read them from `ws.hiddenActivations`.
-    public func activations(_ ws: BatchWorkspace) { attendAndActivate(ws) }
+    public func activations(_ ws: BatchWorkspace) {
+        split.forEachBlock(ws.count, minimum: Self.minimumBlock) { attendAndActivate(ws, $0) }
+    }
 
-    /// The Float64 cross-entropy of `ws.logits`, in parallel chunks summed in a fixed order (so it is deterministic).
-    private func loss(_ ws: BatchWorkspace, gradient: Bool) -> BatchResult {
-        let s = shape, n = ws.count
-        let pieces = min(chunks, max(1, n / 256))
-        var partial = [CrossEntropy.Result](repeating: .init(loss: 0, correct: 0), count: pieces)
-        ws.logits.withUnsafeBufferPointer { lb in
-        ws.batch.labels.withUnsafeBufferPointer { yb in
-        ws.dLogits.withUnsafeMutableBufferPointer { db in
-        partial.withUnsafeMutableBufferPointer { out in
-            let grad = gradient ? db.baseAddress : nil
-            DispatchQueue.concurrentPerform(iterations: pieces) { i in
-                let lo = n * i / pieces, hi = n * (i + 1) / pieces
-                var r = CrossEntropy.evaluate(logits: lb.baseAddress! + lo * s.classes, labels: yb.baseAddress! + lo,
-                                              count: hi - lo, classes: s.classes, p: s.p, gradient: grad.map { $0 + lo * s.classes })
-                // Each chunk normalised by its own count; rescale to the whole batch.
-                r.loss *= Double(hi - lo)
-                out[i] = r
-                if let g = grad {
-                    let scale = Float(hi - lo) / Float(n)
-                    let rowStart = g + lo * s.classes
-                    if pieces > 1 { for j in 0..<((hi - lo) * s.classes) { rowStart[j] *= scale } }
-                }
-            }
-        }}}}
+    /// The mean of the per-example losses (added in example order, divided once by the batch size) and the hits.
+    private func batchResult(_ ws: BatchWorkspace) -> BatchResult {
+        let n = ws.count, losses = ws.exampleLoss.pointer, hits = ws.exampleCorrect.pointer
         var total = 0.0, correct = 0
-        for r in partial { total += r.loss; correct += r.correct }
+        for e in 0..<n { total += losses[e]; correct += Int(hits[e]) }
         return BatchResult(loss: total / Double(n), correct: correct, count: n)
     }
 
@@ -175,105 +134,105 @@ public final class StructuredModel {
                                 gradients g: UnsafeMutablePointer<Float>) -> BatchResult {
         let s = shape, n = ws.count, d = s.dModel, m = s.dMLP, c = s.classes, L = layout
         ws.ensureGradientBuffers(shape: s)
-        attendAndActivate(ws)
-        // resid_post = resid_mid + hidden·W_out + b_out;  logits = resid_post·W_U
-        ws.residPost.withUnsafeMutableBufferPointer { postb in
-            let post = postb.baseAddress!
-            ws.residMid.withUnsafeBufferPointer { mid in
-                for e in 0..<n { for j in 0..<d { post[e * d + j] = mid[e * d + j] + w[L.mlpOutBias + j] } }
-            }
-            ws.hidden.withUnsafeBufferPointer { hid in
-                gemm(m: n, n: d, k: m, a: hid.baseAddress!, lda: m, b: w + L.mlpOut, ldb: d, beta: 1, c: post, ldc: d)
-            }
-            ws.logits.withUnsafeMutableBufferPointer { lb in
-                gemm(m: n, n: c, k: d, a: post, lda: d, b: w + L.unembed, ldb: c, c: lb.baseAddress!, ldc: c)
-            }
-        }
-        let result = loss(ws, gradient: true)
-        ws.dLogits.withUnsafeBufferPointer { dlb in
-        ws.dResidPost.withUnsafeMutableBufferPointer { drb in
-        ws.dHidden.withUnsafeMutableBufferPointer { dhb in
-        ws.residPost.withUnsafeBufferPointer { postb in
-        ws.residMid.withUnsafeBufferPointer { midb in
-        ws.hidden.withUnsafeBufferPointer { hidb in
-            let dLogits = dlb.baseAddress!, dResid = drb.baseAddress!, dHidden = dhb.baseAddress!
-            let post = postb.baseAddress!, mid = midb.baseAddress!, hidden = hidb.baseAddress!
-            // Unembedding: dW_U = resid_postᵀ dlogits, d resid_post = dlogits W_Uᵀ
-            gemm(transA: true, m: d, n: c, k: n, a: post, lda: d, b: dLogits, ldb: c, c: g + L.unembed, ldc: c)
-            gemm(transB: true, m: n, n: d, k: c, a: dLogits, lda: c, b: w + L.unembed, ldb: c, c: dResid, ldc: d)
-            // MLP out: db_out = Σ d resid_post, dW_out = hiddenᵀ d resid_post, d hidden = d resid_post W_outᵀ
-            let gBOut = g + L.mlpOutBias
-            for j in 0..<d { gBOut[j] = 0 }
-            for e in 0..<n { for j in 0..<d { gBOut[j] += dResid[e * d + j] } }
-            gemm(transA: true, m: m, n: d, k: n, a: hidden, lda: m, b: dResid, ldb: d, c: g + L.mlpOut, ldc: d)
-            gemm(transB: true, m: n, n: m, k: d, a: dResid, lda: d, b: w + L.mlpOut, ldb: d, c: dHidden, ldc: m)
-            // ReLU, then db_in = Σ d pre
-            let gBIn = g + L.mlpInBias
-            for j in 0..<m { gBIn[j] = 0 }
-            for e in 0..<n {
+        let post = ws.residPost.pointer, mid = ws.residMid.pointer, hidden = ws.hidden.pointer, logits = ws.logits.pointer
+        let dLogits = ws.dLogits!.pointer, dPost = ws.dResidPost!.pointer, dMid = ws.dResidMid!.pointer
+        let dHidden = ws.dHidden!.pointer
+        // Per block of examples: forward, loss, and backward down to d resid_mid.
+        split.forEachBlock(n, minimum: Self.minimumBlock) { range in
+            attendAndActivate(ws, range)
+            let lo = range.lowerBound, count = range.count
+            // resid_post = resid_mid + b_out + hidden·W_out;  logits = resid_post·W_U
+            for e in range { for j in 0..<d { post[e * d + j] = mid[e * d + j] + w[L.mlpOutBias + j] } }
+            gemm(m: count, n: d, k: m, a: hidden + lo * m, lda: m, b: w + L.mlpOut, ldb: d, beta: 1, c: post + lo * d, ldc: d)
+            gemm(m: count, n: c, k: d, a: post + lo * d, lda: d, b: w + L.unembed, ldb: c, c: logits + lo * c, ldc: c)
+            CrossEntropy.evaluate(logits: logits + lo * c, labels: ws.labels.pointer + lo, count: count, classes: c, p: s.p,
+                                  batchSize: n, losses: ws.exampleLoss.pointer + lo, correct: ws.exampleCorrect.pointer + lo,
+                                  gradient: dLogits + lo * c)
+            // d resid_post = dlogits W_Uᵀ;  d pre = (d resid_post W_outᵀ) where the ReLU passed;
+            // d resid_mid = d resid_post + d pre W_inᵀ
+            gemm(transB: true, m: count, n: d, k: c, a: dLogits + lo * c, lda: c, b: w + L.unembed, ldb: c, c: dPost + lo * d, ldc: d)
+            gemm(transB: true, m: count, n: m, k: d, a: dPost + lo * d, lda: d, b: w + L.mlpOut, ldb: d, c: dHidden + lo * m, ldc: m)
+            for e in range {
                 let row = dHidden + e * m, act = hidden + e * m
-                for j in 0..<m {
-                    let v = act[j] > 0 ? row[j] : 0
-                    row[j] = v
-                    gBIn[j] += v
-                }
+                for j in 0..<m where !(act[j] > 0) { row[j] = 0 }
             }
-            // MLP in: dW_in = resid_midᵀ d pre;  d resid_mid = d resid_post + d pre W_inᵀ (accumulated in place)
-            gemm(transA: true, m: d, n: m, k: n, a: mid, lda: d, b: dHidden, ldb: m, c: g + L.mlpIn, ldc: m)
-            gemm(transB: true, m: n, n: d, k: m, a: dHidden, lda: m, b: w + L.mlpIn, ldb: m, beta: 1, c: dResid, ldc: d)
-        }}}}}}
+            (dMid + lo * d).update(from: dPost + lo * d, count: count * d)
+            gemm(transB: true, m: count, n: d, k: m, a: dHidden + lo * m, lda: m, b: w + L.mlpIn, ldb: m, beta: 1,
+                 c: dMid + lo * d, ldc: d)
+        }
+        // Sums over examples, split by output rows (GEMMs) or columns (bias and residual sums).
+        let dEq = dEquals.pointer
+        split.forEach(split.workers) { worker in
+            let parts = split.workers
+            func rows(_ total: Int) -> Range<Int> { (total * worker / parts)..<(total * (worker + 1) / parts) }
+            let du = rows(d), dout = rows(m), din = rows(d)
+            // dW_U = resid_postᵀ dlogits;  dW_out = hiddenᵀ d resid_post;  dW_in = resid_midᵀ d pre
+            if !du.isEmpty {
+                gemm(transA: true, m: du.count, n: c, k: n, a: post + du.lowerBound, lda: d, b: dLogits, ldb: c,
+                     c: g + L.unembed + du.lowerBound * c, ldc: c)
+            }
+            if !dout.isEmpty {
+                gemm(transA: true, m: dout.count, n: d, k: n, a: hidden + dout.lowerBound, lda: m, b: dPost, ldb: d,
+                     c: g + L.mlpOut + dout.lowerBound * d, ldc: d)
+            }
+            if !din.isEmpty {
+                gemm(transA: true, m: din.count, n: m, k: n, a: mid + din.lowerBound, lda: d, b: dHidden, ldb: m,
+                     c: g + L.mlpIn + din.lowerBound * m, ldc: m)
+            }
+            // db_out = Σ d resid_post, db_in = Σ d pre, d x_{2p} (the residual path) = Σ d resid_mid
+            Self.columnSums(dPost, rows: n, columns: d, range: rows(d), into: g + L.mlpOutBias)
+            Self.columnSums(dHidden, rows: n, columns: m, range: rows(m), into: g + L.mlpInBias)
+            Self.columnSums(dMid, rows: n, columns: d, range: rows(d), into: dEq)
+        }
         backwardThroughAttention(ws)
-        dScores.withUnsafeBufferPointer { ds in
-        dValueOut.withUnsafeBufferPointer { dvo in
-        dEquals.withUnsafeBufferPointer { deq in
-            tables.backward(dScores: ds.baseAddress!, dValueOut: dvo.baseAddress!, dEquals: deq.baseAddress!,
-                            parameters: w, gradients: g, layout: L, scratch: &scratch)
-        }}}
-        return result
+        tables.backward(dScores: dScores.pointer, dValueOut: dValueOut.pointer, dEquals: dEq, parameters: w, gradients: g,
+                        layout: L, scratch: scratch, workers: split)
+        return batchResult(ws)
     }
 
-    /// From d resid_mid (in `ws.dResidPost`) to the gradients of the attention tables: the residual path to x_{2p},
-    /// the value rows (dVO_{h,r} += A·g) and, through the softmax, the scores (dS = A ⊙ (dA − Σ A dA)).
+    /// out[j] = Σ_e x[e, j] for j in `range`, added in example order.
+    private static func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, range: Range<Int>,
+                                   into out: UnsafeMutablePointer<Float>) {
+        guard !range.isEmpty else { return }
+        for j in range { out[j] = 0 }
+        for e in 0..<rows {
+            let row = x + e * columns
+            for j in range { out[j] += row[j] }
+        }
+    }
+
+    /// From d resid_mid (in `ws.dResidMid`) to the gradients of the attention tables, one head per task: the value rows
+    /// (dVO_{h,r} += A·g) and, through the softmax, the scores (dS = A ⊙ (dA − Σ A dA)).
     private func backwardThroughAttention(_ ws: BatchWorkspace) {
         let s = shape, n = ws.count, d = s.dModel, heads = s.heads, rows = tables.rows, p = s.p
-        ws.batch.a.withUnsafeBufferPointer { ab in
-        ws.batch.b.withUnsafeBufferPointer { bb in
-        ws.attention.withUnsafeBufferPointer { attb in
-        ws.dResidPost.withUnsafeBufferPointer { gradb in
-        tables.valueOut.withUnsafeBufferPointer { vob in
-        dScores.withUnsafeMutableBufferPointer { dsb in
-        dValueOut.withUnsafeMutableBufferPointer { dvob in
-        dEquals.withUnsafeMutableBufferPointer { deqb in
-            let att = attb.baseAddress!, grad = gradb.baseAddress!, vo = vob.baseAddress!
-            let dS = dsb.baseAddress!, dVO = dvob.baseAddress!, dEq = deqb.baseAddress!
-            for j in 0..<heads * rows { dS[j] = 0 }
-            for j in 0..<heads * rows * d { dVO[j] = 0 }
-            for j in 0..<d { dEq[j] = 0 }
+        let att = ws.attention.pointer, grad = ws.dResidMid!.pointer, vo = tables.valueOut.pointer
+        let dS = dScores.pointer, dVO = dValueOut.pointer, aTok = ws.a.pointer, bTok = ws.b.pointer
+        split.forEach(heads) { h in
+            let dSh = dS + h * rows, dVOh = dVO + h * rows * d, voh = vo + h * rows * d
+            dSh.update(repeating: 0, count: rows)
+            dVOh.update(repeating: 0, count: rows * d)
             for e in 0..<n {
                 let gRow = grad + e * d
-                for j in 0..<d { dEq[j] += gRow[j] }
-                let r0 = Int(ab[e]), r1 = p + Int(bb[e]), r2 = 2 * p
-                let w = att + e * heads * 3
-                for h in 0..<heads {
-                    var dA: (Float, Float, Float) = (0, 0, 0)
-                    for slot in 0..<3 {
-                        let r = slot == 0 ? r0 : (slot == 1 ? r1 : r2)
-                        let weight = w[h * 3 + slot]
-                        let voRow = vo + (h * rows + r) * d, dvoRow = dVO + (h * rows + r) * d
-                        var dot: Float = 0
-                        for j in 0..<d {
-                            dot += gRow[j] * voRow[j]
-                            dvoRow[j] += weight * gRow[j]
-                        }
-                        if slot == 0 { dA.0 = dot } else if slot == 1 { dA.1 = dot } else { dA.2 = dot }
+                let r0 = Int(aTok[e]), r1 = p + Int(bTok[e]), r2 = 2 * p
+                let w = att + e * heads * 3 + h * 3
+                var dA: (Float, Float, Float) = (0, 0, 0)
+                for slot in 0..<3 {
+                    let r = slot == 0 ? r0 : (slot == 1 ? r1 : r2)
+                    let weight = w[slot]
+                    let voRow = voh + r * d, dvoRow = dVOh + r * d
+                    var dot: Float = 0
+                    for j in 0..<d {
+                        dot += gRow[j] * voRow[j]
+                        dvoRow[j] += weight * gRow[j]
                     }
-                    let a0 = w[h * 3], a1 = w[h * 3 + 1], a2 = w[h * 3 + 2]
-                    let mean = a0 * dA.0 + a1 * dA.1 + a2 * dA.2
-                    dS[h * rows + r0] += a0 * (dA.0 - mean)
-                    dS[h * rows + r1] += a1 * (dA.1 - mean)
-                    dS[h * rows + r2] += a2 * (dA.2 - mean)
+                    if slot == 0 { dA.0 = dot } else if slot == 1 { dA.1 = dot } else { dA.2 = dot }
                 }
+                let a0 = w[0], a1 = w[1], a2 = w[2]
+                let mean = a0 * dA.0 + a1 * dA.1 + a2 * dA.2
+                dSh[r0] += a0 * (dA.0 - mean)
+                dSh[r1] += a1 * (dA.1 - mean)
+                dSh[r2] += a2 * (dA.2 - mean)
             }
-        }}}}}}}}
+        }
     }
 }

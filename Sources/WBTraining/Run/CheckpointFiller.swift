@@ -106,7 +106,7 @@ public struct CheckpointFiller {
         let config = record.config
         let layout = ParameterLayout(config.shape)
         let split = try run.split(for: config)
-        Trainer.useThreads(of: config, recorded: record, in: run)
+        Trainer.noteNumericPlatform(of: config, recorded: record, in: run)
         let planned = plan.targets
         run.log("fill \(planned.count) missing checkpoints (\(EpochList.short(planned, counted: true))) by training forward from "
             + "\(EpochList.short(plan.gaps.map(\.start), counted: true)), \(plan.epochs) epochs")

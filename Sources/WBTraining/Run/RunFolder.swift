@@ -2,7 +2,7 @@ import Foundation
 
 /// A run on disk (`../shared/DESIGN.md`, Run folder):
 ///
-///     runs/<name>/config.json                      the config, format version, BLAS threads, created/updated times
+///     runs/<name>/config.json                      the config, format version, numeric platform, created/updated times
 ///     runs/<name>/metrics.csv                      one row per evaluated epoch (`MetricsTable`)
 ///     runs/<name>/train.log                        human-readable log of every session, appended, never rewritten
 ///     runs/<name>/checkpoints/<epoch>.safetensors  weights and optimizer state (`Checkpoint`)
@@ -32,8 +32,13 @@ public struct RunFolder: Sendable {
         public var template: String?
         public var created: String
         public var updated: String
+        /// The worker threads (the config's `threads`) when the run was made.
         public var blasThreads: Int
-        enum CodingKeys: String, CodingKey { case format, config, template, created, updated, blasThreads = "blas_threads" }
+        /// What produced the numbers (kernels, architecture, threads); absent in runs made before wb recorded it.
+        public var platform: NumericPlatform?
+        enum CodingKeys: String, CodingKey {
+            case format, config, template, created, updated, blasThreads = "blas_threads", platform = "numeric_platform"
+        }
     }
 
     public static let format = "wb-run/1"

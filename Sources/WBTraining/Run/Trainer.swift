@@ -64,19 +64,20 @@ public enum Trainer {
         }
         try FileManager.default.createDirectory(at: run.checkpointsURL, withIntermediateDirectories: true)
         let now = ISO8601DateFormatter().string(from: Date())
-        BLASThreads.set(config.threads)
+        let platform = NumericPlatform.current(threads: config.threads)
         try run.writeRecord(.init(format: RunFolder.format, config: config, template: template, created: now, updated: now,
-                                  blasThreads: config.threads))
+                                  blasThreads: config.threads, platform: platform))
         if let indices = config.initFile == nil ? nil : Optional(split.trainIndices) {
             try AtomicFile.write(indices.map(String.init).joined(separator: ",") + "\n", to: run.trainIndicesURL)
         }
-        run.log("train \(config.nonDefaultAssignments.joined(separator: " ")) (config hash \(config.trajectoryHash), \(config.threads) BLAS threads)")
+        run.log("train \(config.nonDefaultAssignments.joined(separator: " ")) (config hash \(config.trajectoryHash); \(platform))")
+        if let warning = platform.warning { run.log("note: \(warning)") }
         let engine = TrainingEngine(config: config, split: split, parameters: parameters)
         return try loop(engine: engine, run: run, metrics: [], cancel: cancel, progress: progress)
     }
 
     /// Continues `run` from its latest checkpoint with optimizer state, to `epochs` (default: the config's).
-    /// The trajectory is bit-identical to one that never stopped (same BLAS thread count).
+    /// The trajectory is bit-identical to one that never stopped (on the same numeric platform).
     public static func resume(_ run: RunFolder, epochs: Int? = nil, cancel: CancellationToken = CancellationToken(),
                               progress: ProgressHandler = { _ in }) throws -> TrainingOutcome {
         var record = try run.readRecord()
@@ -95,7 +96,7 @@ public enum Trainer {
             throw RunFolderError.nothingToDo("run '\(run.name)' is already at epoch \(start.epoch) of \(config.epochs); give epochs=N to train further")
         }
         let split = try run.split(for: config)
-        useThreads(of: config, recorded: record, in: run)
+        noteNumericPlatform(of: config, recorded: record, in: run)
         record.config = config
         record.updated = ISO8601DateFormatter().string(from: Date())
         try run.writeRecord(record)
@@ -106,13 +107,15 @@ public enum Trainer {
         return try loop(engine: engine, run: run, metrics: metrics, cancel: cancel, progress: progress)
     }
 
-    /// Sets the config's BLAS thread count (sums, and so the trajectory, depend on it) before continuing a run, noting in
-    /// its log when the count differs from the one recorded or in use.
-    static func useThreads(of config: TrainingConfig, recorded record: RunFolder.Record, in run: RunFolder) {
-        if record.blasThreads != config.threads || BLASThreads.current != config.threads {
-            run.log("note: BLAS threads \(BLASThreads.current) now, \(record.blasThreads) recorded; using \(config.threads)")
+    /// Notes in the run's log when this machine's numeric platform differs from the one that made the run: training goes
+    /// on, but what it adds may differ in the last bits from what the recorded platform would add.
+    static func noteNumericPlatform(of config: TrainingConfig, recorded record: RunFolder.Record, in run: RunFolder) {
+        let now = NumericPlatform.current(threads: config.threads)
+        if let recorded = record.platform, recorded.id != now.id {
+            run.log("note: numeric platform \(now.id) here, \(recorded.id) recorded; what is trained now may differ in the last bits")
+        } else if record.platform == nil {
+            run.log("note: the run records no numeric platform (made before wb pinned its kernels); continuing on \(now.id)")
         }
-        BLASThreads.set(config.threads)
     }
 
     private static func loop(engine: TrainingEngine, run: RunFolder, metrics initial: [EpochMetrics],

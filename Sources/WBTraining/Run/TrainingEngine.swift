@@ -21,7 +21,7 @@ public final class TrainingEngine {
     public init(config: TrainingConfig, split: DataSplit, parameters: [Float], optimizer: AdamWState? = nil, epoch: Int = 0) {
         self.config = config
         self.split = split
-        model = StructuredModel(shape: config.shape, parallelChunks: max(1, config.threads))
+        model = StructuredModel(shape: config.shape, threads: config.threads)
         precondition(parameters.count == model.layout.totalCount, "parameter count does not match the config")
         self.parameters = parameters
         self.optimizer = optimizer ?? AdamWState(count: parameters.count)
@@ -68,6 +68,7 @@ public final class TrainingEngine {
 
     /// The current state as a checkpoint (weights, optimizer, epoch).
     public func checkpoint() -> Checkpoint {
-        Checkpoint(epoch: epoch, parameters: parameters, optimizer: optimizer)
+        Checkpoint(epoch: epoch, parameters: parameters, optimizer: optimizer,
+                   metadata: ["numeric_platform": NumericPlatform.current(threads: config.threads).id])
     }
 }

@@ -1,0 +1,63 @@
+import CBLASLoader
+import Foundation
+
+/// What produced a run's numbers: the processor architecture, the GEMM kernels and the worker-thread count.
+///
+/// wb owns its numerics. OpenBLAS is opened at run time with its kernel family chosen by wb (the Haswell kernels on any
+/// x86-64 processor with AVX2 and FMA, whatever `OPENBLAS_CORETYPE` says) and its own thread pool off; every GEMM runs
+/// single-threaded on a block that wb's workers chose by the config's `threads`. So two machines with the same `id`
+/// produce the same bits for the same config. Where the pinned kernels cannot run (no AVX2/FMA, another architecture),
+/// OpenBLAS picks its own and results may differ from other machines in the last bits: `isPinned` is false and
+/// `warning` says so.
+public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// "x86_64", "arm64", …
+    public var architecture: String
+    /// The GEMM kernel family and library version, e.g. "openblas-0.3.21/Haswell".
+    public var kernel: String
+    /// True when wb chose the kernel (x86-64 with AVX2 and FMA), false when the library picked it for this processor.
+    public var pinned: Bool
+    /// The worker threads that split the work (the config's `threads`).
+    public var threads: Int
+
+    /// The platform of this process for `threads` workers. Opens OpenBLAS on first use; stops the program with a clear
+    /// message when the library is missing.
+    public static func current(threads: Int) -> NumericPlatform {
+        let info = loadedLibrary
+        return NumericPlatform(architecture: info.architecture, kernel: info.kernel, pinned: info.pinned, threads: threads)
+    }
+
+    /// The machine's part of the platform: architecture and kernels, e.g. "x86_64/openblas-0.3.21/Haswell" (with
+    /// "/unpinned" when OpenBLAS chose them). A notebook records this per cell; each run records its threads too.
+    public var kernels: String { "\(architecture)/\(kernel)" + (pinned ? "" : "/unpinned") }
+
+    /// What identifies a trajectory's numerics: equal ids, equal bits for equal configs.
+    public var id: String { "\(kernels)/threads=\(threads)" }
+
+    /// The kernels of this process (threads aside), e.g. for a notebook's volatile facts.
+    public static var currentKernels: String { current(threads: 1).kernels }
+
+    public var description: String {
+        "\(architecture), \(kernel) kernels (\(pinned ? "pinned by wb" : "chosen by OpenBLAS for this processor")), \(threads) thread\(threads == 1 ? "" : "s")"
+    }
+
+    /// Said once when the pinned kernels cannot run here.
+    public var warning: String? {
+        pinned ? nil : "this processor lacks AVX2/FMA (or is not x86-64): OpenBLAS chose its own kernels (\(kernel)), so results "
+            + "will differ in the last bits from machines that run the pinned Haswell kernels"
+    }
+
+    private struct Library { var architecture: String; var kernel: String; var pinned: Bool }
+
+    private static let loadedLibrary: Library = {
+        var info = wb_blas_load()!.pointee
+        func text<T>(_ tuple: inout T) -> String {
+            withUnsafeBytes(of: &tuple) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        guard info.loaded != 0 else {
+            FileHandle.standardError.write(Data(("wb: " + text(&info.error) + "\n").utf8))
+            exit(70)
+        }
+        return Library(architecture: text(&info.architecture), kernel: "openblas-\(text(&info.version))/\(text(&info.core))",
+                       pinned: info.pinned != 0)
+    }()
+}

@@ -1,0 +1,31 @@
+import Dispatch
+
+/// How the model splits work over its worker threads: always by the config's `threads`, never by the core count or a
+/// library's pool. Each output (an example's row, a head's table, a block of a weight gradient's rows) is computed whole by
+/// one worker with single-threaded GEMMs. The blocks (and so the GEMM shapes, whose edge tiles round differently) follow
+/// from `threads`, so the numbers are a function of the config, the same on every machine that runs the same kernels.
+public struct WorkSplit: Sendable {
+    /// The number of workers (≥ 1).
+    public let workers: Int
+
+    public init(workers: Int) { self.workers = max(1, workers) }
+
+    /// Runs `body(i)` for i in 0..<count, item i on worker i mod `workers`.
+    func forEach(_ count: Int, _ body: (Int) -> Void) {
+        let pieces = min(workers, count)
+        if pieces <= 1 { for i in 0..<count { body(i) }; return }
+        DispatchQueue.concurrentPerform(iterations: pieces) { worker in
+            for i in stride(from: worker, to: count, by: pieces) { body(i) }
+        }
+    }
+
+    /// Runs `body` on `pieces` contiguous blocks covering 0..<count: one per worker, fewer when blocks would hold less than
+    /// `minimum` items.
+    func forEachBlock(_ count: Int, minimum: Int = 16, _ body: (Range<Int>) -> Void) {
+        let pieces = min(workers, max(1, count / max(1, minimum)))
+        if pieces <= 1 { body(0..<count); return }
+        DispatchQueue.concurrentPerform(iterations: pieces) { i in
+            body((count * i / pieces)..<(count * (i + 1) / pieces))
+        }
+    }
+}

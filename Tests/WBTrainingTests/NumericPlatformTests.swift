@@ -1,0 +1,64 @@
+import CBLASLoader
+import XCTest
+@testable import WBTraining
+
+final class NumericPlatformTests: XCTestCase {
+    /// On x86-64 with AVX2 and FMA, wb runs the Haswell kernels whatever the environment says, and says so.
+    func testTheKernelsArePinnedWhereThePocessorAllows() {
+        let platform = NumericPlatform.current(threads: 3)
+        XCTAssertEqual(platform.threads, 3)
+        XCTAssertTrue(platform.kernel.hasPrefix("openblas-0."), platform.kernel)
+        XCTAssertEqual(platform.pinned, wb_cpu_has_avx2_fma() != 0)
+        if platform.pinned {
+            XCTAssertEqual(platform.kernels, "\(platform.architecture)/\(platform.kernel)")
+            XCTAssertTrue(platform.kernel.hasSuffix("/Haswell"), platform.kernel)
+            XCTAssertNil(platform.warning)
+        } else {
+            XCTAssertTrue(platform.kernels.hasSuffix("/unpinned"))
+            XCTAssertTrue(platform.warning?.contains("differ in the last bits") ?? false)
+        }
+        XCTAssertEqual(platform.id, platform.kernels + "/threads=3")
+        XCTAssertEqual(NumericPlatform.currentKernels, platform.kernels)
+    }
+
+    /// The single-threaded GEMM computes what it should, in every transpose combination.
+    func testGEMMAgreesWithASchoolbookProduct() {
+        let m = 7, n = 5, k = 9
+        var rng = MersenneTwister(seed: 5)
+        let a = (0..<(m * k)).map { _ in Float(rng.randomBelow(1000)) / 100 - 5 }
+        let b = (0..<(k * n)).map { _ in Float(rng.randomBelow(1000)) / 100 - 5 }
+        for transA in [false, true] {
+            for transB in [false, true] {
+                var c = [Float](repeating: 1, count: m * n)
+                // Stored layouts: A is m×k (or k×m when transposed), B is k×n (or n×k).
+                let aStored = transA ? (0..<(k * m)).map { i in a[(i % m) * k + i / m] } : a
+                let bStored = transB ? (0..<(n * k)).map { i in b[(i % k) * n + i / k] } : b
+                gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 2, a: aStored, lda: transA ? m : k,
+                     b: bStored, ldb: transB ? k : n, beta: 0.5, c: &c, ldc: n)
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var expected: Float = 0.5
+                        for l in 0..<k { expected += 2 * a[i * k + l] * b[l * n + j] }
+                        XCTAssertEqual(c[i * n + j], expected, accuracy: 1e-3, "transA \(transA) transB \(transB) [\(i),\(j)]")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Work splits cover every item exactly once, for any worker count.
+    func testWorkSplitsCoverEveryItemOnce() {
+        for workers in 1...5 {
+            let split = WorkSplit(workers: workers)
+            for count in [0, 1, 3, 16, 100, 1000] {
+                var seen = [Int](repeating: 0, count: count)
+                let lock = NSLock()
+                split.forEach(count) { i in lock.lock(); seen[i] += 1; lock.unlock() }
+                XCTAssertEqual(seen, [Int](repeating: 1, count: count), "forEach \(workers) workers, \(count) items")
+                seen = [Int](repeating: 0, count: count)
+                split.forEachBlock(count, minimum: 16) { range in lock.lock(); for i in range { seen[i] += 1 }; lock.unlock() }
+                XCTAssertEqual(seen, [Int](repeating: 1, count: count), "forEachBlock \(workers) workers, \(count) items")
+            }
+        }
+    }
+}

@@ -16,12 +16,14 @@ let package = Package(
     targets: [
         // C shims: OpenBLAS, opened at run time with wb's own kernel choice (CBLASLoader), and libedit.
         .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
+        // The model's per-example loops that are not GEMMs, vectorised in C with one result on every processor.
+        .target(name: "CModelKernels", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
         .target(
             name: "WBTraining",
-            dependencies: ["CBLASLoader", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CBLASLoader", "CModelKernels", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Analysis: the Fourier basis, the analyses, the pipeline that runs them over checkpoints, its cache.

@@ -118,7 +118,7 @@ extension CommandExecutor {
         }
         let c = run.record.config
         lines.append("run: \(run.name) (\(Session.displayPath(run.folder.url)))")
-        lines.append("config: " + TrainingTemplate.describe(c) + String(format: " | eps %g, init seed %d, %d BLAS threads", c.eps, c.initSeed, c.threads))
+        lines.append("config: " + TrainingTemplate.describe(c) + String(format: " | eps %g, init seed %d, %d threads", c.eps, c.initSeed, c.threads))
         if let template = run.record.template { lines.append("template: \(template)") }
         let latest = run.checkpoints.last ?? 0
         lines.append("progress: epoch \(latest) of \(c.epochs)" + (latest >= c.epochs ? " (finished)" : " (resume continues)"))

@@ -65,6 +65,55 @@ final class NotebookShellTests: ShellRunnerTestCase {
         XCTAssertNil(overridden.failedCell)
     }
 
+    /// On the kernels that recorded a cell its outputs must come back exactly; recorded elsewhere (or before wb recorded
+    /// its kernels), numbers may drift within the tolerance, and the report says how far, without quoting figures.
+    func testCheckIsExactOnTheSameKernelsAndMeasuresDriftAcrossKernels() throws {
+        let url = root.appendingPathComponent("drift.wbnb")
+        try "\(tiny)\nplot loss\n".write(to: url, atomically: true, encoding: .utf8)
+        let recorded = NotebookReplayer(runner: makeRunner()).replay(try Notebook.read(from: url), options: ReplayOptions()).notebook
+        let trainID = recorded.cells[0].id, plotID = recorded.cells[1].id
+        XCTAssertEqual(recorded.volatile[trainID]?["numerics"], NumericPlatform.currentKernels, "each cell records its kernels")
+        guard case .text(let summary) = recorded.cells[0].outputs[0] else { return XCTFail("a text output") }
+        let loss = try XCTUnwrap(OutputComparison.tokens(summary).compactMap(Double.init).first { $0 < 10 && $0 != 200 })
+        func nudged(by factor: Double) -> Notebook {
+            var book = recorded
+            let text = summary.replacingOccurrences(of: String(format: "%.3e", loss), with: String(format: "%.3e", loss * factor))
+            XCTAssertNotEqual(text, summary)
+            book.cells[0].outputs = [.text(text)]
+            return book
+        }
+        var check = ReplayOptions()
+        check.check = true
+        // Same kernels: the last printed digit counts.
+        let exact = NotebookReplayer(runner: makeRunner()).replay(nudged(by: 1.001), options: check)
+        XCTAssertEqual(exact.differences.count, 1, "\(exact.differences)")
+        XCTAssertEqual(exact.otherPlatforms, [])
+        // Other kernels: a 0.1 % move passes and is reported; a 3× move fails.
+        var elsewhere = nudged(by: 1.001)
+        elsewhere.volatile[trainID]?["numerics"] = "x86_64/openblas-0.3.21/SkylakeX/unpinned"
+        elsewhere.volatile[plotID]?["numerics"] = nil
+        let drifted = NotebookReplayer(runner: makeRunner()).replay(elsewhere, options: check)
+        XCTAssertEqual(drifted.differences, [])
+        XCTAssertEqual(drifted.otherPlatforms, ["x86_64/openblas-0.3.21/SkylakeX/unpinned", "not recorded"])
+        XCTAssertEqual(drifted.drifts.count, 1, "\(drifted.drifts)")
+        XCTAssertTrue(drifted.drifts[0].hasPrefix("cell 1 `\(tiny)`: 1 of "), drifted.drifts[0])
+        XCTAssertTrue(drifted.drifts[0].range(of: #"\(0\.\d+ %\)$"#, options: .regularExpression) != nil, drifted.drifts[0])
+        var far = nudged(by: 3)
+        far.volatile[trainID]?["numerics"] = "elsewhere"
+        let failed = NotebookReplayer(runner: makeRunner()).replay(far, options: check)
+        XCTAssertEqual(failed.differences.count, 1)
+        XCTAssertTrue(failed.differences[0].contains("more than the drift tolerance 50 %"), failed.differences[0])
+        // A figure that changed shape is named, never dumped.
+        var figure = recorded
+        figure.volatile[plotID]?["numerics"] = "elsewhere"
+        guard case .figure(let title, let svg) = recorded.cells[1].outputs[0] else { return XCTFail("a figure") }
+        figure.cells[1].outputs = [.figure(title: title, svg: svg + "<g>1 2 3</g>")]
+        let reshaped = NotebookReplayer(runner: makeRunner()).replay(figure, options: check)
+        XCTAssertEqual(reshaped.differences.count, 1)
+        XCTAssertFalse(reshaped.differences[0].contains("<svg"), reshaped.differences[0])
+        XCTAssertTrue(reshaped.differences[0].contains("the figure has"), reshaped.differences[0])
+    }
+
     func testReplayCannotWriteOutsideItsFolders() throws {
         let runner = makeRunner()
         runner.session.writeRoots = [root, runner.session.home]
@@ -83,11 +132,12 @@ private extension NotebookOutput {
 
 /// The notebooks shipped in Notebooks/ read and write back byte for byte, and hold outputs from a replay.
 final class ShippedNotebookTests: XCTestCase {
+    /// The shipped set, by name (a session recorded into Notebooks/ is not one of them).
+    static let shipped = ["grokking.wbnb", "nanda2023.wbnb", "quickstart.wbnb"]
+
     func testShippedNotebooksRoundTrip() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".wbnb") }.sorted()
-        XCTAssertTrue(names.contains("grokking.wbnb") && names.contains("quickstart.wbnb"), "\(names)")
-        for name in names {
+        for name in Self.shipped {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
             let notebook = try Notebook.parse(text, path: name)
             XCTAssertEqual(notebook.serialized(), text, "\(name) round-trips")
@@ -102,5 +152,23 @@ final class ShippedNotebookTests: XCTestCase {
         guard case .text(let summary) = train.outputs[0] else { return XCTFail("a text output") }
         XCTAssertTrue(summary.contains("accuracy 100.0% train / 100.0% test"), "the shipped outputs show a model that grokked: \(summary)")
         XCTAssertGreaterThanOrEqual(grokking.cells.flatMap(\.outputs).filter { if case .figure = $0 { return true } else { return false } }.count, 8)
+    }
+}
+
+/// The shipped grokking notebook replays to its recorded outputs (exactly on the kernels that recorded it, within the
+/// drift tolerance elsewhere). It reuses the run `Scripts/test` trains with the notebook's config
+/// (`WB_GROKKING_RUNS`, the folder holding `grokking-demo`), so only the analyses, figures and dashboard are redone.
+final class GrokkingNotebookCheckTests: TemporaryFolderTestCase {
+    func testShippedGrokkingNotebookPassesItsCheck() throws {
+        guard let runs = ProcessInfo.processInfo.environment["WB_GROKKING_RUNS"] else {
+            throw XCTSkip("set WB_GROKKING_RUNS to a folder holding grokking-demo, trained with grokking.wbnb's config")
+        }
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks/grokking.wbnb")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("Notebooks"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: shipped, to: root.appendingPathComponent("Notebooks/grokking.wbnb"))
+        let (status, out, err) = try wb(["run", "Notebooks/grokking.wbnb", "--check", "--runs", runs])
+        XCTAssertEqual(status, 0, out + err)
+        XCTAssertTrue(out.contains("check passed: every output of Notebooks/grokking.wbnb matches"), out + err)
+        XCTAssertFalse(err.contains("train p=113") && out.contains("finished at epoch 3000 in"), "the run is reused, not retrained")
     }
 }

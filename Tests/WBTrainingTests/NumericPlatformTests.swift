@@ -1,4 +1,5 @@
 import CBLASLoader
+import CModelKernels
 import XCTest
 @testable import WBTraining
 
@@ -60,5 +61,38 @@ final class NumericPlatformTests: XCTestCase {
                 XCTAssertEqual(seen, [Int](repeating: 1, count: count), "forEachBlock \(workers) workers, \(count) items")
             }
         }
+    }
+}
+
+/// The model's C kernels give the same bits on their AVX2 path and their plain path, so which one a processor takes
+/// never changes a trajectory.
+final class ModelKernelTests: XCTestCase {
+    func testVectorAndPlainKernelsAgreeBitForBit() {
+        let shape = ModelShape(p: 31, dModel: 40, heads: 3, dMLP: 72)   // widths that leave a scalar tail
+        var rng = MersenneTwister(seed: 9)
+        let layout = ParameterLayout(shape)
+        let parameters = (0..<layout.totalCount).map { _ in Float(rng.randomBelow(2001)) / 1000 - 1 }
+        let indices = (0..<(shape.p * shape.p)).filter { $0 % 3 != 1 }
+        func run() -> (loss: Double, gradients: [Float], logits: [Float]) {
+            let model = StructuredModel(shape: shape, threads: 2)
+            let ws = model.makeWorkspace(ExampleBatch(flatIndices: indices, p: shape.p))
+            var gradients = [Float](repeating: 0, count: layout.totalCount)
+            var result = BatchResult(loss: 0, correct: 0, count: 0)
+            parameters.withUnsafeBufferPointer { w in
+                model.prepare(parameters: w.baseAddress!)
+                gradients.withUnsafeMutableBufferPointer { g in
+                    result = model.lossAndGradient(ws, parameters: w.baseAddress!, gradients: g.baseAddress!)
+                }
+            }
+            return (result.loss, gradients, ws.outputLogits)
+        }
+        let vector = run()
+        wb_kernels_allow_vector(0)
+        defer { wb_kernels_allow_vector(1) }
+        let plain = run()
+        XCTAssertEqual(vector.loss.bitPattern, plain.loss.bitPattern)
+        XCTAssertEqual(vector.logits.map(\.bitPattern), plain.logits.map(\.bitPattern))
+        XCTAssertEqual(vector.gradients.map(\.bitPattern), plain.gradients.map(\.bitPattern))
+        XCTAssertTrue(vector.gradients.contains { $0 != 0 })
     }
 }

@@ -25,7 +25,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var checkpoints: String? = nil
     /// A safetensors file of initial weights (TransformerLens names); a `train_indices` tensor in it fixes the split.
     public var initFile: String? = nil
-    /// OpenBLAS threads. Sums depend on it, so it is part of what makes a run reproducible bit for bit.
+    /// wb's worker threads (each GEMM runs single-threaded on a block they split). The blocks follow from it, so it is part
+    /// of what makes a run reproducible bit for bit, on any machine.
     public var threads: Int = 2
 
     public init() {}
@@ -50,7 +51,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         ("eval_every", "evaluate and log metrics every N epochs (1)"),
         ("checkpoints", "epochs to save, e.g. '0..1000 step 100, 1000..40000 step 500' (every 100 and the last)"),
         ("init", "safetensors file of initial weights (none: random from init_seed)"),
-        ("name", "run folder name under runs/ (grokking)"), ("threads", "OpenBLAS threads (2)"),
+        ("name", "run folder name under runs/ (grokking)"), ("threads", "worker threads; part of the trajectory (2)"),
     ]
 
     /// The keys, one aligned line each (for `help keys` and `wb help train`).

@@ -10,6 +10,7 @@ enum CrossEntropy {
                          batchSize: Int, losses: UnsafeMutablePointer<Double>, correct: UnsafeMutablePointer<UInt8>,
                          gradient: UnsafeMutablePointer<Float>? = nil) {
         let invN = 1.0 / Double(batchSize)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: c) { exps in
         for e in 0..<n {
             let row = logits + e * c
             var maxValue = row[0]
@@ -19,16 +20,22 @@ enum CrossEntropy {
             for j in 1..<p where row[j] > bestValue { bestValue = row[j]; best = j }
             let m = Double(maxValue)
             var sum = 0.0
-            for j in 0..<c { sum += Foundation.exp(Double(row[j]) - m) }
+            for j in 0..<c {
+                let value = Foundation.exp(Double(row[j]) - m)
+                exps[j] = value
+                sum += value
+            }
             let logSum = m + Foundation.log(sum)
             let label = Int(labels[e])
             losses[e] = logSum - Double(row[label])
             correct[e] = best == label ? 1 : 0
             if let grad = gradient {
-                let out = grad + e * c
-                for j in 0..<c { out[j] = Float(Foundation.exp(Double(row[j]) - logSum) * invN) }
-                out[label] = Float((Foundation.exp(Double(row[label]) - logSum) - 1.0) * invN)
+                // softmax_j = exp(x_j − m) / Σ, from the exponentials already taken.
+                let out = grad + e * c, scale = invN / sum
+                for j in 0..<c { out[j] = Float(exps[j] * scale) }
+                out[label] = Float((exps[label] / sum - 1.0) * invN)
             }
+        }
         }
     }
 }

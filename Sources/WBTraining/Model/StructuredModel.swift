@@ -1,3 +1,4 @@
+import CModelKernels
 import Foundation
 
 /// Loss and accuracy of one batch.
@@ -63,39 +64,13 @@ public final class StructuredModel {
     }
 
     /// Attention from the tables, the residual stream after attention, and the post-ReLU MLP activations, for the
-    /// examples in `range`.
+    /// examples in `range` (`wb_attend_and_activate`).
     private func attendAndActivate(_ ws: BatchWorkspace, _ range: Range<Int>) {
-        let s = shape, d = s.dModel, m = s.dMLP, heads = s.heads, rows = tables.rows, p = s.p
-        let att = ws.attention.pointer, mid = ws.residMid.pointer, hid = ws.hidden.pointer
-        let sc = tables.scores.pointer, vo = tables.valueOut.pointer, voi = tables.valueOutIn.pointer
-        let equals = tables.inputs.pointer + 2 * p * d, equalsIn = tables.equalsIn.pointer
-        let aTok = ws.a.pointer, bTok = ws.b.pointer
-        for e in range {
-            let r0 = Int(aTok[e]), r1 = p + Int(bTok[e]), r2 = 2 * p
-            let w = att + e * heads * 3
-            for h in 0..<heads {
-                let s0 = sc[h * rows + r0], s1 = sc[h * rows + r1], s2 = sc[h * rows + r2]
-                let top = max(s0, max(s1, s2))
-                let e0 = Foundation.exp(s0 - top), e1 = Foundation.exp(s1 - top), e2 = Foundation.exp(s2 - top)
-                let inv = 1 / (e0 + e1 + e2)
-                w[h * 3] = e0 * inv; w[h * 3 + 1] = e1 * inv; w[h * 3 + 2] = e2 * inv
-            }
-            let out = mid + e * d
-            out.update(from: equals, count: d)
-            let pre = hid + e * m
-            pre.update(from: equalsIn, count: m)
-            for h in 0..<heads {
-                for slot in 0..<3 {
-                    let r = slot == 0 ? r0 : (slot == 1 ? r1 : r2)
-                    let weight = w[h * 3 + slot]
-                    let voRow = vo + (h * rows + r) * d
-                    for j in 0..<d { out[j] += weight * voRow[j] }
-                    let voiRow = voi + (h * rows + r) * m
-                    for j in 0..<m { pre[j] += weight * voiRow[j] }
-                }
-            }
-            for j in 0..<m { pre[j] = max(pre[j], 0) }
-        }
+        let s = shape
+        wb_attend_and_activate(Int32(range.lowerBound), Int32(range.upperBound), ws.a.pointer, ws.b.pointer, Int32(s.p),
+                               Int32(s.heads), Int32(s.dModel), Int32(s.dMLP), tables.scores.pointer, tables.valueOut.pointer,
+                               tables.valueOutIn.pointer, tables.inputs.pointer + 2 * s.p * s.dModel, tables.equalsIn.pointer,
+                               ws.attention.pointer, ws.residMid.pointer, ws.hidden.pointer)
     }
 
     /// Forward pass for evaluation only: logits = resid_mid·W_U + hidden·(W_out·W_U) + b_out·W_U. Needs `prepare` first.
@@ -142,7 +117,11 @@ public final class StructuredModel {
             attendAndActivate(ws, range)
             let lo = range.lowerBound, count = range.count
             // resid_post = resid_mid + b_out + hidden·W_out;  logits = resid_post·W_U
-            for e in range { for j in 0..<d { post[e * d + j] = mid[e * d + j] + w[L.mlpOutBias + j] } }
+            let bOut = w + L.mlpOutBias
+            for e in range {
+                let row = post + e * d, source = mid + e * d
+                for j in 0..<d { row[j] = source[j] + bOut[j] }
+            }
             gemm(m: count, n: d, k: m, a: hidden + lo * m, lda: m, b: w + L.mlpOut, ldb: d, beta: 1, c: post + lo * d, ldc: d)
             gemm(m: count, n: c, k: d, a: post + lo * d, lda: d, b: w + L.unembed, ldb: c, c: logits + lo * c, ldc: c)
             CrossEntropy.evaluate(logits: logits + lo * c, labels: ws.labels.pointer + lo, count: count, classes: c, p: s.p,
@@ -152,10 +131,7 @@ public final class StructuredModel {
             // d resid_mid = d resid_post + d pre W_inᵀ
             gemm(transB: true, m: count, n: d, k: c, a: dLogits + lo * c, lda: c, b: w + L.unembed, ldb: c, c: dPost + lo * d, ldc: d)
             gemm(transB: true, m: count, n: m, k: d, a: dPost + lo * d, lda: d, b: w + L.mlpOut, ldb: d, c: dHidden + lo * m, ldc: m)
-            for e in range {
-                let row = dHidden + e * m, act = hidden + e * m
-                for j in 0..<m where !(act[j] > 0) { row[j] = 0 }
-            }
+            wb_relu_backward(dHidden + lo * m, hidden + lo * m, count * m)
             (dMid + lo * d).update(from: dPost + lo * d, count: count * d)
             gemm(transB: true, m: count, n: d, k: m, a: dHidden + lo * m, lda: m, b: w + L.mlpIn, ldb: m, beta: 1,
                  c: dMid + lo * d, ldc: d)
@@ -201,38 +177,16 @@ public final class StructuredModel {
         }
     }
 
-    /// From d resid_mid (in `ws.dResidMid`) to the gradients of the attention tables, one head per task: the value rows
-    /// (dVO_{h,r} += A·g) and, through the softmax, the scores (dS = A ⊙ (dA − Σ A dA)).
+    /// From d resid_mid (in `ws.dResidMid`) to the gradients of the attention tables, one head per task
+    /// (`wb_attention_backward_head`): the value rows (dVO_{h,r} += A·g) and, through the softmax, the scores
+    /// (dS = A ⊙ (dA − Σ A dA)).
     private func backwardThroughAttention(_ ws: BatchWorkspace) {
-        let s = shape, n = ws.count, d = s.dModel, heads = s.heads, rows = tables.rows, p = s.p
+        let s = shape, n = ws.count
         let att = ws.attention.pointer, grad = ws.dResidMid!.pointer, vo = tables.valueOut.pointer
         let dS = dScores.pointer, dVO = dValueOut.pointer, aTok = ws.a.pointer, bTok = ws.b.pointer
-        split.forEach(heads) { h in
-            let dSh = dS + h * rows, dVOh = dVO + h * rows * d, voh = vo + h * rows * d
-            dSh.update(repeating: 0, count: rows)
-            dVOh.update(repeating: 0, count: rows * d)
-            for e in 0..<n {
-                let gRow = grad + e * d
-                let r0 = Int(aTok[e]), r1 = p + Int(bTok[e]), r2 = 2 * p
-                let w = att + e * heads * 3 + h * 3
-                var dA: (Float, Float, Float) = (0, 0, 0)
-                for slot in 0..<3 {
-                    let r = slot == 0 ? r0 : (slot == 1 ? r1 : r2)
-                    let weight = w[slot]
-                    let voRow = voh + r * d, dvoRow = dVOh + r * d
-                    var dot: Float = 0
-                    for j in 0..<d {
-                        dot += gRow[j] * voRow[j]
-                        dvoRow[j] += weight * gRow[j]
-                    }
-                    if slot == 0 { dA.0 = dot } else if slot == 1 { dA.1 = dot } else { dA.2 = dot }
-                }
-                let a0 = w[0], a1 = w[1], a2 = w[2]
-                let mean = a0 * dA.0 + a1 * dA.1 + a2 * dA.2
-                dSh[r0] += a0 * (dA.0 - mean)
-                dSh[r1] += a1 * (dA.1 - mean)
-                dSh[r2] += a2 * (dA.2 - mean)
-            }
+        split.forEach(s.heads) { h in
+            wb_attention_backward_head(Int32(h), Int32(n), aTok, bTok, Int32(s.p), Int32(s.heads), Int32(s.dModel), att, grad,
+                                       vo, dS, dVO)
         }
     }
 }

@@ -38,8 +38,10 @@ public struct AdamW: Sendable {
         self.weightDecay = weightDecay; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps
     }
 
-    /// One update with learning rate `lr` (already scaled by the warm-up).
-    public func update(parameters: inout [Float], gradients: [Float], state: inout AdamWState, lr: Double) {
+    /// One update with learning rate `lr` (already scaled by the warm-up). Each element is updated on its own, so
+    /// splitting the vector over `split`'s workers changes nothing but the time.
+    public func update(parameters: inout [Float], gradients: [Float], state: inout AdamWState, lr: Double,
+                       split: WorkSplit = WorkSplit(workers: 1)) {
         state.step += 1
         let t = Double(state.step)
         let decay = Float(1 - lr * weightDecay)
@@ -53,13 +55,15 @@ public struct AdamW: Sendable {
         state.firstMoment.withUnsafeMutableBufferPointer { mb in
         state.secondMoment.withUnsafeMutableBufferPointer { vb in
             let w = wb.baseAddress!, g = gb.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!
-            for i in 0..<n {
+            split.forEachBlock(n, minimum: 4096) { block in
+            for i in block {
                 let gi = g[i]
                 w[i] *= decay
                 m[i] += (gi - m[i]) * oneMinusBeta1
                 v[i] = v[i] * b2 + oneMinusBeta2 * gi * gi
                 let denom = v[i].squareRoot() / correction2 + epsilon
                 w[i] -= stepSize * (m[i] / denom)
+            }
             }
         }}}}
     }

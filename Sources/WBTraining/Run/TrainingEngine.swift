@@ -27,8 +27,10 @@ public final class TrainingEngine {
         self.optimizer = optimizer ?? AdamWState(count: parameters.count)
         gradients = [Float](repeating: 0, count: parameters.count)
         self.epoch = epoch
-        trainWorkspace = model.makeWorkspace(ExampleBatch(flatIndices: split.trainIndices, p: config.p))
-        testWorkspace = model.makeWorkspace(ExampleBatch(flatIndices: split.testIndices, p: config.p))
+        // Both batches in (a, b) order: consecutive examples share their first token's table rows, which then stay in
+        // cache (a full-batch step sums over the same set in any order; this order is the one wb always uses).
+        trainWorkspace = model.makeWorkspace(ExampleBatch(flatIndices: split.trainIndices.sorted(), p: config.p))
+        testWorkspace = model.makeWorkspace(ExampleBatch(flatIndices: split.testIndices.sorted(), p: config.p))
         adam = AdamW(weightDecay: config.wd, beta1: config.beta1, beta2: config.beta2, eps: config.eps)
     }
 
@@ -39,7 +41,7 @@ public final class TrainingEngine {
         let start = DispatchTime.now().uptimeNanoseconds
         let lr = config.learningRate(atEpoch: epoch)
         var metrics = measure(evaluate: evaluate)
-        adam.update(parameters: &parameters, gradients: gradients, state: &optimizer, lr: lr)
+        adam.update(parameters: &parameters, gradients: gradients, state: &optimizer, lr: lr, split: model.split)
         epoch += 1
         metrics.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return metrics

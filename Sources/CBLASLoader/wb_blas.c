@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { RowMajor = 101, NoTrans = 111, Trans = 112 };
 
@@ -99,6 +100,22 @@ const wb_blas_info *wb_blas_load(void) {
     return &info;
 }
 
+static int timing;
+static unsigned long long timed_ns;
+
+void wb_blas_set_timing(int on) {
+    __atomic_store_n(&timed_ns, 0, __ATOMIC_RELAXED);
+    timing = on;
+}
+
+unsigned long long wb_blas_timed_nanoseconds(void) { return __atomic_load_n(&timed_ns, __ATOMIC_RELAXED); }
+
+static unsigned long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
+}
+
 static void require_loaded(void) {
     const wb_blas_info *found = wb_blas_load();
     if (!found->loaded) {
@@ -110,7 +127,9 @@ static void require_loaded(void) {
 void wb_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda,
               const float *b, int ldb, float beta, float *c, int ldc) {
     if (!sgemm_ptr) require_loaded();
+    unsigned long long start = timing ? now_ns() : 0;
     sgemm_ptr(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (timing) __atomic_add_fetch(&timed_ns, now_ns() - start, __ATOMIC_RELAXED);
 }
 
 void wb_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,

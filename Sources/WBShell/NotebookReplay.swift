@@ -62,7 +62,7 @@ public final class NotebookReplayer {
             if index + 1 >= options.from {
                 let outputs = NotebookRecorder.outputs(line.output, error: line.error)
                 if options.check {
-                    let recorded = original.volatile[cell.id]?["numerics"] ?? "not recorded"
+                    let recorded = original.volatile[cell.id]?["numerics"] ?? "an unrecorded platform (made before wb recorded its kernels)"
                     if recorded == here {
                         if let difference = OutputComparison.difference(cell.outputs, outputs, tolerance: 0) {
                             differences.append("cell \(index + 1) `\(cell.source)`: \(difference)")
@@ -72,7 +72,7 @@ public final class NotebookReplayer {
                         let drift = OutputComparison.drift(cell.outputs, outputs)
                         if let problem = drift.failure(tolerance: options.driftTolerance) {
                             differences.append("cell \(index + 1) `\(cell.source)`: \(problem)")
-                        } else if drift.moved > 0 {
+                        } else if drift.moved > 0 || drift.figureMoved > 0 || drift.figuresRedrawn > 0 {
                             drifts.append("cell \(index + 1) `\(cell.source)`: \(drift.summary)")
                         }
                     }

@@ -63,17 +63,28 @@ struct BenchCommand: ParsableCommand {
                                     parameters: ParameterInitializer.paperInitialization(layout, seed: config.initSeed))
         for _ in 0..<warmup { engine.step() }
         var times: [Double] = []
-        for _ in 0..<epochs {
-            let start = DispatchTime.now().uptimeNanoseconds
-            engine.step()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        let cpuStart = cpuSeconds(), wallStart = DispatchTime.now().uptimeNanoseconds
+        let gemmNanoseconds = NumericPlatform.gemmNanoseconds {
+            for _ in 0..<epochs {
+                let start = DispatchTime.now().uptimeNanoseconds
+                engine.step()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
         }
+        let cpu = (cpuSeconds() - cpuStart) * 1000 / Double(epochs)
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e6 / Double(epochs)
+        let gemm = Double(gemmNanoseconds) / 1e6 / Double(epochs)
         times.sort()
         let median = times[times.count / 2]
         print("config: p=\(config.p) frac=\(config.frac) d_model=\(config.dModel) heads=\(config.heads) d_mlp=\(config.dMLP) threads=\(config.threads)")
         print("parameters: \(layout.totalCount), train pairs: \(engine.split.trainIndices.count), test pairs: \(engine.split.testIndices.count)")
         print(String(format: "epochs timed: %d after %d warm-up; min %.1f ms, median %.1f ms, p90 %.1f ms", epochs, warmup,
                      times.first!, median, times[min(times.count - 1, times.count * 9 / 10)]))
+        print("numeric platform: \(NumericPlatform.current(threads: config.threads))")
+        print(String(format: "cpu time per epoch: %.1f ms over %.1f ms of wall time (%.2f of %d threads busy)", cpu, wall, cpu / wall,
+                     config.threads))
+        print(String(format: "in GEMMs (OpenBLAS, single-threaded calls): %.1f ms per epoch, %.0f %% of the cpu time; our own loops "
+                     + "and the rest: %.1f ms (%.0f %%)", gemm, 100 * gemm / cpu, cpu - gemm, 100 * (cpu - gemm) / cpu))
         print(String(format: "peak resident memory: %.0f MB", peakResidentMB()))
         return String(format: "ms_per_epoch=%.1f", median)
     }
@@ -107,6 +118,14 @@ struct BenchCommand: ParsableCommand {
         }
         return lines
     }
+}
+
+/// User plus system CPU time of this process so far, in seconds (all threads).
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Peak resident memory of this process, in MB.

@@ -28,6 +28,7 @@ struct WorkbenchCommand: ParsableCommand {
 
     /// `wb help COMMAND` for a command of the prompt (ArgumentParser's own help covers the subcommands).
     static func main() {
+        NumericPlatform.warningHandler = { FileHandle.standardError.write(Data("wb: note: \($0)\n".utf8)) }
         let arguments = Array(CommandLine.arguments.dropFirst())
         let subcommands = configuration.subcommands.map { $0.configuration.commandName ?? "" }
         if let first = arguments.first, first.lowercased().hasSuffix(".wbnb"), !subcommands.contains(first) {

@@ -37,6 +37,11 @@ void wb_sgemm(int transA, int transB, int m, int n, int k, float alpha, const fl
 void wb_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
               const double *b, int ldb, double beta, double *c, int ldc);
 
+/// Benchmarks: when on, every GEMM adds its wall time (on its own thread) to a counter, in nanoseconds.
+void wb_blas_set_timing(int on);
+/// The nanoseconds spent in GEMMs since timing was switched on (summed over threads).
+unsigned long long wb_blas_timed_nanoseconds(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,19 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
             + "will differ in the last bits from machines that run the pinned Haswell kernels"
     }
 
+    /// Benchmarks: runs `body` and returns the nanoseconds its GEMMs took, summed over threads.
+    public static func gemmNanoseconds(during body: () throws -> Void) rethrows -> UInt64 {
+        _ = loadedLibrary
+        wb_blas_set_timing(1)
+        defer { wb_blas_set_timing(0) }
+        try body()
+        return UInt64(wb_blas_timed_nanoseconds())
+    }
+
+    /// Called once, when OpenBLAS is first opened, with `warning` if the kernels could not be pinned here. The `wb`
+    /// executable prints it to standard error; runs record the platform either way.
+    nonisolated(unsafe) public static var warningHandler: ((String) -> Void)?
+
     private struct Library { var architecture: String; var kernel: String; var pinned: Bool }
 
     private static let loadedLibrary: Library = {
@@ -57,7 +70,12 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
             FileHandle.standardError.write(Data(("wb: " + text(&info.error) + "\n").utf8))
             exit(70)
         }
-        return Library(architecture: text(&info.architecture), kernel: "openblas-\(text(&info.version))/\(text(&info.core))",
-                       pinned: info.pinned != 0)
+        let library = Library(architecture: text(&info.architecture), kernel: "openblas-\(text(&info.version))/\(text(&info.core))",
+                              pinned: info.pinned != 0)
+        if let warning = NumericPlatform(architecture: library.architecture, kernel: library.kernel, pinned: library.pinned,
+                                         threads: 1).warning {
+            warningHandler?(warning)
+        }
+        return library
     }()
 }

@@ -18,6 +18,8 @@ let package = Package(
         .target(name: "CBLASLoader", linkerSettings: [.linkedLibrary("dl")]),
         // The model's per-example loops that are not GEMMs, vectorised in C with one result on every processor.
         .target(name: "CModelKernels", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
+        // Ctrl-C: one SIGINT handler and flag for the whole program.
+        .target(name: "CInterrupt"),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
 
         // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
@@ -36,7 +38,7 @@ let package = Package(
         .target(name: "WBPlotting"),
 
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
-        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "CEditLine"]),
+        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "CEditLine", "CInterrupt"]),
 
         // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.
         .target(name: "WBNotebook", dependencies: [.product(name: "Ink", package: "Ink")]),

@@ -69,15 +69,25 @@ public final class NotebookRecorder {
         return result
     }
 
-    /// A new notebook path for a plain `wb` session: `Notebooks/` when the working folder has one, else `$WB_HOME/notebooks`.
-    public static func sessionURL(home: URL, now: Date = Date()) -> URL {
+    /// A new notebook path for a plain `wb` session: `Notebooks/` when the working folder has one and is not a checkout
+    /// of wb itself (whose `Notebooks/` holds the shipped notebooks, never a session), else `$WB_HOME/notebooks`.
+    public static func sessionURL(home: URL, now: Date = Date(), workingFolder: URL? = nil) -> URL {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd-HHmmss"
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        let local = URL(fileURLWithPath: "Notebooks", isDirectory: true)
+        let working = workingFolder ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        let local = working.appendingPathComponent("Notebooks", isDirectory: true)
         var isFolder: ObjCBool = false
-        let folder = FileManager.default.fileExists(atPath: local.path, isDirectory: &isFolder) && isFolder.boolValue
-            ? local : home.appendingPathComponent("notebooks", isDirectory: true)
+        let useLocal = FileManager.default.fileExists(atPath: local.path, isDirectory: &isFolder) && isFolder.boolValue
+            && !isCheckoutOfWB(working)
+        let folder = useLocal ? local : home.appendingPathComponent("notebooks", isDirectory: true)
         return folder.appendingPathComponent("session-\(formatter.string(from: now)).wbnb").standardizedFileURL
+    }
+
+    /// True for the root of a clone of wb's own sources (its package manifest next to `Sources/WBShell`).
+    static func isCheckoutOfWB(_ folder: URL) -> Bool {
+        let manager = FileManager.default
+        return manager.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
+            && manager.fileExists(atPath: folder.appendingPathComponent("Sources/WBShell").path)
     }
 }

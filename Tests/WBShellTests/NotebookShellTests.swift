@@ -118,6 +118,22 @@ final class NotebookShellTests: ShellRunnerTestCase {
         XCTAssertFalse(retitled.differences[0].contains("<svg"), retitled.differences[0])
     }
 
+    /// An unnamed session goes to the working folder's Notebooks/, except in a checkout of wb (whose Notebooks/ is the
+    /// shipped set), and to $WB_HOME/notebooks when there is no Notebooks/.
+    func testSessionsAreNeverRecordedIntoTheShippedNotebooks() throws {
+        let home = root.appendingPathComponent("home"), work = root.appendingPathComponent("work")
+        let manager = FileManager.default
+        try manager.createDirectory(at: work, withIntermediateDirectories: true)
+        func folder() -> String { NotebookRecorder.sessionURL(home: home, workingFolder: work).deletingLastPathComponent().path }
+        XCTAssertEqual(folder(), home.appendingPathComponent("notebooks").path)
+        try manager.createDirectory(at: work.appendingPathComponent("Notebooks"), withIntermediateDirectories: true)
+        XCTAssertEqual(folder(), work.appendingPathComponent("Notebooks").path)
+        try "// swift-tools-version:6.0\n".write(to: work.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        try manager.createDirectory(at: work.appendingPathComponent("Sources/WBShell"), withIntermediateDirectories: true)
+        XCTAssertEqual(folder(), home.appendingPathComponent("notebooks").path, "a checkout of wb keeps its Notebooks/ shipped")
+        XCTAssertTrue(NotebookRecorder.sessionURL(home: home, workingFolder: work).lastPathComponent.hasPrefix("session-"))
+    }
+
     func testReplayCannotWriteOutsideItsFolders() throws {
         let runner = makeRunner()
         runner.session.writeRoots = [root, runner.session.home]

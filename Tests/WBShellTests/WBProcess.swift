@@ -3,8 +3,10 @@ import Foundation
 /// The `wb` executable built next to the test runner, run as people run it: in a folder of its own, with WB_HOME and
 /// WB_HISTORY inside that folder (so no test reads or writes the real ones).
 enum WBProcess {
-    /// The `wb` built next to the test runner.
+    /// `$WB_BINARY` when set (`Scripts/test` sets it to the release build, so the terminal tests drive what users run),
+    /// else the `wb` built next to the test runner.
     static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["WB_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = runner.deletingLastPathComponent()
         while folder.path != "/" {

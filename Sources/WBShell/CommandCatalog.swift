@@ -68,6 +68,9 @@ public enum CommandCatalog {
                     example: "help plot"),
         CommandInfo(name: "save", usage: "save PATH.wbnb", summary: "name the notebook this session is recorded to (recording continues there)",
                     example: "save Notebooks/my-study.wbnb"),
+        CommandInfo(name: "export", usage: "export [to FILE.html | to FILE.ipynb]",
+                    summary: "write this session's notebook as it stands as a report: one self-contained HTML page (default: the notebook's name with .html) or a Jupyter notebook; replaying a notebook, it exports that notebook",
+                    example: "export to report.html"),
         CommandInfo(name: "quit", usage: "quit", summary: "leave wb (Ctrl-D does too)", example: "quit"),
     ]
 

@@ -51,6 +51,7 @@ public final class CommandExecutor {
         case .log(let lines): return try log(lines ?? 20)
         case .help(let topic): return try help(topic)
         case .save(let path): return try save(path)
+        case .export(let path): return try export(path)
         case .quit: return CellOutput()
         case .note: return CellOutput()
         }

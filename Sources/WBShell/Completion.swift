@@ -25,6 +25,7 @@ public struct Completion {
             case "resume": candidates = ["epochs="]
             case "load", "compare": candidates = runNames()
             case "save": candidates = []
+            case "export": candidates = before.count == 1 ? ["to"] : []
             case "template": candidates = before.count >= 2 && (before.count > 2 || statement.hasSuffix(" ")) && before[1] == "load" ? templateNames() : ["save", "load"]
             case "plot": candidates = PlotRequest.Kind.allCases.map(\.rawValue).filter { !$0.contains(" ") } + ["to"]
             case "analyze", "analyse": candidates = analysisNames()

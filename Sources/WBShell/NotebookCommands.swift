@@ -1,4 +1,5 @@
 import Foundation
+import WBNotebook
 import WBTraining
 
 extension CommandExecutor {
@@ -10,6 +11,50 @@ extension CommandExecutor {
         let url = try session.writableURL(path, extension: "wbnb")
         try recorder.move(to: url)
         return .text("notebook saved to \(Session.displayPath(url)); recording continues there")
+    }
+}
+
+extension CommandExecutor {
+    /// `export [to FILE]`: the notebook being recorded (or replayed) as it stands, as HTML or .ipynb.
+    func export(_ path: String?) throws -> CellOutput {
+        let source: (notebook: Notebook, url: URL)
+        if let replaying = session.replaying {
+            source = replaying()
+        } else if let recorder = session.recorder {
+            source = (recorder.notebook, recorder.url)
+        } else {
+            throw ShellError("this session is not recorded (only the prompt and `wb run` keep a notebook); use `wb export NOTEBOOK.wbnb`")
+        }
+        let target: URL
+        if let path {
+            target = try session.writableURL(path, extension: path.lowercased().hasSuffix(".ipynb") ? "ipynb" : "html")
+        } else {
+            let html = source.url.deletingPathExtension().appendingPathExtension("html")
+            target = try session.writableURL(html.path, extension: "html")
+        }
+        try NotebookReport.write(source.notebook, to: target, ipynb: target.pathExtension.lowercased() == "ipynb", session: session)
+        return .text("wrote \(Session.displayPath(target)) (\(source.notebook.cells.count) cells)")
+    }
+}
+
+/// Writes a notebook as a report: one self-contained HTML page (with each run's config, read from the runs folder) or,
+/// for a `.ipynb` target, a Jupyter notebook. Atomic. Shared by `export` at the prompt and `wb export`.
+public enum NotebookReport {
+    /// Writes `notebook` to `target` (as a Jupyter notebook when `ipynb`, else HTML) and returns the bytes written.
+    @discardableResult
+    public static func write(_ notebook: Notebook, to target: URL, ipynb: Bool, session: Session) throws -> Int {
+        let text: String
+        if ipynb {
+            text = NotebookExport.ipynb(notebook)
+        } else {
+            let runs = NotebookRuns.names(in: notebook).compactMap { name -> (name: String, config: String)? in
+                guard let record = try? session.folder(for: name).readRecord() else { return nil }
+                return (name, TrainingTemplate.describe(record.config))
+            }
+            text = NotebookExport.html(notebook, runs: runs)
+        }
+        try AtomicFile.write(text, to: target)
+        return text.utf8.count
     }
 }
 
@@ -30,5 +75,20 @@ extension Session {
             }
         }
         return url
+    }
+}
+
+/// The run names a notebook's `train` cells create.
+public enum NotebookRuns {
+    public static func names(in notebook: Notebook) -> [String] {
+        var names: [String] = []
+        for cell in notebook.cells where cell.kind == .command {
+            for command in (try? Parser.parse(cell.source)) ?? [] {
+                guard case .train(let words) = command else { continue }
+                let name = words.last { $0.lowercased().hasPrefix("name=") }.map { String($0.dropFirst(5)) } ?? TrainingConfig().name
+                if !names.contains(name) { names.append(name) }
+            }
+        }
+        return names
     }
 }

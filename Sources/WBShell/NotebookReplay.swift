@@ -34,8 +34,14 @@ public final class NotebookReplayer {
 
     public init(runner: ShellRunner) { self.runner = runner }
 
-    public func replay(_ original: Notebook, options: ReplayOptions, progress: (Int, Int, String) -> Void = { _, _, _ in }) -> ReplayResult {
+    public func replay(_ original: Notebook, options: ReplayOptions, from url: URL? = nil,
+                       progress: (Int, Int, String) -> Void = { _, _, _ in }) -> ReplayResult {
         var notebook = original
+        // `export` in a replayed notebook writes the notebook as replayed so far, next to its file.
+        let exportURL = url ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("notebook.wbnb")
+        let previousReplaying = runner.session.replaying
+        runner.session.replaying = { (notebook, exportURL) }
+        defer { runner.session.replaying = previousReplaying }
         var differences: [String] = [], drifts: [String] = [], otherPlatforms: [String] = []
         let here = NumericPlatform.currentKernels
         var failed: Int?

@@ -152,6 +152,17 @@ public enum Parser {
             guard list.count == 1 else { throw fail("expected `save PATH.wbnb` (e.g. save Notebooks/study.wbnb)", at: args.dropFirst().first) }
             guard list[0].lowercased().hasSuffix(".wbnb") else { throw fail("a notebook path ends in .wbnb", at: args[0]) }
             return .save(path: list[0])
+        case "export":
+            let list = try words()
+            if list.isEmpty { return .export(path: nil) }
+            guard list.count == 2, list[0].lowercased() == "to" else {
+                throw fail("expected `export` or `export to FILE.html` / `export to FILE.ipynb` (e.g. export to report.html)", at: args[0])
+            }
+            let lower = list[1].lowercased()
+            guard lower.hasSuffix(".html") || lower.hasSuffix(".ipynb") else {
+                throw fail("the report is FILE.html (one self-contained page) or FILE.ipynb (Jupyter), not '\(list[1])'", at: args[1])
+            }
+            return .export(path: list[1])
         default:
             let hint = CommandCatalog.suggestion(for: name, among: CommandCatalog.names).map { " Did you mean '\($0)'?" } ?? ""
             throw ParseError("unknown command '\(raw)'.\(hint) Type `help` for the list.", column: tokens[0].column, line: line)

@@ -1,4 +1,5 @@
 import Foundation
+import WBNotebook
 import WBAnalysis
 import WBTraining
 
@@ -17,6 +18,8 @@ public final class Session {
     public var restoresReusedRuns = false
     /// The notebook this session records to (the interactive prompt sets it).
     public var recorder: NotebookRecorder?
+    /// While `wb run` replays a notebook: that notebook as replayed so far and its file (what `export` writes out).
+    public var replaying: (() -> (notebook: Notebook, url: URL))?
     /// Where commands may write files; nil means anywhere (set for replays: the working folder and `$WB_HOME`).
     public var writeRoots: [URL]?
     /// The current run's analysis runner (it keeps the run's split and basis; results are cached on disk).

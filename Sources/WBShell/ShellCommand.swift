@@ -23,6 +23,8 @@ public enum ShellCommand: Equatable, Sendable {
     case quit
     /// `save PATH`: the session's notebook continues at PATH.
     case save(path: String)
+    /// `export [to FILE.html|FILE.ipynb]`: the session's notebook as it stands, as a report (default: its name, .html).
+    case export(path: String?)
     /// `# text`: a note (a markdown cell in a notebook).
     case note(String)
 

@@ -53,7 +53,7 @@ struct RunNotebookCommand: ParsableCommand {
         guard drift >= 0, drift.isFinite else { throw ValidationError("--drift takes a relative tolerance ≥ 0 (e.g. 0.5), not \(drift)") }
         options.driftTolerance = drift
         let started = Date()
-        let result = NotebookReplayer(runner: runner).replay(original, options: options) { index, total, source in
+        let result = NotebookReplayer(runner: runner).replay(original, options: options, from: url) { index, total, source in
             FileHandle.standardError.write(Data("[\(index)/\(total)] \(source)\n".utf8))
         }
         let seconds = Date().timeIntervalSince(started)
@@ -105,33 +105,7 @@ struct ExportCommand: ParsableCommand {
         let book: Notebook
         do { book = try Notebook.read(from: url) } catch { throw ValidationError("\(notebook): \(error)") }
         let target = output.map { URL(fileURLWithPath: $0) } ?? url.deletingPathExtension().appendingPathExtension(ipynb ? "ipynb" : "html")
-        let text: String
-        if ipynb {
-            text = NotebookExport.ipynb(book)
-        } else {
-            let session = Session(runsRoot: RunFolder.runsRoot(location.runs))
-            let runs = NotebookRuns.names(in: book).compactMap { name -> (name: String, config: String)? in
-                guard let record = try? session.folder(for: name).readRecord() else { return nil }
-                return (name, TrainingTemplate.describe(record.config))
-            }
-            text = NotebookExport.html(book, runs: runs)
-        }
-        try AtomicFile.write(text, to: target)
-        print("wrote \(target.path) (\(text.utf8.count / 1024) KB)")
-    }
-}
-
-/// The run names a notebook's `train` cells create.
-enum NotebookRuns {
-    static func names(in notebook: Notebook) -> [String] {
-        var names: [String] = []
-        for cell in notebook.cells where cell.kind == .command {
-            for command in (try? Parser.parse(cell.source)) ?? [] {
-                guard case .train(let words) = command else { continue }
-                let name = words.last { $0.lowercased().hasPrefix("name=") }.map { String($0.dropFirst(5)) } ?? TrainingConfig().name
-                if !names.contains(name) { names.append(name) }
-            }
-        }
-        return names
+        let written = try NotebookReport.write(book, to: target, ipynb: ipynb, session: Session(runsRoot: RunFolder.runsRoot(location.runs)))
+        print("wrote \(target.path) (\(written / 1024) KB)")
     }
 }

@@ -134,6 +134,39 @@ final class NotebookShellTests: ShellRunnerTestCase {
         XCTAssertTrue(NotebookRecorder.sessionURL(home: home, workingFolder: work).lastPathComponent.hasPrefix("session-"))
     }
 
+    /// `export` at the prompt writes the session's notebook as it stands; in a replay, the notebook being replayed.
+    func testExportWritesTheSessionsNotebook() throws {
+        let url = root.appendingPathComponent("Notebooks/study.wbnb")
+        let runner = makeRunner()
+        let recorder = try NotebookRecorder(url: url)
+        runner.session.recorder = recorder
+        runner.onLine = { try? recorder.record($0) }
+        runner.run(line: "# # Exported study")
+        runner.run(line: tiny)
+        XCTAssertEqual(runner.run(line: "export"), .ok)
+        let html = try String(contentsOf: root.appendingPathComponent("Notebooks/study.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("Exported study"), html)
+        XCTAssertTrue(html.contains("name=nb"), html)
+        XCTAssertEqual(runner.run(line: "export to report.ipynb"), .ok)
+        let ipynb = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("report.ipynb"))) as? [String: Any]
+        XCTAssertEqual(ipynb?["nbformat"] as? Int, 4)
+        XCTAssertEqual((ipynb?["cells"] as? [Any])?.count, 3, "the note, train and the first export, as the notebook stood")
+        let book = try Notebook.read(from: url)
+        XCTAssertEqual(book.cells.last?.outputs, [.text("wrote report.ipynb (3 cells)")])
+        XCTAssertThrowsError(try Parser.parse("export to report.pdf")) { error in
+            XCTAssertTrue("\(error)".contains("FILE.html (one self-contained page) or FILE.ipynb (Jupyter), not 'report.pdf'"), "\(error)")
+        }
+        let unrecorded = makeRunner()
+        XCTAssertEqual(unrecorded.run(line: "export"), .failed)
+        // Replayed, `export` writes the notebook being replayed, next to it.
+        let replayed = root.appendingPathComponent("replayed.wbnb")
+        try "# # Replayed\n\(tiny)\nexport\n".write(to: replayed, atomically: true, encoding: .utf8)
+        let result = NotebookReplayer(runner: makeRunner()).replay(try Notebook.read(from: replayed), options: ReplayOptions(), from: replayed)
+        XCTAssertNil(result.failedCell)
+        let report = try String(contentsOf: root.appendingPathComponent("replayed.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("Replayed"), report)
+    }
+
     func testReplayCannotWriteOutsideItsFolders() throws {
         let runner = makeRunner()
         runner.session.writeRoots = [root, runner.session.home]

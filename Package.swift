@@ -21,6 +21,7 @@ let package = Package(
         // Ctrl-C: one SIGINT handler and flag for the whole program.
         .target(name: "CInterrupt"),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
         .target(
@@ -35,7 +36,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.
-        .target(name: "WBPlotting"),
+        .target(name: "WBPlotting", dependencies: ["CZlib"]),
 
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
         .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "CEditLine", "CInterrupt"]),

@@ -1,9 +1,11 @@
+import CZlib
 import Foundation
 
 /// A minimal, deterministic PNG writer for palette images (used to embed large heatmaps in SVG).
 ///
-/// Pixel rows use filter "none" and are compressed with `Deflate` (runs and repeated rows compress well),
-/// so a heatmap can be stored upscaled by a whole factor (sharp even where viewers smooth images) at little cost.
+/// Pixel rows use filter "none" and are compressed by zlib at a fixed level and strategy (so the same image always gives
+/// the same bytes; runs and repeated rows compress well), so a heatmap can be stored upscaled by a whole factor (sharp
+/// even where viewers smooth images) at little cost.
 enum PNGEncoder {
     /// PNG bytes for an 8-bit palette image. `indices` is row-major, `width × height`;
     /// `transparentIndex` (if any) is fully transparent.
@@ -28,7 +30,7 @@ enum PNGEncoder {
             raw.append(0)  // filter: none
             raw.append(contentsOf: indices[(r * width)..<((r + 1) * width)])
         }
-        chunk("IDAT", compress ? Deflate.zlib(raw, stride: width + 1) : zlibStored(raw), into: &out)
+        chunk("IDAT", compress ? zlibCompressed(raw) : zlibStored(raw), into: &out)
         chunk("IEND", [], into: &out)
         return out
     }
@@ -51,32 +53,24 @@ enum PNGEncoder {
         return out
     }
 
-    static func adler32(_ data: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
-        var i = 0
-        while i < data.count {
-            let end = min(data.count, i + 5552)
-            while i < end {
-                a &+= UInt32(data[i])
-                b &+= a
-                i += 1
-            }
-            a %= 65_521
-            b %= 65_521
+    /// A zlib stream of `data`: level 9, the default strategy and window, through zlib's `compress2`.
+    static func zlibCompressed(_ data: [UInt8]) -> [UInt8] {
+        var size = compressBound(uLong(data.count))
+        var out = [UInt8](repeating: 0, count: Int(size))
+        let status = out.withUnsafeMutableBufferPointer { o in
+            data.withUnsafeBufferPointer { d in compress2(o.baseAddress, &size, d.baseAddress, uLong(data.count), 9) }
         }
-        return (b << 16) | a
+        precondition(status == Z_OK, "zlib compress2 failed with status \(status)")
+        return Array(out.prefix(Int(size)))
     }
 
-    private static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
+    static func adler32(_ data: [UInt8]) -> UInt32 {
+        data.withUnsafeBufferPointer { UInt32(CZlib.adler32(1, $0.baseAddress, uInt($0.count))) }
     }
 
     static func crc32<S: Sequence>(_ bytes: S) -> UInt32 where S.Element == UInt8 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        return c ^ 0xFFFF_FFFF
+        let data = Array(bytes)
+        return data.withUnsafeBufferPointer { UInt32(CZlib.crc32(0, $0.baseAddress, uInt($0.count))) }
     }
 
     private static func chunk(_ type: String, _ data: [UInt8], into out: inout [UInt8]) {

@@ -21,6 +21,7 @@ final class GrokkingRunTests: XCTestCase {
 
     private func checkFindings(_ run: RunFolder) throws {
         let name = run.name
+        try warmCache(run)
         let report = try AnalysisRunner(run: run).run(AnalysisRegistry.standard.analyses)
         XCTAssertEqual(report.failures, [], name)
         let keys = try XCTUnwrap(report.reference?.frequencies, name)
@@ -90,5 +91,20 @@ final class GrokkingRunTests: XCTestCase {
             lines.append("excluded loss per frequency at \(last.epoch): \(zip(x.frequencies, x.losses).map { "\($0): \(String(format: "%.3g", $1))" }.joined(separator: ", ")) (train loss \(String(format: "%.3g", x.trainLoss)))")
         }
         try lines.joined(separator: "\n").write(toFile: out, atomically: true, encoding: .utf8)
+    }
+
+    /// With `WB_BINARY` (a release build; `Scripts/test` sets it), the analyses are computed there first, through the
+    /// prompt's `analyze` over every checkpoint, and the checks below read them from the run's cache: the same code and
+    /// results, in a fraction of a debug build's time. Without it, the runner computes them here.
+    private func warmCache(_ run: RunFolder) throws {
+        guard let binary = ProcessInfo.processInfo.environment["WB_BINARY"], !binary.isEmpty else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--runs", run.url.deletingLastPathComponent().path, "-c",
+                             "load \(run.name); range all; analyze freq clusters keys progress neurons attention cosines excluded"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "analysing \(run.name) with \(binary)")
     }
 }

@@ -156,6 +156,11 @@ final class NotebookShellTests: ShellRunnerTestCase {
         XCTAssertThrowsError(try Parser.parse("export to report.pdf")) { error in
             XCTAssertTrue("\(error)".contains("FILE.html (one self-contained page) or FILE.ipynb (Jupyter), not 'report.pdf'"), "\(error)")
         }
+        XCTAssertEqual(try Parser.parse("export to Notebooks/r.html"), [.export(path: "Notebooks/r.html")])
+        XCTAssertEqual(try Parser.parse("EXPORT"), [.export(path: nil)])
+        let completion = Completion(runNames: { [] }, templateNames: { [] }, analysisNames: { [] })
+        XCTAssertEqual(completion.complete(line: "exp", word: "exp"), ["export"])
+        XCTAssertEqual(completion.complete(line: "export ", word: ""), ["to"])
         let unrecorded = makeRunner()
         XCTAssertEqual(unrecorded.run(line: "export"), .failed)
         // Replayed, `export` writes the notebook being replayed, next to it.

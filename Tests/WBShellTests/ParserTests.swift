@@ -83,7 +83,7 @@ final class ParserTests: XCTestCase {
         let seeds = ["train p=113 frac=0.4 epochs=3k name=demo", "range 0..1000 step 100, 1000..3000 step 25", "at epoch 1500",
                      "plot heatmap 3,17 to h.svg", "template save mine \"desc\"", "resume epochs=10k", "# note", "help plot",
                      "load runs/x; info; next", "plot freq over time", "range grokking; range fill", "range pick",
-                     "dashboard over 0..3000 step 100", "dash neurons 3,17", "dashboard live"]
+                     "dashboard over 0..3000 step 100", "dash neurons 3,17", "dashboard live", "export", "export to r.ipynb"]
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789 =.,;\"'#_-/\\\t..kKe+\u{00e9}\u{1F600}")
         var rng = MersenneTwister(seed: 99)
         var parsed = 0, refused = 0

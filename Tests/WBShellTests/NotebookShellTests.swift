@@ -8,12 +8,18 @@ import WBNotebook
 final class NotebookShellTests: ShellRunnerTestCase {
     let tiny = "train p=23 d_model=32 d_mlp=128 epochs=200 name=nb"
 
-    func testRecordingSavesEveryCellAndAppends() throws {
-        let url = root.appendingPathComponent("Notebooks/study.wbnb")
+    /// A runner whose session is recorded to `url`, cell by cell, as at the prompt.
+    private func recordingRunner(to url: URL) throws -> ShellRunner {
         let runner = makeRunner()
         let recorder = try NotebookRecorder(url: url)
         runner.session.recorder = recorder
         runner.onLine = { try? recorder.record($0) }
+        return runner
+    }
+
+    func testRecordingSavesEveryCellAndAppends() throws {
+        let url = root.appendingPathComponent("Notebooks/study.wbnb")
+        let runner = try recordingRunner(to: url)
         runner.run(line: "# # My study")
         XCTAssertEqual(try Notebook.read(from: url).cells.count, 1, "saved after the first cell")
         runner.run(line: tiny)
@@ -137,10 +143,7 @@ final class NotebookShellTests: ShellRunnerTestCase {
     /// `export` at the prompt writes the session's notebook as it stands; in a replay, the notebook being replayed.
     func testExportWritesTheSessionsNotebook() throws {
         let url = root.appendingPathComponent("Notebooks/study.wbnb")
-        let runner = makeRunner()
-        let recorder = try NotebookRecorder(url: url)
-        runner.session.recorder = recorder
-        runner.onLine = { try? recorder.record($0) }
+        let runner = try recordingRunner(to: url)
         runner.run(line: "# # Exported study")
         runner.run(line: tiny)
         XCTAssertEqual(runner.run(line: "export"), .ok)

@@ -45,7 +45,9 @@ static void load(void) {
 #else
     snprintf(info.architecture, sizeof info.architecture, "other");
 #endif
-    info.pinned = wb_cpu_has_avx2_fma();
+    // WB_UNPIN_KERNELS=1 takes the path of a processor without AVX2/FMA (OpenBLAS picks its kernels), for tests of it.
+    const char *unpin = getenv("WB_UNPIN_KERNELS");
+    info.pinned = wb_cpu_has_avx2_fma() && !(unpin && strcmp(unpin, "1") == 0);
 
     char *saved[STEERED_COUNT];
     for (size_t i = 0; i < STEERED_COUNT; i++) {

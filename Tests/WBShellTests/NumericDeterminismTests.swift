@@ -75,4 +75,18 @@ final class NumericDeterminismTests: TemporaryFolderTestCase {
                                 as: UTF8.self)
         XCTAssertTrue(header.contains("\"numeric_platform\":\"\(platform.id)\""), header)
     }
+
+    /// Where the pinned kernels cannot run, wb still trains, says once that its results will differ in the last bits,
+    /// and records the platform as unpinned (WB_UNPIN_KERNELS=1 takes that path on any processor).
+    func testAnUnpinnedPlatformIsSaidOnceAndRecorded() throws {
+        let train = try WBProcess.run(["train"] + config + ["epochs=3", "checkpoints=3"], in: root, overriding: ["WB_UNPIN_KERNELS": "1"])
+        XCTAssertEqual(train.status, 0, train.err)
+        XCTAssertEqual(train.err.components(separatedBy: "will differ in the last bits").count - 1, 1, train.err)
+        let record = try RunFolder(url: root.appendingPathComponent("runs/run")).readRecord()
+        let platform = try XCTUnwrap(record.platform)
+        XCTAssertFalse(platform.pinned)
+        XCTAssertTrue(platform.kernels.hasSuffix("/unpinned"), platform.kernels)
+        let log = try String(contentsOf: root.appendingPathComponent("runs/run/train.log"), encoding: .utf8)
+        XCTAssertTrue(log.contains("note: the pinned Haswell kernels cannot run here"), log)
+    }
 }

@@ -25,7 +25,8 @@ typedef struct {
     char error[512];
 } wb_blas_info;
 
-/// Opens OpenBLAS once (thread-safe) and returns what was found. Never returns NULL.
+/// Opens OpenBLAS once (thread-safe) and returns what was found. Never returns NULL. With WB_UNPIN_KERNELS=1 in the
+/// environment it behaves as on a processor without AVX2/FMA (for testing that path).
 const wb_blas_info *wb_blas_load(void);
 
 /// 1 when this processor can run the pinned kernels (x86-64 with AVX2, FMA and OS support for the AVX state).

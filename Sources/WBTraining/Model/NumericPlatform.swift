@@ -42,8 +42,9 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
 
     /// Said once when the pinned kernels cannot run here.
     public var warning: String? {
-        pinned ? nil : "this processor lacks AVX2/FMA (or is not x86-64): OpenBLAS chose its own kernels (\(kernel)), so results "
-            + "will differ in the last bits from machines that run the pinned Haswell kernels"
+        pinned ? nil : "the pinned Haswell kernels cannot run here (this processor lacks AVX2/FMA or is not x86-64, or "
+            + "WB_UNPIN_KERNELS=1): OpenBLAS chose its own kernels (\(kernel)), so results will differ in the last bits from "
+            + "machines that run the pinned ones"
     }
 
     /// Benchmarks: runs `body` and returns the nanoseconds its GEMMs took, summed over threads.

@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
         Examples:
           wb bench                         every section
           wb bench --only training         just the training engine
-          wb bench --epochs 100 threads=1  more epochs, one BLAS thread
+          wb bench --epochs 100 threads=1  more epochs, one worker thread
           wb bench --only dashboard --dashboard-run runs/nanda2023
                                            the dashboard on a copy of 50 checkpoints of a trained run
         """

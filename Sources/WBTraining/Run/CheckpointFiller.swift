@@ -3,7 +3,7 @@ import Foundation
 /// Recreates missing checkpoints of a trained run. Training is deterministic, so the weights and AdamW state at any epoch
 /// up to the run's latest checkpoint follow from the nearest earlier checkpoint that holds optimizer state: the filler
 /// loads it and steps the engine forward, writing each missing epoch on the way. The result is bit-identical to the
-/// checkpoint an uninterrupted run would have saved (same config, split and BLAS thread count, as `Trainer.resume`).
+/// checkpoint an uninterrupted run would have saved (same config, split and numeric platform, as `Trainer.resume`).
 ///
 /// Missing epochs that share a starting checkpoint form one gap, trained in one pass up to its last missing epoch, so no
 /// stretch is trained twice. Steps skip the test-set evaluation (it does not touch the trajectory), and `metrics.csv` and

@@ -137,5 +137,7 @@ void wb_sgemm(int transA, int transB, int m, int n, int k, float alpha, const fl
 void wb_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
               const double *b, int ldb, double beta, double *c, int ldc) {
     if (!dgemm_ptr) require_loaded();
+    unsigned long long start = timing ? now_ns() : 0;
     dgemm_ptr(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (timing) __atomic_add_fetch(&timed_ns, now_ns() - start, __ATOMIC_RELAXED);
 }

@@ -56,7 +56,7 @@ static void weighted_rows(float *restrict out, const float *restrict start, cons
     weighted_rows_scalar(out, start, w, rows, terms, count, relu);
 }
 
-static inline __attribute__((always_inline)) void attend_body(int begin, int end, const int32_t *a, const int32_t *b, int p,
+static void attend_body(int begin, int end, const int32_t *a, const int32_t *b, int p,
         int heads, int d, int m, const float *scores, const float *valueOut, const float *valueOutIn, const float *equals,
         const float *equalsIn, float *attention, float *residMid, float *hidden) {
     const int rows = 2 * p + 1;
@@ -121,11 +121,6 @@ static inline __attribute__((always_inline)) void backward_body(int h, int n, co
 
 #if defined(__x86_64__)
 #define WB_AVX2 __attribute__((target("avx2")))
-static WB_AVX2 void attend_avx2(int begin, int end, const int32_t *a, const int32_t *b, int p, int heads, int d, int m,
-        const float *scores, const float *valueOut, const float *valueOutIn, const float *equals, const float *equalsIn,
-        float *attention, float *residMid, float *hidden) {
-    attend_body(begin, end, a, b, p, heads, d, m, scores, valueOut, valueOutIn, equals, equalsIn, attention, residMid, hidden);
-}
 static WB_AVX2 void backward_avx2(int h, int n, const int32_t *a, const int32_t *b, int p, int heads, int d,
         const float *attention, const float *dResidMid, const float *valueOut, float *dScores, float *dValueOut) {
     backward_body(h, n, a, b, p, heads, d, attention, dResidMid, valueOut, dScores, dValueOut);
@@ -146,15 +141,10 @@ static int use_avx2(void) {
 #endif
 }
 
+// The weighted row sums inside choose their AVX2 or plain path themselves (`weighted_rows`).
 void wb_attend_and_activate(int begin, int end, const int32_t *a, const int32_t *b, int p, int heads, int d, int m,
                             const float *scores, const float *valueOut, const float *valueOutIn, const float *equals,
                             const float *equalsIn, float *attention, float *residMid, float *hidden) {
-#if defined(__x86_64__)
-    if (use_avx2()) {
-        attend_avx2(begin, end, a, b, p, heads, d, m, scores, valueOut, valueOutIn, equals, equalsIn, attention, residMid, hidden);
-        return;
-    }
-#endif
     attend_body(begin, end, a, b, p, heads, d, m, scores, valueOut, valueOutIn, equals, equalsIn, attention, residMid, hidden);
 }
 

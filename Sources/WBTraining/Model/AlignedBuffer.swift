@@ -13,7 +13,9 @@ final class AlignedBuffer<Element> {
 
     convenience init(_ values: [Element], zero: Element) {
         self.init(values.count, zero: zero)
-        values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: values.count) }
+        values.withUnsafeBufferPointer { source in
+            if let start = source.baseAddress { pointer.update(from: start, count: values.count) }
+        }
     }
 
     deinit { UnsafeMutableRawPointer(pointer).deallocate() }

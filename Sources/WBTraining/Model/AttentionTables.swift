@@ -40,9 +40,6 @@ final class AttentionTables {
         equalsIn = AlignedBuffer(s.dMLP, zero: 0)
     }
 
-    /// The table row of token `t` at position `pos` (0 or 1); position 2 is always row 2p.
-    @inline(__always) func row(token t: Int, position pos: Int) -> Int { pos == 2 ? 2 * shape.p : pos * shape.p + t }
-
     /// Fills every table from the parameters.
     func build(parameters w: UnsafePointer<Float>, layout: ParameterLayout, workers: WorkSplit) {
         let s = shape, d = s.dModel, dh = s.dHead, p = s.p, rows = rows, m = s.dMLP

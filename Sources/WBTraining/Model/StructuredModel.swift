@@ -139,8 +139,7 @@ public final class StructuredModel {
         // Sums over examples, split by output rows (GEMMs) or columns (bias and residual sums).
         let dEq = dEquals.pointer
         split.forEach(split.workers) { worker in
-            let parts = split.workers
-            func rows(_ total: Int) -> Range<Int> { (total * worker / parts)..<(total * (worker + 1) / parts) }
+            func rows(_ total: Int) -> Range<Int> { WorkSplit.block(worker, of: total, pieces: split.workers) }
             let du = rows(d), dout = rows(m), din = rows(d)
             // dW_U = resid_postᵀ dlogits;  dW_out = hiddenᵀ d resid_post;  dW_in = resid_midᵀ d pre
             if !du.isEmpty {

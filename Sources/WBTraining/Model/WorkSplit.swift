@@ -24,8 +24,11 @@ public struct WorkSplit: Sendable {
     func forEachBlock(_ count: Int, minimum: Int = 16, _ body: (Range<Int>) -> Void) {
         let pieces = min(workers, max(1, count / max(1, minimum)))
         if pieces <= 1 { body(0..<count); return }
-        DispatchQueue.concurrentPerform(iterations: pieces) { i in
-            body((count * i / pieces)..<(count * (i + 1) / pieces))
-        }
+        DispatchQueue.concurrentPerform(iterations: pieces) { i in body(Self.block(i, of: count, pieces: pieces)) }
+    }
+
+    /// Block `index` of 0..<count cut into `pieces` contiguous, nearly equal blocks (the one partition wb uses).
+    static func block(_ index: Int, of count: Int, pieces: Int) -> Range<Int> {
+        (count * index / pieces)..<(count * (index + 1) / pieces)
     }
 }

@@ -59,7 +59,7 @@ struct BenchCommand: ParsableCommand {
     /// Times full epochs (train step + test evaluation) of `config` and reports the median and peak memory.
     func trainingBenchmark(_ config: TrainingConfig) throws -> String {
         let layout = ParameterLayout(config.shape)
-        let engine = TrainingEngine(config: config, split: DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed)),
+        let engine = TrainingEngine(config: config, split: config.shuffledSplit,
                                     parameters: ParameterInitializer.paperInitialization(layout, seed: config.initSeed))
         for _ in 0..<warmup { engine.step() }
         var times: [Double] = []
@@ -76,7 +76,7 @@ struct BenchCommand: ParsableCommand {
         let gemm = Double(gemmNanoseconds) / 1e6 / Double(epochs)
         times.sort()
         let median = times[times.count / 2]
-        print("config: p=\(config.p) frac=\(config.frac) d_model=\(config.dModel) heads=\(config.heads) d_mlp=\(config.dMLP) threads=\(config.threads)")
+        print("config: p=\(config.p) frac=\(config.frac) d_model=\(config.dModel) heads=\(config.heads) d_mlp=\(config.dMLP) threads=\(config.threads) task=\(config.task.rawValue) grokfast=\(config.grokfast.rawValue)")
         print("parameters: \(layout.totalCount), train pairs: \(engine.split.trainIndices.count), test pairs: \(engine.split.testIndices.count)")
         print(String(format: "epochs timed: %d after %d warm-up; min %.1f ms, median %.1f ms, p90 %.1f ms", epochs, warmup,
                      times.first!, median, times[min(times.count - 1, times.count * 9 / 10)]))

@@ -3,7 +3,8 @@ import Foundation
 
 /// The PyTorch-made golden fixtures (copied from ../shared/golden/p23 into this test target).
 enum Golden {
-    static let folder = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/p23")
+    static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+    static let folder = fixtures.appendingPathComponent("p23")
     static let shape = ModelShape(p: 23, dModel: 32, heads: 4, dMLP: 128)
     static var layout: ParameterLayout { ParameterLayout(shape) }
 
@@ -13,14 +14,16 @@ enum Golden {
         return c
     }
 
-    static func initial() throws -> Checkpoint { try Checkpoint.read(from: folder.appendingPathComponent("init.safetensors"), layout: layout) }
+    static func initial(_ folder: URL = folder) throws -> Checkpoint {
+        try Checkpoint.read(from: folder.appendingPathComponent("init.safetensors"), layout: layout)
+    }
     static func file(_ name: String) throws -> SafetensorsFile { try SafetensorsFile.read(from: folder.appendingPathComponent(name)) }
 
     struct TrajectoryRow: Decodable {
         let epoch: Int; let lr: Double; let train_loss: Double; let test_loss: Double; let train_acc: Double; let test_acc: Double
     }
     struct Trajectory: Decodable { let epochs: [TrajectoryRow] }
-    static func trajectory() throws -> [TrajectoryRow] {
+    static func trajectory(_ folder: URL = folder) throws -> [TrajectoryRow] {
         try JSONDecoder().decode(Trajectory.self, from: Data(contentsOf: folder.appendingPathComponent("trajectory.json"))).epochs
     }
 }

@@ -29,4 +29,10 @@ public enum NumberLiteral {
         }
         return nil
     }
+
+    /// A number as short as it reads: `2` for 2.0, `0.98` for 0.98, `1e-05` for 0.00001.
+    public static func short(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return "\(value)"
+    }
 }

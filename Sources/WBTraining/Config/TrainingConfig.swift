@@ -28,17 +28,52 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// wb's worker threads (each GEMM runs single-threaded on a block they split). The blocks follow from it, so it is part
     /// of what makes a run reproducible bit for bit, on any machine.
     public var threads: Int = 2
+    /// The operation learned (Power et al. 2022); the paper's is `add`.
+    public var task: ModularTask = .add
+    /// The Grokfast gradient filter (Lee et al. 2024) between the backward pass and AdamW.
+    public var grokfast: GradientFilterKind = .none
+    /// Grokfast-EMA's momentum α.
+    public var gfAlpha: Double = 0.98
+    /// Grokfast's amplification λ; `nil` means the filter's default (2 for `ema`, 5 for `ma`).
+    public var gfLambda: Double? = nil
+    /// Grokfast-MA's window, in gradients.
+    public var gfWindow: Int = 100
+    /// The factor the initial weights are multiplied by (Omnigrok's α, Liu et al. 2023).
+    public var initScale: Double = 1
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case name, p, frac, dataSeed = "data_seed", initSeed = "init_seed", dModel = "d_model", heads, dMLP = "d_mlp"
         case lr, wd, beta1, beta2, eps, warmup, epochs, evalEvery = "eval_every", checkpoints, initFile = "init", threads
+        case task, grokfast, gfAlpha = "gf_alpha", gfLambda = "gf_lambda", gfWindow = "gf_window", initScale = "init_scale"
+    }
+
+    /// Reads a config; keys a file does not have (it was written before they existed) keep their defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = TrainingConfig()
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        name = try value(.name, d.name); p = try value(.p, d.p); frac = try value(.frac, d.frac)
+        dataSeed = try value(.dataSeed, d.dataSeed); initSeed = try value(.initSeed, d.initSeed)
+        dModel = try value(.dModel, d.dModel); heads = try value(.heads, d.heads); dMLP = try value(.dMLP, d.dMLP)
+        lr = try value(.lr, d.lr); wd = try value(.wd, d.wd); beta1 = try value(.beta1, d.beta1)
+        beta2 = try value(.beta2, d.beta2); eps = try value(.eps, d.eps); warmup = try value(.warmup, d.warmup)
+        epochs = try value(.epochs, d.epochs); evalEvery = try value(.evalEvery, d.evalEvery)
+        checkpoints = try c.decodeIfPresent(String.self, forKey: .checkpoints)
+        initFile = try c.decodeIfPresent(String.self, forKey: .initFile)
+        threads = try value(.threads, d.threads); task = try value(.task, d.task)
+        grokfast = try value(.grokfast, d.grokfast); gfAlpha = try value(.gfAlpha, d.gfAlpha)
+        gfLambda = try c.decodeIfPresent(Double.self, forKey: .gfLambda)
+        gfWindow = try value(.gfWindow, d.gfWindow); initScale = try value(.initScale, d.initScale)
     }
 
     /// The keys accepted by `set(_:to:)`, in the order help lists them.
     public static let keys = ["p", "frac", "data_seed", "init_seed", "d_model", "heads", "d_mlp", "lr", "wd", "beta1",
-                              "beta2", "eps", "warmup", "epochs", "eval_every", "checkpoints", "init", "name", "threads"]
+                              "beta2", "eps", "warmup", "epochs", "eval_every", "checkpoints", "init", "name", "threads",
+                              "task", "grokfast", "gf_alpha", "gf_lambda", "gf_window", "init_scale"]
 
     /// One line of help per key: what it is, its default.
     public static let keyHelp: [(key: String, help: String)] = [
@@ -52,6 +87,12 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         ("checkpoints", "epochs to save, e.g. '0..1000 step 100, 1000..40000 step 500' (every 100 and the last)"),
         ("init", "safetensors file of initial weights (none: random from init_seed)"),
         ("name", "run folder name under runs/ (grokking)"), ("threads", "worker threads; part of the trajectory (2)"),
+        ("task", "the operation mod p: add, sub, mul, div, x2y2, x2xyy2, x3xy (Power et al. 2022) (add)"),
+        ("grokfast", "gradient filter before AdamW: none, ema or ma (Grokfast, Lee et al. 2024) (none)"),
+        ("gf_alpha", "grokfast=ema: ema ← α·ema + (1−α)·g, g ← g + λ·ema (0.98)"),
+        ("gf_lambda", "grokfast amplification λ (2 for ema, 5 for ma)"),
+        ("gf_window", "grokfast=ma: g ← g + λ·mean of the last N gradients once N are kept (100)"),
+        ("init_scale", "factor on the initial weights (Omnigrok's α, Liu et al. 2023) (1)"),
     ]
 
     /// The keys, one aligned line each (for `help keys` and `wb help train`).
@@ -106,6 +147,21 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case "init": initFile = value.isEmpty || value == "none" ? nil : value
         case "name": name = value
         case "threads": threads = try int()
+        case "task":
+            guard let t = ModularTask(rawValue: value.lowercased()) else {
+                throw ConfigError.invalid(key: key, value: value,
+                                          allowed: ModularTask.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            task = t
+        case "grokfast":
+            guard let kind = GradientFilterKind(rawValue: value.lowercased()) else {
+                throw ConfigError.invalid(key: key, value: value, allowed: "none, ema or ma")
+            }
+            grokfast = kind
+        case "gf_alpha": gfAlpha = try real()
+        case "gf_lambda": gfLambda = value == "default" ? nil : try real()
+        case "gf_window": gfWindow = try int()
+        case "init_scale": initScale = try real()
         default: throw ConfigError.unknownKey(key, known: Self.keys)
         }
     }
@@ -117,9 +173,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         try check(p >= 3 && p <= 257 && isPrime(p), "p", p, "a prime number in 3...257")
         try check(frac > 0 && frac < 1, "frac", frac, "a fraction strictly between 0 and 1")
-        let trainCount = Int(frac * Double(p * p))
-        try check(trainCount >= 1 && trainCount < p * p, "frac", frac,
-                  "a fraction that leaves at least one training and one test pair of the \(p * p)")
+        let pairs = task.pairCount(p: p)
+        let trainCount = Int(frac * Double(pairs))
+        try check(trainCount >= 1 && trainCount < pairs, "frac", frac,
+                  "a fraction that leaves at least one training and one test pair of the \(pairs) (task=\(task.rawValue))")
         try check(dataSeed >= 0, "data_seed", dataSeed, "a whole number ≥ 0")
         try check(initSeed >= 0, "init_seed", initSeed, "a whole number ≥ 0")
         try check(dModel >= 1 && dModel <= 4096, "d_model", dModel, "a whole number in 1...4096")
@@ -134,6 +191,15 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         try check(epochs >= 1 && epochs <= 10_000_000, "epochs", epochs, "a whole number in 1...10000000")
         try check(evalEvery >= 1, "eval_every", evalEvery, "a whole number ≥ 1")
         try check(threads >= 1 && threads <= 64, "threads", threads, "a whole number in 1...64")
+        try check(initScale > 0 && initScale <= 100, "init_scale", initScale, "a number in (0, 100]")
+        try check(gfAlpha >= 0 && gfAlpha < 1, "gf_alpha", gfAlpha, "a number in [0, 1)")
+        try check(gfAlpha == 0.98 || grokfast == .ema, "gf_alpha", gfAlpha, "a value only with grokfast=ema")
+        if let lambda = gfLambda {
+            try check(lambda >= 0 && lambda <= 1000, "gf_lambda", lambda, "a number in [0, 1000]")
+            try check(grokfast != .none, "gf_lambda", lambda, "a value only with grokfast=ema or grokfast=ma")
+        }
+        try check(gfWindow >= 1 && gfWindow <= 1000, "gf_window", gfWindow, "a whole number of gradients in 1...1000")
+        try check(gfWindow == 100 || grokfast == .ma, "gf_window", gfWindow, "a value only with grokfast=ma")
         let nameOK = !name.isEmpty && name.count <= 100 && !name.hasPrefix(".")
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
         try check(nameOK, "name", name, "letters, digits, '-', '_' and '.', not starting with '.'")
@@ -168,6 +234,31 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         return lr * min(Double(epoch) / Double(warmup), 1.0)
     }
 
+    /// Grokfast's λ: the one given, else the filter's default (2 for `ema`, 5 for `ma`, as the Grokfast code).
+    public var gfLambdaValue: Double { gfLambda ?? (grokfast == .ma ? 5 : 2) }
+
+    /// The filter the config asks for.
+    public var gradientFilter: GradientFilter {
+        GradientFilter(kind: grokfast, alpha: gfAlpha, lambda: gfLambdaValue, window: gfWindow)
+    }
+
+    /// The seeded split of the config's task (a run made from an init file with `train_indices` keeps those instead).
+    public var shuffledSplit: DataSplit {
+        DataSplit.shuffled(p: p, frac: frac, seed: UInt64(dataSeed), task: task)
+    }
+
+    /// The task and filter in words, e.g. `mul (a · b) mod 113, Grokfast-EMA (α 0.98, λ 2)`; for titles and `info`.
+    public var taskDescription: String {
+        var text = "\(task.rawValue) (\(task.formula)) mod \(p)"
+        switch grokfast {
+        case .none: break
+        case .ema: text += ", Grokfast-EMA (α \(NumberLiteral.short(gfAlpha)), λ \(NumberLiteral.short(gfLambdaValue)))"
+        case .ma: text += ", Grokfast-MA (window \(gfWindow), λ \(NumberLiteral.short(gfLambdaValue)))"
+        }
+        if initScale != 1 { text += ", init ×\(NumberLiteral.short(initScale))" }
+        return text
+    }
+
     /// The model's shape.
     public var shape: ModelShape { ModelShape(p: p, dModel: dModel, heads: heads, dMLP: dMLP) }
 
@@ -175,8 +266,22 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var trajectoryHash: String {
         let fields = "p=\(p);frac=\(frac);data_seed=\(dataSeed);init_seed=\(initSeed);d_model=\(dModel);heads=\(heads);"
             + "d_mlp=\(dMLP);lr=\(lr);wd=\(wd);beta1=\(beta1);beta2=\(beta2);eps=\(eps);warmup=\(warmup);"
-            + "init=\(initFile ?? "");threads=\(threads)"
+            + "init=\(initFile ?? "");threads=\(threads)" + extraTrajectoryFields
         return SHA256.hash(data: Data(fields.utf8)).map { String(format: "%02x", $0) }.joined().prefix(16).description
+    }
+
+    /// The keys added after the first runs, only where they differ from the defaults, so that runs made before them keep
+    /// their hash.
+    private var extraTrajectoryFields: String {
+        var text = ""
+        if task != .add { text += ";task=\(task.rawValue)" }
+        switch grokfast {
+        case .none: break
+        case .ema: text += ";grokfast=ema;gf_alpha=\(gfAlpha);gf_lambda=\(gfLambdaValue)"
+        case .ma: text += ";grokfast=ma;gf_window=\(gfWindow);gf_lambda=\(gfLambdaValue)"
+        }
+        if initScale != 1 { text += ";init_scale=\(initScale)" }
+        return text
     }
 
     /// The config as `key=value` words, only where it differs from the defaults (for logs and notebooks).
@@ -196,6 +301,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let spec = checkpoints { words.append("checkpoints=\"\(spec)\"") }
         if let file = initFile { words.append("init=\(file)") }
         add("threads", threads, defaults.threads)
+        add("task", task.rawValue, defaults.task.rawValue); add("grokfast", grokfast.rawValue, defaults.grokfast.rawValue)
+        add("gf_alpha", gfAlpha, defaults.gfAlpha)
+        if let lambda = gfLambda { words.append("gf_lambda=\(lambda)") }
+        add("gf_window", gfWindow, defaults.gfWindow); add("init_scale", initScale, defaults.initScale)
         return words
     }
 }

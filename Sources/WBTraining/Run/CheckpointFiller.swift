@@ -68,7 +68,7 @@ public struct CheckpointFiller {
         var resumable: [Int: Bool] = [:]
         func isResumable(_ epoch: Int) -> Bool {
             if let known = resumable[epoch] { return known }
-            let ok = run.resumableCheckpoint(epoch: epoch, layout: layout) != nil
+            let ok = run.resumableCheckpoint(epoch: epoch, layout: layout, filter: record.config.grokfast) != nil
             resumable[epoch] = ok
             return ok
         }
@@ -117,7 +117,7 @@ public struct CheckpointFiller {
         gaps: for gap in plan.gaps {
             let start = try Checkpoint.read(from: run.checkpointURL(epoch: gap.start), layout: layout)
             let engine = TrainingEngine(config: config, split: split, parameters: start.parameters, optimizer: start.optimizer,
-                                        epoch: start.epoch)
+                                        epoch: start.epoch, filterState: start.filter?.state ?? GradientFilterState())
             var pending = gap.targets[...]
             while let next = pending.first {
                 if cancel.isCancelled { cancelled = true; break gaps }

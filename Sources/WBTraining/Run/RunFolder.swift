@@ -72,10 +72,12 @@ public struct RunFolder: Sendable {
         }.sorted()
     }
 
-    /// The checkpoint of `epoch` when training can continue from it: readable, holding optimizer state, and of that epoch.
-    public func resumableCheckpoint(epoch: Int, layout: ParameterLayout) -> Checkpoint? {
+    /// The checkpoint of `epoch` when training can continue from it: readable, holding optimizer state (and the state of
+    /// the Grokfast filter `filter`, when there is one), and of that epoch.
+    public func resumableCheckpoint(epoch: Int, layout: ParameterLayout, filter: GradientFilterKind = .none) -> Checkpoint? {
         guard let checkpoint = try? Checkpoint.read(from: checkpointURL(epoch: epoch), layout: layout),
               checkpoint.optimizer != nil, checkpoint.epoch == epoch else { return nil }
+        if filter != .none && checkpoint.filter?.kind != filter { return nil }
         return checkpoint
     }
 
@@ -95,9 +97,9 @@ public struct RunFolder: Sendable {
     public func split(for config: TrainingConfig) throws -> DataSplit {
         if let text = try? String(contentsOf: trainIndicesURL, encoding: .utf8) {
             let indices = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").compactMap { Int($0) }
-            return try DataSplit.explicit(p: config.p, trainIndices: indices)
+            return try DataSplit.explicit(p: config.p, trainIndices: indices, task: config.task)
         }
-        return DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
+        return config.shuffledSplit
     }
 
     /// Appends one timestamped line to `train.log`.

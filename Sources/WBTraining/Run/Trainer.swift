@@ -56,11 +56,15 @@ public enum Trainer {
                 throw ConfigError.invalid(key: "init", value: initPath, allowed: "a readable safetensors file of weights for this shape: \(error)")
             }
             parameters = initial.parameters
-            split = try initial.trainIndices.map { try DataSplit.explicit(p: config.p, trainIndices: $0) }
-                ?? DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
+            split = try initial.trainIndices.map { try DataSplit.explicit(p: config.p, trainIndices: $0, task: config.task) }
+                ?? config.shuffledSplit
         } else {
             parameters = ParameterInitializer.paperInitialization(layout, seed: config.initSeed)
-            split = DataSplit.shuffled(p: config.p, frac: config.frac, seed: UInt64(config.dataSeed))
+            split = config.shuffledSplit
+        }
+        if config.initScale != 1 {
+            let scale = Float(config.initScale)
+            for i in parameters.indices { parameters[i] *= scale }
         }
         try FileManager.default.createDirectory(at: run.checkpointsURL, withIntermediateDirectories: true)
         let now = ISO8601DateFormatter().string(from: Date())
@@ -83,7 +87,9 @@ public enum Trainer {
         var record = try run.readRecord()
         var config = record.config
         let layout = ParameterLayout(config.shape)
-        let latest = run.checkpointEpochs().reversed().lazy.compactMap { run.resumableCheckpoint(epoch: $0, layout: layout) }.first
+        let latest = run.checkpointEpochs().reversed().lazy.compactMap {
+            run.resumableCheckpoint(epoch: $0, layout: layout, filter: config.grokfast)
+        }.first
         guard let start = latest else { throw RunFolderError.noCheckpoint(path: run.url.path) }
         if let epochs {
             guard epochs >= start.epoch else {
@@ -103,7 +109,7 @@ public enum Trainer {
         let metrics = try run.readMetrics().filter { $0.epoch < start.epoch }
         run.log("resume from epoch \(start.epoch) to \(config.epochs)")
         let engine = TrainingEngine(config: config, split: split, parameters: start.parameters, optimizer: start.optimizer,
-                                    epoch: start.epoch)
+                                    epoch: start.epoch, filterState: start.filter?.state ?? GradientFilterState())
         return try loop(engine: engine, run: run, metrics: metrics, cancel: cancel, progress: progress)
     }
 

@@ -14,11 +14,15 @@ public final class TrainingEngine {
     public private(set) var optimizer: AdamWState
     public private(set) var gradients: [Float]
     public private(set) var epoch: Int
+    /// The Grokfast filter's memory (empty without a filter).
+    public private(set) var filterState: GradientFilterState
+    let filter: GradientFilter
     let trainWorkspace: BatchWorkspace
     let testWorkspace: BatchWorkspace
     let adam: AdamW
 
-    public init(config: TrainingConfig, split: DataSplit, parameters: [Float], optimizer: AdamWState? = nil, epoch: Int = 0) {
+    public init(config: TrainingConfig, split: DataSplit, parameters: [Float], optimizer: AdamWState? = nil, epoch: Int = 0,
+                filterState: GradientFilterState = GradientFilterState()) {
         self.config = config
         self.split = split
         model = StructuredModel(shape: config.shape, threads: config.threads)
@@ -27,20 +31,24 @@ public final class TrainingEngine {
         self.optimizer = optimizer ?? AdamWState(count: parameters.count)
         gradients = [Float](repeating: 0, count: parameters.count)
         self.epoch = epoch
+        filter = config.gradientFilter
+        self.filterState = filterState
         // Both batches in (a, b) order: consecutive examples share their first token's table rows, which then stay in
         // cache (a full-batch step sums over the same set in any order; this order is the one wb always uses).
-        trainWorkspace = model.makeWorkspace(ExampleBatch(flatIndices: split.trainIndices.sorted(), p: config.p))
-        testWorkspace = model.makeWorkspace(ExampleBatch(flatIndices: split.testIndices.sorted(), p: config.p))
+        trainWorkspace = model.makeWorkspace(ExampleBatch(flatIndices: split.trainIndices.sorted(), p: config.p, task: split.task))
+        testWorkspace = model.makeWorkspace(ExampleBatch(flatIndices: split.testIndices.sorted(), p: config.p, task: split.task))
         adam = AdamW(weightDecay: config.wd, beta1: config.beta1, beta2: config.beta2, eps: config.eps)
     }
 
-    /// Runs epoch `epoch`: forward and backward on the training set (and the test set when `evaluate`), then the update.
-    /// Returns the metrics measured before the update.
+    /// Runs epoch `epoch`: forward and backward on the training set (and the test set when `evaluate`), the Grokfast
+    /// filter when the config has one, then the update. Returns the metrics measured before the update (`gradNorm` is
+    /// the raw gradient's).
     @discardableResult
     public func step(evaluate: Bool = true) -> EpochMetrics {
         let start = DispatchTime.now().uptimeNanoseconds
         let lr = config.learningRate(atEpoch: epoch)
         var metrics = measure(evaluate: evaluate)
+        if filter.kind != .none { filter.apply(to: &gradients, state: &filterState, split: model.split) }
         adam.update(parameters: &parameters, gradients: gradients, state: &optimizer, lr: lr, split: model.split)
         epoch += 1
         metrics.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -68,9 +76,10 @@ public final class TrainingEngine {
                             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
     }
 
-    /// The current state as a checkpoint (weights, optimizer, epoch).
+    /// The current state as a checkpoint (weights, optimizer, filter state, epoch).
     public func checkpoint() -> Checkpoint {
         Checkpoint(epoch: epoch, parameters: parameters, optimizer: optimizer,
-                   metadata: ["numeric_platform": NumericPlatform.current(threads: config.threads).id])
+                   metadata: ["numeric_platform": NumericPlatform.current(threads: config.threads).id],
+                   filter: filter.kind == .none ? nil : (filter.kind, filterState))
     }
 }

@@ -9,6 +9,10 @@ import Foundation
 /// config fields (`n_layers`, `d_model`, `n_heads`, `d_head`, `d_mlp`, `d_vocab`, `d_vocab_out`, `n_ctx`, `act_fn`).
 /// `safetensors.torch.load_file` reads it; `{k: v for k, v in sd.items() if not k.startswith("optimizer.")}` is a
 /// TransformerLens state dict.
+///
+/// A run with a Grokfast filter also saves the filter's state (`GradientFilterState`): metadata `grokfast` (the kind) and
+/// `grokfast_history` (how many gradients MA keeps so far), tensors `grokfast.ema.<name>` (the EMA, shaped as the weight)
+/// or `grokfast.ma.<name>` ([history, …the weight's shape], oldest first).
 public struct Checkpoint: Sendable {
     public static let format = "wb-checkpoint/1"
     public var epoch: Int
@@ -17,11 +21,13 @@ public struct Checkpoint: Sendable {
     /// `train_indices` when the file carries a training split (golden init files do).
     public var trainIndices: [Int]?
     public var metadata: [String: String]
+    /// The Grokfast filter's kind and state, when the run uses one.
+    public var filter: (kind: GradientFilterKind, state: GradientFilterState)?
 
     public init(epoch: Int, parameters: [Float], optimizer: AdamWState?, trainIndices: [Int]? = nil,
-                metadata: [String: String] = [:]) {
+                metadata: [String: String] = [:], filter: (kind: GradientFilterKind, state: GradientFilterState)? = nil) {
         self.epoch = epoch; self.parameters = parameters; self.optimizer = optimizer
-        self.trainIndices = trainIndices; self.metadata = metadata
+        self.trainIndices = trainIndices; self.metadata = metadata; self.filter = filter
     }
 
     /// The safetensors contents for this checkpoint.
@@ -34,11 +40,25 @@ public struct Checkpoint: Sendable {
                 tensors["optimizer.exp_avg_sq.\(entry.name)"] = SafetensorsTensor(floats: Array(opt.secondMoment[entry.range]), shape: entry.shape)
             }
         }
+        var meta = metadata
+        if let filter, filter.kind != .none {
+            meta["grokfast"] = filter.kind.rawValue
+            meta["grokfast_history"] = "\(filter.state.history.count)"
+            for entry in layout.entries {
+                if let average = filter.state.average {
+                    tensors["grokfast.ema.\(entry.name)"] = SafetensorsTensor(floats: Array(average[entry.range]), shape: entry.shape)
+                }
+                if !filter.state.history.isEmpty {
+                    let stacked = filter.state.history.flatMap { $0[entry.range] }
+                    tensors["grokfast.ma.\(entry.name)"] = SafetensorsTensor(floats: stacked,
+                                                                            shape: [filter.state.history.count] + entry.shape)
+                }
+            }
+        }
         if let indices = trainIndices {
             tensors["train_indices"] = SafetensorsTensor(int64s: indices.map(Int64.init), shape: [indices.count])
         }
         let s = layout.shape
-        var meta = metadata
         meta["format"] = Self.format
         meta["epoch"] = "\(epoch)"
         if let opt = optimizer { meta["adam_step"] = "\(opt.step)" }
@@ -89,6 +109,42 @@ public struct Checkpoint: Sendable {
         }
         let epoch = file.metadata["epoch"].flatMap(Int.init) ?? 0
         return Checkpoint(epoch: epoch, parameters: parameters, optimizer: optimizer, trainIndices: trainIndices,
-                          metadata: file.metadata)
+                          metadata: file.metadata, filter: try readFilter(file, layout: layout))
+    }
+
+    /// The Grokfast state of a file, when its metadata names a filter.
+    private static func readFilter(_ file: SafetensorsFile, layout: ParameterLayout)
+        throws -> (kind: GradientFilterKind, state: GradientFilterState)? {
+        guard let name = file.metadata["grokfast"] else { return nil }
+        guard let kind = GradientFilterKind(rawValue: name) else {
+            throw SafetensorsError.badMetadata("'grokfast' is \(name); allowed: none, ema, ma")
+        }
+        var state = GradientFilterState()
+        switch kind {
+        case .none: break
+        case .ema:
+            if file.tensors["grokfast.ema.\(layout.entries[0].name)"] != nil {
+                var average = [Float](repeating: 0, count: layout.totalCount)
+                for entry in layout.entries {
+                    average.replaceSubrange(entry.range, with: try file.floats("grokfast.ema.\(entry.name)", shape: entry.shape))
+                }
+                state.average = average
+            }
+        case .ma:
+            guard let count = file.metadata["grokfast_history"].flatMap(Int.init), count >= 0, count <= 1000 else {
+                throw SafetensorsError.badMetadata("a Grokfast-MA checkpoint needs 'grokfast_history', a whole number in 0...1000")
+            }
+            var history = [[Float]](repeating: [Float](repeating: 0, count: layout.totalCount), count: count)
+            if count > 0 {
+                for entry in layout.entries {
+                    let stacked = try file.floats("grokfast.ma.\(entry.name)", shape: [count] + entry.shape)
+                    for i in 0..<count {
+                        history[i].replaceSubrange(entry.range, with: stacked[(i * entry.count)..<((i + 1) * entry.count)])
+                    }
+                }
+            }
+            state.history = history
+        }
+        return (kind, state)
     }
 }

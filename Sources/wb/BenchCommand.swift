@@ -17,6 +17,7 @@ struct BenchCommand: ParsableCommand {
           wb bench                         every section
           wb bench --only training         just the training engine
           wb bench --epochs 100 threads=1  more epochs, one worker thread
+          wb bench --only training grokfast=ema   the paper config with Grokfast-EMA
           wb bench --only dashboard --dashboard-run runs/nanda2023
                                            the dashboard on a copy of 50 checkpoints of a trained run
         """
@@ -29,6 +30,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Run only this section (training, figures, analysis, shell, dashboard).") var only: Section?
     @Option(help: "A trained run for the dashboard section (up to 50 of its checkpoints are copied; default: a paper-config run trained for 49 epochs here).")
     var dashboardRun: String?
+    @Flag(help: "Skip the Grokfast rows of the training section.") var noFilters = false
     @Argument(help: "Training config overrides, key=value (default: the paper's config).") var assignments: [String] = []
 
     func run() throws {
@@ -51,9 +53,54 @@ struct BenchCommand: ParsableCommand {
         if sections.contains(.training) {
             print("== training")
             trainingLine = try trainingBenchmark(config)
+            if config.grokfast == .none && !noFilters { try filterBenchmark(config) }
         }
         // The training figure is the last line, as Scripts/bench promises.
         if let trainingLine { print(trainingLine) }
+    }
+
+    /// The cost of each Grokfast filter on `config`: the filter alone (median of 30 applications to a full state), and
+    /// whole epochs with the filter (timed after the MA window has filled), next to the epoch without it.
+    func filterBenchmark(_ config: TrainingConfig) throws {
+        let layout = ParameterLayout(config.shape)
+        let plain = try medianEpochMilliseconds(config, warmup: warmup)
+        for kind in [GradientFilterKind.ema, .ma] {
+            var filtered = config
+            filtered.grokfast = kind
+            let filter = filtered.gradientFilter
+            var state = GradientFilterState()
+            var gradients = (0..<layout.totalCount).map { Float(($0 % 97) - 48) * 1e-4 }
+            for _ in 0..<(kind == .ma ? filter.window : 1) { filter.apply(to: &gradients, state: &state, split: WorkSplit(workers: config.threads)) }
+            var times: [Double] = []
+            for _ in 0..<30 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                filter.apply(to: &gradients, state: &state, split: WorkSplit(workers: config.threads))
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            times.sort()
+            let alone = times[times.count / 2]
+            let epoch = try medianEpochMilliseconds(filtered, warmup: kind == .ma ? filter.window + 5 : warmup)
+            print(String(format: "grokfast=%@ (%@): filter alone %.2f ms per step (%.1f %% of a plain epoch of %.1f ms); "
+                         + "epoch with the filter %.1f ms (%+.1f %%)", kind.rawValue,
+                         kind == .ema ? "α 0.98, λ 2" : "window \(filter.window), λ 5", alone, 100 * alone / plain, plain,
+                         epoch, 100 * (epoch - plain) / plain))
+        }
+    }
+
+    /// The median of `epochs` timed epochs after `warmup` untimed ones.
+    func medianEpochMilliseconds(_ config: TrainingConfig, warmup: Int) throws -> Double {
+        let layout = ParameterLayout(config.shape)
+        let engine = TrainingEngine(config: config, split: config.shuffledSplit,
+                                    parameters: ParameterInitializer.paperInitialization(layout, seed: config.initSeed))
+        for _ in 0..<warmup { engine.step() }
+        var times: [Double] = []
+        for _ in 0..<epochs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            engine.step()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        return times[times.count / 2]
     }
 
     /// Times full epochs (train step + test evaluation) of `config` and reports the median and peak memory.

@@ -1,4 +1,5 @@
 import Foundation
+import WBTraining
 
 /// Attention of the `=` position (the only query that reaches the loss), per head, over the input grid.
 ///
@@ -7,10 +8,16 @@ import Foundation
 /// Reported per head: the mean attention on a, b and `=` over the p² inputs; the dominant frequency of the score on a as a
 /// function of a (fraction of its variance in that frequency); and the dominant frequency of the 2D pattern A_h(a, b) on
 /// position a, by the neuron-cluster fraction (reference §5.5) — the paper's Table 2 reads head frequencies this way.
+///
+/// The grid and the frequencies are those of the run's `CyclicView` (tokens in discrete-log order for mul and div, whose
+/// means leave out the pairs with a 0). For a task without a view they are in token order: the mean attention means what
+/// it always does, the frequencies only describe the token order.
 public struct AttentionPatterns: Analysis {
     public static let name = "attention_patterns"
     public static let version = 1
     public static let summary = "attention of '=' per head: mean weights on a, b, '=' and each head's frequency"
+    /// Needs no Fourier basis: every task (for a task without a `CyclicView` it reads the token order).
+    public static let tasks = ModularTask.allCases
 
     public init() {}
 
@@ -34,8 +41,8 @@ public struct AttentionPatterns: Analysis {
     }
 
     public func compute(_ input: AnalysisInput) throws -> Result {
-        let state = input.checkpoint, s = input.run.shape, basis = input.run.basis
-        let p = s.p, d = s.dModel, dh = s.dHead, heads = s.heads
+        let state = input.checkpoint, s = input.run.shape, basis = input.run.basis, view = input.run.view
+        let p = s.p, n = view.n, d = s.dModel, dh = s.dHead, heads = s.heads
         let we = state.tensor("embed.W_E"), wpos = state.tensor("pos_embed.W_pos")
         let wq = state.tensor("blocks.0.attn.W_Q"), wk = state.tensor("blocks.0.attn.W_K")
         let scale = 1 / Double(dh).squareRoot()
@@ -48,20 +55,20 @@ public struct AttentionPatterns: Analysis {
         for h in 0..<heads {
             let q = project(equals, wq, h)
             func score(_ x: [Double]) -> Double { zip(q, project(x, wk, h)).reduce(0.0) { $0 + $1.0 * $1.1 } * scale }
-            scoreA.append((0..<p).map { score(residual($0, 0)) })
-            scoreB.append((0..<p).map { score(residual($0, 1)) })
+            scoreA.append(view.tokensA.map { score(residual($0, 0)) })
+            scoreB.append(view.tokensB.map { score(residual($0, 1)) })
             scoreEq.append(score(equals))
         }
-        // Attention on position a over the grid, [p², heads], for the 2D frequency fractions.
-        var onA = [Float](repeating: 0, count: p * p * heads)
+        // Attention on position a over the view grid, [n², heads], for the 2D frequency fractions.
+        var onA = [Float](repeating: 0, count: n * n * heads)
         var means = [[Double]](repeating: [0, 0, 0], count: heads)
         for h in 0..<heads {
-            for a in 0..<p {
-                for b in 0..<p {
+            for a in 0..<n {
+                for b in 0..<n {
                     let s0 = scoreA[h][a], s1 = scoreB[h][b], s2 = scoreEq[h]
                     let top = max(s0, s1, s2)
                     let e0 = exp(s0 - top), e1 = exp(s1 - top), e2 = exp(s2 - top), z = e0 + e1 + e2
-                    onA[(a * p + b) * heads + h] = Float(e0 / z)
+                    onA[(a * n + b) * heads + h] = Float(e0 / z)
                     means[h][0] += e0 / z; means[h][1] += e1 / z; means[h][2] += e2 / z
                 }
             }
@@ -72,7 +79,7 @@ public struct AttentionPatterns: Analysis {
             let energy = spectrum.reduce(0) { $0 + $1 * $1 }
             let bestK = spectrum.indices.max { spectrum[$0] < spectrum[$1] } ?? 0
             let pattern = fractions.best(neuron: h)
-            return Head(meanAttention: means[h].map { $0 / Double(p * p) }, scoreFrequency: bestK + 1,
+            return Head(meanAttention: means[h].map { $0 / Double(n * n) }, scoreFrequency: bestK + 1,
                         scoreFrequencyFraction: energy > 0 ? spectrum[bestK] * spectrum[bestK] / energy : 0,
                         patternFrequency: pattern.frequency, patternFrequencyFraction: max(0, pattern.fraction))
         })

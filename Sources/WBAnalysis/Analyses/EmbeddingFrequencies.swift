@@ -1,3 +1,5 @@
+import WBTraining
+
 /// Dominant embedding frequencies (reference §5.2): the Fourier transform of W_E along the token axis, normed over
 /// d_model, per component and per frequency, and the dominant frequencies by `rule` (default: the largest gap in the
 /// sorted per-frequency norms, see `KeyFrequencyRule`).
@@ -5,6 +7,8 @@ public struct EmbeddingFrequencies: Analysis {
     public static let name = "embedding_frequencies"
     public static let version = 1
     public static let summary = "Fourier norms of the embedding W_E per frequency, and its dominant frequencies"
+    /// Reads the task as addition in a cyclic group (`CyclicView`).
+    public static let tasks = CyclicView.tasks
 
     public var rule: KeyFrequencyRule
     public init(rule: KeyFrequencyRule = .largestGap) { self.rule = rule }
@@ -13,7 +17,8 @@ public struct EmbeddingFrequencies: Analysis {
     public struct Result: Codable, Sendable, Equatable {
         /// n_j = ‖(F·E)[j,:]‖₂ for the p components (const, cos 1, sin 1, …).
         public var componentNorms: [Double]
-        /// N_k = √(n_{2k−1}² + n_{2k}²), k = 1…(p−1)/2 (index k−1).
+        /// N_k = √(n_{2k−1}² + n_{2k}²), k = 1…(p−1)/2 (index k−1); in the discrete-log view k = 1…n/2, the last the
+        /// Nyquist frequency with its single component.
         public var frequencyNorms: [Double]
         /// Frequencies selected by `rule`, ascending.
         public var dominant: [Int]

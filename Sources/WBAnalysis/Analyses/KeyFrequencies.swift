@@ -1,3 +1,5 @@
+import WBTraining
+
 /// Key frequencies of one checkpoint (reference §5.7), by three readings of the weights, one of which (`source`) is `keys`:
 ///
 /// - `embedding` (the default): the largest-gap rule (`KeyFrequencyRule.largestGap`) on the per-frequency norms of W_E;
@@ -14,6 +16,8 @@ public struct KeyFrequencies: Analysis {
     public static let name = "key_frequencies"
     public static let version = 1
     public static let summary = "the key frequencies of a checkpoint (from W_L, W_E and the neuron clusters)"
+    /// Reads the task as addition in a cyclic group (`CyclicView`).
+    public static let tasks = CyclicView.tasks
 
     /// Which reading becomes `keys`.
     public enum Source: String, Codable, Sendable {

@@ -1,3 +1,5 @@
+import WBTraining
+
 /// How far the logits are the paper's cos(w_k(a+b−c)) form (reference §5.12, the paper code's `calculate_coefficients`):
 /// α_k = ⟨L, Cube_k⟩ with Cube_k(a,b,c) = cos(w_k(a+b−c)) normalised to unit norm over the p³ grid, L the first p logits.
 /// `cosine_similarity` is α_k/‖L‖ (as the reference); `explained_fraction` is Σ_k α_k² / ‖L − mean_c L‖², the share of
@@ -6,6 +8,8 @@ public struct LogitCosines: Analysis {
     public static let name = "logit_cosines"
     public static let version = 1
     public static let summary = "coefficients of cos(w_k(a+b−c)) in the logits, per frequency"
+    /// Reads the task as addition in a cyclic group (`CyclicView`).
+    public static let tasks = CyclicView.tasks
 
     public init() {}
 

@@ -1,5 +1,8 @@
+import WBTraining
+
 /// Neuron activations over the input grid (reference §5.3): the post-ReLU MLP activations at `=` for all p² inputs
-/// (a-major), every neuron, through the training forward pass.
+/// (a-major), every neuron, through the training forward pass. For sub, mul and div the grid is the run's `CyclicView`
+/// (n² pairs; for mul and div the pairs with a 0 are not in it).
 ///
 /// The full grid is p²·d_mlp floats (26 MB at the paper's size), so the cached result keeps per-neuron statistics; the
 /// grid itself comes on demand from `grid(_:)` (or `CheckpointState.forward`), and `ActivationExport` writes it to a
@@ -8,6 +11,8 @@ public struct NeuronActivations: Analysis {
     public static let name = "neuron_activations"
     public static let version = 1
     public static let summary = "post-ReLU MLP activations at '=' over all p² inputs: per-neuron mean, spread, active share"
+    /// Needs no Fourier basis: every task (for a task without a `CyclicView` it reads the token order).
+    public static let tasks = ModularTask.allCases
 
     public init() {}
 
@@ -27,7 +32,7 @@ public struct NeuronActivations: Analysis {
 
     public func compute(_ input: AnalysisInput) throws -> Result {
         let forward = input.checkpoint.forward
-        let m = forward.neurons, rows = forward.p * forward.p
+        let m = forward.neurons, rows = forward.n * forward.n
         let stats = ColumnStatistics(forward.activations, rows: rows, columns: m)
         let sum = stats.sum, sumSq = stats.sumOfSquares, top = stats.maximum, active = stats.positiveCount
         let count = Double(rows)
@@ -37,6 +42,6 @@ public struct NeuronActivations: Analysis {
                       deadNeurons: active.filter { $0 == 0 }.count)
     }
 
-    /// The full grid of one checkpoint: [p², d_mlp], row a·p + b.
+    /// The full grid of one checkpoint: [n², d_mlp], row i·n + j of the view (a·p + b for add).
     public static func grid(_ state: CheckpointState) -> [Float] { state.forward.activations }
 }

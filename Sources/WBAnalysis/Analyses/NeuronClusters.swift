@@ -1,3 +1,5 @@
+import WBTraining
+
 /// Neuron frequency clusters (reference §5.4–5.5): for each neuron the fraction of its variance over the grid explained by
 /// each frequency k (the 3×3 block {const, cos k, sin k}² of its 2D Fourier transform), its cluster (the argmax frequency
 /// when that fraction exceeds `threshold`, default 0.85 as the paper), the cluster sizes and the share of neurons clustered.
@@ -6,6 +8,8 @@ public struct NeuronClusters: Analysis {
     public static let name = "neuron_clusters"
     public static let version = 1
     public static let summary = "each MLP neuron's best frequency and variance fraction; clusters above a threshold"
+    /// Reads the task as addition in a cyclic group (`CyclicView`).
+    public static let tasks = CyclicView.tasks
 
     public var threshold: Double
     public init(threshold: Double = 0.85) { self.threshold = threshold }

@@ -14,10 +14,16 @@ import WBTraining
 /// - the sum of squared weights over every parameter (reference §5.11);
 /// - train and test loss and accuracy of the full logits (over p classes, so slightly below `metrics.csv`, which keeps
 ///   the `=` class in the softmax as training does).
+///
+/// For sub, mul and div everything is read in the run's `CyclicView` (a + b becomes i + j mod n): the train and test sets
+/// are the split's pairs in the view (`RunContext.gridSplit`), so for mul and div the pairs with a 0 are left out, and the
+/// softmax runs over the n = p − 1 non-zero classes.
 public struct ProgressMeasures: Analysis {
     public static let name = "progress_measures"
     public static let version = 1
     public static let summary = "restricted and excluded loss, Gini of W_E and W_L, sum of squared weights, train/test loss"
+    /// Reads the task as addition in a cyclic group (`CyclicView`).
+    public static let tasks = CyclicView.tasks
     public static let needs = AnalysisNeeds.checkpointAndReference
 
     public init() {}
@@ -50,7 +56,7 @@ public struct ProgressMeasures: Analysis {
         let keys = try input.requireReference(for: Self.name).frequencies
         let state = input.checkpoint, run = input.run
         let forward = state.forward
-        let losses = Self.logitMeasures(logits: forward.logits, stride: forward.logitStride, keys: keys, split: run.split,
+        let losses = Self.logitMeasures(logits: forward.logits, stride: forward.logitStride, keys: keys, split: run.gridSplit,
                                         basis: run.basis)
         return Result(keyFrequencies: keys, restrictedLoss: losses.restrictedLoss, restrictedLossAll: losses.restrictedLossAll,
                       restrictedAccuracy: losses.restrictedAccuracy, excludedLoss: losses.excludedLoss,
@@ -68,8 +74,9 @@ public struct ProgressMeasures: Analysis {
         public var trainLoss: Double, testLoss: Double, trainAccuracy: Double, testAccuracy: Double
     }
 
-    /// Restricted, excluded, train and test loss of logits [p², stride] (a-major; the first p columns used) for key
-    /// frequencies `keys` and a split.
+    /// Restricted, excluded, train and test loss of logits [n², stride] (the grid of the basis's group, row i·n + j; the
+    /// first n columns used) for key frequencies `keys` and a split whose indices are rows of that grid
+    /// (`RunContext.gridSplit`; the split itself for add).
     public static func logitMeasures(logits: [Float], stride: Int, keys: [Int], split: DataSplit,
                                      basis: FourierBasis) -> LogitMeasures {
         let p = basis.p

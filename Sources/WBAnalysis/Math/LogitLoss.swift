@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 
 /// Cross-entropy of logits over the first p classes (the `=` class dropped, as the paper's analysis code does).
-/// Rows are inputs a·p + b of the full grid, labels (a + b) mod p.
+/// Rows are inputs a·p + b of the full grid, labels (a + b) mod p — or, for a `CyclicView` of order n passed as `p`, rows
+/// i·n + j of the view grid, labels (i + j) mod n over the view's n classes.
 enum LogitLoss {
     /// −log softmax(row)[label], computed as log Σ_j exp(x_j − max) + max − x_label in Float64.
     @inline(__always)

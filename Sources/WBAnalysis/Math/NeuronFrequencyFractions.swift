@@ -5,6 +5,9 @@ import Dispatch
 ///     N̂_n = F·Ñ_n·Fᵀ          (Ñ_n: neuron n's p×p activations over (a, b), centred)
 ///     frac_n(k) = Σ_{i,j ∈ {0, 2k−1, 2k}} N̂_n[i,j]² / Σ_{i,j} N̂_n[i,j]²
 ///
+/// (p here is the order n of the basis: the grid is the run's `CyclicView`, n × n. For an even n the block of the Nyquist
+/// frequency n/2 is {const, cos n/2}², 2×2: its row and column parts as below, and N̂[n/2, n/2]² = (F·G⁺)[n/2]²/n once.)
+///
 /// Computed without the full 2D transform. The 3×3 block of frequency k holds
 /// - N̂[0, j] and N̂[i, 0] (j, i ∈ {cos k, sin k}): the 1D transforms of the column sums C_b = Σ_a N[a,b] and the row
 ///   sums R_a = Σ_b N[a,b], divided by √p;
@@ -18,7 +21,7 @@ import Dispatch
 public struct NeuronFrequencyFractions: Sendable {
     public let neurons: Int
     public let frequencyCount: Int
-    /// frac[n·K + (k−1)], K = (p−1)/2.
+    /// frac[n·K + (k−1)], K = `basis.frequencyCount` ((p−1)/2 for odd p).
     public let fractions: [Double]
     /// Σ_{a,b}(N_n − mean N_n)² per neuron.
     public let variance: [Double]
@@ -35,7 +38,7 @@ public struct NeuronFrequencyFractions: Sendable {
         return (bestK, bestF)
     }
 
-    /// From activations [p², neurons] (a-major, row a·p + b).
+    /// From activations [n², neurons] (row a·n + b over the basis's group; the view's (i, j) for a `CyclicView` grid).
     public init(activations: [Float], neurons m: Int, basis: FourierBasis) {
         let p = basis.p, K = basis.frequencyCount
         precondition(activations.count == p * p * m, "NeuronFrequencyFractions: expected \(p * p * m) activations")
@@ -96,6 +99,16 @@ public struct NeuronFrequencyFractions: Sendable {
         var out = [Double](repeating: 0, count: m * K)
         let invP = 1 / Double(p)
         for k in 1...K {
+            if basis.isNyquist(k) {
+                // The single row (−1)^x: the block is {const, cos K}², and N̂[K,K] = (F·G⁺)[K]/√n; the a−b gather gives
+                // the same value ((−1)^(a−b) = (−1)^(a+b)), so it is counted once.
+                let c = (2 * k - 1) * m
+                for n in 0..<m where v[n] > 0 {
+                    let e = tPlus[c + n] * tPlus[c + n] + tColumns[c + n] * tColumns[c + n] + tRows[c + n] * tRows[c + n]
+                    out[n * K + k - 1] = e * invP / v[n]
+                }
+                continue
+            }
             let c = (2 * k - 1) * m, s = 2 * k * m
             for n in 0..<m where v[n] > 0 {
                 var e = tPlus[c + n] * tPlus[c + n] + tPlus[s + n] * tPlus[s + n]

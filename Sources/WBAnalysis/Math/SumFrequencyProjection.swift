@@ -1,4 +1,5 @@
 /// Projections of the logits onto the sum directions c_k, s_k of reference §5.6, for the restricted and excluded losses.
+/// (p is the basis's order n: the logits are those of the run's `CyclicView` grid, rows i·n + j, classes in view order.)
 ///
 /// Both directions depend on (a, b) only through s = (a + b) mod p, so every projection needs only the sums
 /// G[s][c] = Σ_{(a,b): a+b ≡ s} L[(a,b)][c] (p×p), computed once per checkpoint. For a set K of frequencies the projected
@@ -59,13 +60,17 @@ public struct SumFrequencyProjection: Sendable {
     }
 
     /// ⟨L, cos(w_k(a+b−c))⟩ over the p³ grid, with the cube normalised to unit Frobenius norm (‖cube‖² = p³/2):
-    /// Σ_{s,c} G[s][c]·cos(w_k(s − c)) / √(p³/2).
+    /// Σ_{s,c} G[s][c]·cos(w_k(s − c)) / √(p³/2). (‖cube‖² = n³ at the Nyquist frequency of an even n.)
     public func cubeCoefficient(_ k: Int) -> Double {
         let (cv, sv) = basis.sumDirection(k)   // (√2/p)·cos(w_k·x), (√2/p)·sin(w_k·x)
         // cos(w(s−c)) = cos ws cos wc + sin ws sin wc; the two (√2/p) factors are divided back out.
         var total = 0.0
         for s in 0..<p {
             for c in 0..<p { total += sums[s * p + c] * (cv[s] * cv[c] + sv[s] * sv[c]) }
+        }
+        if basis.isNyquist(k) {
+            // cv = (−1)^x/n and cos(π(s−c)) = (−1)^s·(−1)^c; ‖cube‖² = n³ (every entry is ±1).
+            return total * Double(p * p) / Double(p * p * p).squareRoot()
         }
         let unscale = Double(p * p) / 2
         return total * unscale / (Double(p * p * p) / 2).squareRoot()

@@ -1,3 +1,5 @@
+import WBTraining
+
 /// What an analysis needs besides the checkpoint it runs on.
 public enum AnalysisNeeds: String, Codable, Sendable {
     /// One checkpoint and nothing else.
@@ -11,7 +13,7 @@ public enum AnalysisNeeds: String, Codable, Sendable {
 public struct ReferenceFrequencies: Codable, Sendable, Equatable {
     /// The reference checkpoint, or nil when the frequencies were given by hand.
     public var epoch: Int?
-    /// Key frequencies k (1…(p−1)/2), ascending.
+    /// Key frequencies k (1…`basis.frequencyCount`: (p−1)/2 for addition), ascending.
     public var frequencies: [Int]
     /// How they were chosen (for example `key_frequencies.keys at epoch 8000` or `given`).
     public var source: String
@@ -40,7 +42,8 @@ public struct AnalysisInput {
     }
 }
 
-/// One analysis: a stable name, a version, what it needs, and a `compute` that turns one checkpoint into a Codable result.
+/// One analysis: a stable name, a version, what it needs, the tasks it applies to, and a `compute` that turns one
+/// checkpoint into a Codable result.
 ///
 /// The name and version key the cache (`runs/<name>/analysis/<analysis>.v<version>/<epoch>.json`): bump `version`
 /// whenever the result's meaning or fields change. `options` holds any setting that changes the result (for example a
@@ -57,6 +60,9 @@ public protocol Analysis: Sendable {
     /// One line for help text.
     static var summary: String { get }
     static var needs: AnalysisNeeds { get }
+    /// The tasks the analysis has a meaning for (every task by default; the Fourier analyses: `CyclicView.tasks`).
+    /// The runner refuses it for any other task (`AnalysisError.inapplicable`).
+    static var tasks: [ModularTask] { get }
     /// Settings that change the result, as text (empty by default).
     var options: String { get }
     func compute(_ input: AnalysisInput) throws -> Result
@@ -64,7 +70,16 @@ public protocol Analysis: Sendable {
 
 extension Analysis {
     public static var needs: AnalysisNeeds { .checkpoint }
+    public static var tasks: [ModularTask] { ModularTask.allCases }
     public var options: String { "" }
+    /// Whether the analysis has a meaning for `task`.
+    public static func applies(to task: ModularTask) -> Bool { tasks.contains(task) }
+    public func applies(to task: ModularTask) -> Bool { Self.applies(to: task) }
+    public var tasks: [ModularTask] { Self.tasks }
+    /// Throws `AnalysisError.inapplicable` when the analysis has no meaning for `task`.
+    public static func requireApplicable(to task: ModularTask) throws {
+        guard applies(to: task) else { throw AnalysisError.inapplicable(analysis: name, task: task, applicable: tasks) }
+    }
     /// The type's name, on an instance (handy on `any Analysis`).
     public var name: String { Self.name }
     public var version: Int { Self.version }

@@ -36,7 +36,7 @@ public enum AnalysisBenchmark {
 
         // Details on the last checkpoint (warm buffers): the forward pass over p² inputs, the neuron 2D transforms.
         let state = try AnalysisRunner(run: run, context: context, cacheFolder: scratch.appendingPathComponent("warm")).state(epoch: last)
-        let evaluator = GridEvaluator(shape: context.shape)
+        let evaluator = GridEvaluator(shape: context.shape, view: context.view)
         _ = evaluator.forward(parameters: state.parameters)
         let forwardMs = milliseconds { _ = evaluator.forward(parameters: state.parameters) }
         let activations = evaluator.forward(parameters: state.parameters).activations

@@ -8,6 +8,7 @@ import WBTraining
 /// holding an envelope: `format`, `analysis`, `version`, `epoch`, `options`, `checkpoint` (its `CheckpointFingerprint`),
 /// `reference` (the key frequencies used, for analyses that need them) and `result` (the analysis's Codable result).
 /// A result is valid when name, version, options and reference match and the fingerprint matches the checkpoint file.
+/// For a task read in another order than the tokens' (`CyclicView`: sub, mul, div) the order is part of `options`.
 public struct AnalysisCache: Sendable {
     public static let format = "wb-analysis/1"
     public let folder: URL
@@ -45,21 +46,24 @@ public struct AnalysisCache: Sendable {
         folder.appendingPathComponent("\(name).v\(version)", isDirectory: true).appendingPathComponent("\(epoch).json")
     }
 
+    /// `order` (`CyclicView.orderTag`, empty for the token order) is part of the options: a result computed in another
+    /// order of the tokens is not this one.
     func lookup<A: Analysis>(_ analysis: A, epoch: Int, file: CheckpointFingerprint,
-                             reference: ReferenceFrequencies?) -> Lookup<A.Result> {
+                             reference: ReferenceFrequencies?, order: String = "") -> Lookup<A.Result> {
         let url = url(analysis: A.name, version: A.version, epoch: epoch)
         guard let data = try? Data(contentsOf: url),
               let envelope = try? Self.decoder.decode(Envelope<A.Result>.self, from: data),
               envelope.format == Self.format, envelope.analysis == A.name, envelope.version == A.version,
-              envelope.epoch == epoch, envelope.options == analysis.options,
+              envelope.epoch == epoch, envelope.options == analysis.options + order,
               A.needs == .checkpoint || envelope.reference?.frequencies == reference?.frequencies
         else { return .miss }
         return envelope.checkpoint.sameFile(as: file) ? .hit(envelope.result) : .stale(sha256: envelope.checkpoint.sha256, result: envelope.result)
     }
 
     func store<A: Analysis>(_ analysis: A, epoch: Int, file: CheckpointFingerprint, reference: ReferenceFrequencies?,
-                            result: A.Result) throws {
-        let envelope = Envelope(format: Self.format, analysis: A.name, version: A.version, epoch: epoch, options: analysis.options,
+                            result: A.Result, order: String = "") throws {
+        let envelope = Envelope(format: Self.format, analysis: A.name, version: A.version, epoch: epoch,
+                                options: analysis.options + order,
                                 checkpoint: file, reference: A.needs == .checkpoint ? nil : reference, result: result)
         let url = url(analysis: A.name, version: A.version, epoch: epoch)
         do {

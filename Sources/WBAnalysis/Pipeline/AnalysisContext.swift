@@ -1,20 +1,32 @@
 import Foundation
 import WBTraining
 
-/// What every analysis of one run shares: the shape, the split, the Fourier basis.
+/// What every analysis of one run shares: the shape, the split, the task's `CyclicView` and its Fourier basis.
 public struct RunContext: Sendable {
     public let shape: ModelShape
     public let layout: ParameterLayout
     public let split: DataSplit
+    /// The order the analyses read the task in (`CyclicView`): the token order for add, b read as −b for sub, the
+    /// discrete log for mul and div; for a task without a view the token order, not cyclic (`view.isCyclic` false).
+    public let view: CyclicView
+    /// The Fourier basis of the view's group, of order `view.n` (the identity order's basis of size p when not cyclic).
     public let basis: FourierBasis
+    /// The split's pairs as rows i·n + j of the view grid (`CyclicView.gridSplit`; pairs outside the view, those with a
+    /// 0 for mul and div, left out): the train and test sets of the loss-based measures. The split itself for add.
+    public let gridSplit: DataSplit
     /// The run's config, when the context comes from a run folder.
     public let config: TrainingConfig?
 
+    /// The task is the config's when given, else the split's.
     public init(shape: ModelShape, split: DataSplit, config: TrainingConfig? = nil) throws {
         self.shape = shape
         layout = ParameterLayout(shape)
         self.split = split
-        basis = try FourierBasis(p: shape.p)
+        let task = config?.task ?? split.task
+        let view = CyclicView.of(task: task, p: shape.p)
+        self.view = view
+        basis = view.n == shape.p ? try FourierBasis(p: shape.p) : try FourierBasis(order: view.n)
+        gridSplit = view.isTokenOrder ? split : view.gridSplit(split)
         self.config = config
     }
 
@@ -24,6 +36,9 @@ public struct RunContext: Sendable {
         let config = try run.readRecord().config
         try self.init(shape: config.shape, split: try run.split(for: config), config: config)
     }
+
+    /// The run's task.
+    public var task: ModularTask { view.task }
 }
 
 /// One checkpoint's weights and what the analyses derive from them, each computed at most once per checkpoint
@@ -43,10 +58,11 @@ public final class CheckpointState {
         self.epoch = epoch
         self.parameters = parameters
         self.run = run
-        self.evaluator = evaluator ?? GridEvaluator(shape: run.shape)
+        self.evaluator = evaluator ?? GridEvaluator(shape: run.shape, view: run.view)
+        precondition(self.evaluator.view == run.view, "CheckpointState: the evaluator's view is not the run's")
     }
 
-    /// The forward pass over all p² inputs.
+    /// The forward pass over the view's n² pairs (all p² inputs for add).
     public var forward: GridForward {
         if let f = cachedForward { return f }
         let f = evaluator.forward(parameters: parameters)
@@ -68,20 +84,27 @@ public final class CheckpointState {
         return parameters[entry.range].map(Double.init)
     }
 
-    /// E: the first p rows of W_E (the `=` token dropped), p × d_model.
+    /// E: the rows of W_E at the view's a-tokens, in view order (`view.tokensA`; the first p rows for add, the `=` token
+    /// dropped), n × d_model. This is the order the embedding analyses read.
     public var embedding: [Double] {
-        let s = run.shape
-        return Array(tensor("embed.W_E")[0..<(s.p * s.dModel)])
+        let s = run.shape, view = run.view
+        let we = tensor("embed.W_E")
+        var out = [Double](repeating: 0, count: view.n * s.dModel)
+        for (i, token) in view.tokensA.enumerated() {
+            for c in 0..<s.dModel { out[i * s.dModel + c] = we[token * s.dModel + c] }
+        }
+        return out
     }
 
-    /// W_L = (W_out · W_U[:, :p])ᵀ, the neuron-to-logit map: p × d_mlp (rows are logit classes).
+    /// W_L = (W_out · W_U[:, classes])ᵀ, the neuron-to-logit map: n × d_mlp (rows are the logit classes in view order,
+    /// `view.classes`; the first p columns of W_U for add).
     public var neuronToLogit: [Double] {
-        let s = run.shape
+        let s = run.shape, view = run.view, n = view.n
         let wOut = tensor("blocks.0.mlp.W_out")           // [d_mlp, d_model]
         let wU = tensor("unembed.W_U")                    // [d_model, p+1]
-        var unembed = [Double](repeating: 0, count: s.dModel * s.p)
-        for r in 0..<s.dModel { for c in 0..<s.p { unembed[r * s.p + c] = wU[r * s.classes + c] } }
-        // (W_out·W_U)ᵀ = W_Uᵀ·W_outᵀ: [p, d_model]·[d_model, d_mlp]
-        return Matrix.multiply(unembed, wOut, m: s.p, k: s.dModel, n: s.dMLP, transA: true, transB: true)
+        var unembed = [Double](repeating: 0, count: s.dModel * n)
+        for r in 0..<s.dModel { for c in 0..<n { unembed[r * n + c] = wU[r * s.classes + view.classes[c]] } }
+        // (W_out·W_U)ᵀ = W_Uᵀ·W_outᵀ: [n, d_model]·[d_model, d_mlp]
+        return Matrix.multiply(unembed, wOut, m: n, k: s.dModel, n: s.dMLP, transA: true, transB: true)
     }
 }

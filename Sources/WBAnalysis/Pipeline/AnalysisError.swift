@@ -1,3 +1,5 @@
+import WBTraining
+
 /// What went wrong in an analysis or in the pipeline; every case names the thing that was wrong.
 public enum AnalysisError: Error, Equatable, CustomStringConvertible {
     /// A checkpoint file that is missing or cannot be read as weights of the run's shape.
@@ -10,6 +12,8 @@ public enum AnalysisError: Error, Equatable, CustomStringConvertible {
     case unsupported(String)
     /// A cached result that could not be written.
     case cacheWrite(path: String, reason: String)
+    /// An analysis that has no meaning for the run's task (for example a Fourier analysis of x2y2).
+    case inapplicable(analysis: String, task: ModularTask, applicable: [ModularTask])
 
     public var description: String {
         switch self {
@@ -20,6 +24,13 @@ public enum AnalysisError: Error, Equatable, CustomStringConvertible {
         case .noReference(let reason): return "no reference checkpoint for the key frequencies: \(reason)"
         case .unsupported(let why): return why
         case .cacheWrite(let path, let reason): return "could not write the cached result \(path): \(reason)"
+        case .inapplicable(let analysis, let task, let applicable):
+            let list = applicable.map(\.rawValue).joined(separator: ", ")
+            // The Fourier analyses: say why, since the task list alone does not.
+            let why = Set(applicable) == Set(CyclicView.tasks)
+                ? " — it reads the task as addition in a cyclic group (mul and div through the discrete logarithm), and \(task.formula) is not one in any order of the tokens"
+                : ""
+            return "\(analysis) does not apply to task \(task.rawValue) (\(task.formula)): it applies to \(list) only\(why)"
         }
     }
 }

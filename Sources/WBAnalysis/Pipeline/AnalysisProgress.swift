@@ -29,7 +29,7 @@ public struct AnalysisFailure: Sendable, Equatable, CustomStringConvertible {
         switch (epoch, analysis) {
         case let (e?, a?): return "\(a) at epoch \(e): \(message)"
         case let (e?, nil): return message.contains("checkpoint \(e)") ? message : "checkpoint \(e): \(message)"
-        case let (nil, a?): return "\(a): \(message)"
+        case let (nil, a?): return message.hasPrefix(a + " ") ? message : "\(a): \(message)"
         default: return message
         }
     }

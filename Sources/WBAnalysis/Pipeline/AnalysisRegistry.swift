@@ -1,3 +1,5 @@
+import WBTraining
+
 /// The analyses the workbench knows, by name, in a fixed order.
 public struct AnalysisRegistry: Sendable {
     public private(set) var analyses: [any Analysis]
@@ -25,6 +27,19 @@ public struct AnalysisRegistry: Sendable {
         }
         return found
     }
+
+    /// The analysis called `name` when it applies to `task`; else an error naming the analysis, the task and the tasks
+    /// it applies to.
+    public func analysis(named name: String, task: ModularTask) throws -> any Analysis {
+        let found = try analysis(named: name)
+        guard found.applies(to: task) else {
+            throw AnalysisError.inapplicable(analysis: found.name, task: task, applicable: found.tasks)
+        }
+        return found
+    }
+
+    /// The analyses that apply to `task`, in registry order.
+    public func applicable(to task: ModularTask) -> [any Analysis] { analyses.filter { $0.applies(to: task) } }
 
     /// Adds (or replaces, by name) an analysis.
     public mutating func register(_ analysis: any Analysis) {

@@ -26,7 +26,7 @@ public final class AnalysisRunner {
         self.run = run
         self.context = context
         cache = cacheFolder.map { AnalysisCache(folder: $0) } ?? AnalysisCache(run: run)
-        evaluator = GridEvaluatorPool.take(context.shape)
+        evaluator = GridEvaluatorPool.take(context.shape, view: context.view)
     }
 
     deinit { GridEvaluatorPool.give(evaluator) }
@@ -50,6 +50,13 @@ public final class AnalysisRunner {
         let selected = Array(Set(epochs ?? run.checkpointEpochs())).sorted()
         var report = AnalysisReport(results: AnalysisResults(), epochs: selected, failures: [], computed: 0, cached: 0,
                                     cancelled: false, reference: nil, seconds: 0)
+        // Analyses that have no meaning for the run's task are refused once, by name, and the rest run.
+        let task = context.task
+        for a in analyses where !a.applies(to: task) {
+            report.failures.append(AnalysisFailure(epoch: nil, analysis: a.name,
+                                                   message: AnalysisError.inapplicable(analysis: a.name, task: task, applicable: a.tasks).description))
+        }
+        let analyses = analyses.filter { $0.applies(to: task) }
         var active = analyses
         // The reference checkpoint's work (loaded weights, forward pass) is reused when it is also in the selection.
         var referenceWork: EpochWork?
@@ -101,11 +108,12 @@ public final class AnalysisRunner {
         return report
     }
 
-    /// Runs analyses given by name (see `AnalysisRegistry`).
+    /// Runs analyses given by name (see `AnalysisRegistry`); a name that does not apply to the run's task is refused
+    /// (`AnalysisError.inapplicable`) before anything runs.
     public func run(named names: [String], registry: AnalysisRegistry = .standard, epochs: [Int]? = nil,
                     reference: ReferenceChoice = .finalCheckpoint, cancel: CancellationToken = CancellationToken(),
                     progress: ProgressHandler = { _ in }) throws -> AnalysisReport {
-        let analyses = try names.map { try registry.analysis(named: $0) }
+        let analyses = try names.map { try registry.analysis(named: $0, task: context.task) }
         return run(analyses, epochs: epochs, reference: reference, cancel: cancel, progress: progress)
     }
 
@@ -146,12 +154,13 @@ public final class AnalysisRunner {
 
     /// The cached result when valid, else computes it (loading the checkpoint once per `work`) and stores it.
     private func evaluate<A: Analysis>(_ analysis: A, work: EpochWork, reference: ReferenceFrequencies?) throws -> (Any, Bool) {
+        try A.requireApplicable(to: context.task)
         guard let stat = work.stat else {
             throw AnalysisError.checkpointUnreadable(epoch: work.epoch, path: work.url.path, reason: "the file does not exist")
         }
         var stale: (sha: String?, result: A.Result)?
         if readsCache {
-            switch cache.lookup(analysis, epoch: work.epoch, file: stat, reference: reference) {
+            switch cache.lookup(analysis, epoch: work.epoch, file: stat, reference: reference, order: context.view.orderTag) {
             case .hit(let result): return (result, true)
             case .stale(let sha, let result): stale = (sha, result)
             case .miss: break
@@ -160,14 +169,16 @@ public final class AnalysisRunner {
         let loaded = try load(work)
         if let stale, let sha = stale.sha, sha == loaded.fingerprint.sha256 {
             // Same bytes under a new stat (copied or touched): keep the result, refresh the fingerprint.
-            try cache.store(analysis, epoch: work.epoch, file: loaded.fingerprint, reference: reference, result: stale.result)
+            try cache.store(analysis, epoch: work.epoch, file: loaded.fingerprint, reference: reference, result: stale.result,
+                            order: context.view.orderTag)
             return (stale.result, true)
         }
         if work.state == nil {
             work.state = CheckpointState(epoch: work.epoch, parameters: loaded.parameters, run: context, evaluator: evaluator)
         }
         let result = try analysis.compute(AnalysisInput(checkpoint: work.state!, reference: reference))
-        try cache.store(analysis, epoch: work.epoch, file: loaded.fingerprint, reference: reference, result: result)
+        try cache.store(analysis, epoch: work.epoch, file: loaded.fingerprint, reference: reference, result: result,
+                        order: context.view.orderTag)
         return (result, false)
     }
 
@@ -178,8 +189,9 @@ public final class AnalysisRunner {
         return loaded
     }
 
-    /// The post-ReLU MLP activations over all p² inputs at `epoch` ([p², d_mlp], row a·p + b), through this runner's own
-    /// evaluator (no new buffers; the dashboard steps through checkpoints with it). The returned array is a copy.
+    /// The post-ReLU MLP activations over the view's grid at `epoch` ([n², d_mlp], row i·n + j; all p² inputs, row
+    /// a·p + b, for add), through this runner's own evaluator (no new buffers; the dashboard steps through checkpoints
+    /// with it). The returned array is a copy.
     public func activations(epoch: Int) throws -> [Float] {
         let loaded = try CheckpointLoader.load(run.checkpointURL(epoch: epoch), epoch: epoch, layout: context.layout)
         return evaluator.activations(parameters: loaded.parameters)

@@ -1,31 +1,48 @@
 import Foundation
 import WBTraining
 
-/// The model's forward pass over all p² inputs (a-major: index a·p + b), through the same structured forward as training.
-/// Holds the model and its workspace so that successive checkpoints reuse the buffers.
+/// The model's forward pass over the n² pairs of a `CyclicView`, row i·n + j = (tokensA[i], tokensB[j]) — for add all p²
+/// inputs, a-major (index a·p + b) — through the same structured forward as training. Holds the model and its workspace
+/// so that successive checkpoints reuse the buffers.
 public final class GridEvaluator {
     public let shape: ModelShape
+    /// The pairs evaluated and the order of the logit classes.
+    public let view: CyclicView
     let model: StructuredModel
     let workspace: BatchWorkspace
 
-    public init(shape: ModelShape) {
+    /// `view` defaults to the token order of addition (all p² inputs).
+    public init(shape: ModelShape, view: CyclicView? = nil) {
         self.shape = shape
+        let view = view ?? CyclicView.of(task: .add, p: shape.p)
+        precondition(view.p == shape.p, "GridEvaluator: the view is for p = \(view.p), the model for p = \(shape.p)")
+        self.view = view
         model = StructuredModel(shape: shape)
-        workspace = model.makeWorkspace(ExampleBatch(flatIndices: Array(0..<(shape.p * shape.p)), p: shape.p))
+        let indices = view.isTokenOrder ? Array(0..<(shape.p * shape.p)) : view.flatIndices
+        workspace = model.makeWorkspace(ExampleBatch(flatIndices: indices, p: shape.p, task: view.task))
     }
 
-    /// Post-ReLU MLP activations at `=` ([p², d_mlp]) and the logits at `=` ([p², p+1], the `=` class last).
+    /// Post-ReLU MLP activations at `=` ([n², d_mlp]) and the logits at `=`: for a view whose classes are the tokens
+    /// (add, sub, tasks without a view) the raw [p², p+1] (the `=` class last), else [n², n] with class c = `classes[c]`.
     public func forward(parameters: [Float]) -> GridForward {
         precondition(parameters.count == model.layout.totalCount, "forward: parameter count does not match the shape")
         parameters.withUnsafeBufferPointer { w in
             model.prepare(parameters: w.baseAddress!)
             _ = model.evaluate(workspace, parameters: w.baseAddress!)
         }
-        return GridForward(p: shape.p, neurons: shape.dMLP, activations: workspace.hiddenActivations,
-                           logits: workspace.outputLogits, logitStride: shape.classes)
+        let n = view.n
+        if n == shape.p && view.classes.enumerated().allSatisfy({ $0 == $1 }) {
+            return GridForward(p: shape.p, n: n, neurons: shape.dMLP, activations: workspace.hiddenActivations,
+                               logits: workspace.outputLogits, logitStride: shape.classes)
+        }
+        let raw = workspace.outputLogits, stride = shape.classes, classes = view.classes
+        var logits = [Float](repeating: 0, count: n * n * n)
+        for r in 0..<(n * n) { for c in 0..<n { logits[r * n + c] = raw[r * stride + classes[c]] } }
+        return GridForward(p: shape.p, n: n, neurons: shape.dMLP, activations: workspace.hiddenActivations, logits: logits,
+                           logitStride: n)
     }
 
-    /// Only the post-ReLU activations ([p², d_mlp]); skips the unembedding.
+    /// Only the post-ReLU activations ([n², d_mlp]); skips the unembedding.
     public func activations(parameters: [Float]) -> [Float] {
         parameters.withUnsafeBufferPointer { w in
             model.prepare(parameters: w.baseAddress!)
@@ -35,19 +52,27 @@ public final class GridEvaluator {
     }
 }
 
-/// The result of a forward pass over the full input grid.
+/// The result of a forward pass over the grid of a `CyclicView` (the full p² input grid for add).
 public struct GridForward: Sendable {
+    /// The model's p.
     public let p: Int
+    /// The grid's side and number of classes: the view's order n (p for add).
+    public let n: Int
     public let neurons: Int
-    /// Post-ReLU MLP activations at `=`: [p², d_mlp], row a·p + b.
+    /// Post-ReLU MLP activations at `=`: [n², d_mlp], row i·n + j (a·p + b for add).
     public let activations: [Float]
-    /// Logits at `=`: [p², logitStride]; the first p columns are the classes the analyses use.
+    /// Logits at `=`: [n², logitStride]; the first n columns are the classes the analyses use, in view order.
     public let logits: [Float]
     public let logitStride: Int
 
-    /// The activation of `neuron` over the grid as p×p (row a, column b).
+    public init(p: Int, n: Int? = nil, neurons: Int, activations: [Float], logits: [Float], logitStride: Int) {
+        self.p = p; self.n = n ?? p; self.neurons = neurons
+        self.activations = activations; self.logits = logits; self.logitStride = logitStride
+    }
+
+    /// The activation of `neuron` over the grid as n×n (row i, column j; row a, column b for add).
     public func neuronGrid(_ neuron: Int) -> [Float] {
-        (0..<(p * p)).map { activations[$0 * neurons + neuron] }
+        (0..<(n * n)).map { activations[$0 * neurons + neuron] }
     }
 }
 
@@ -58,20 +83,20 @@ enum GridEvaluatorPool {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var idle: [GridEvaluator] = []
 
-    static func take(_ shape: ModelShape) -> GridEvaluator {
+    static func take(_ shape: ModelShape, view: CyclicView) -> GridEvaluator {
         lock.lock()
-        if let index = idle.firstIndex(where: { $0.shape == shape }) {
+        if let index = idle.firstIndex(where: { $0.shape == shape && $0.view == view }) {
             let evaluator = idle.remove(at: index)
             lock.unlock()
             return evaluator
         }
         lock.unlock()
-        return GridEvaluator(shape: shape)
+        return GridEvaluator(shape: shape, view: view)
     }
 
     static func give(_ evaluator: GridEvaluator) {
         lock.lock()
-        idle.removeAll { $0.shape == evaluator.shape }
+        idle.removeAll { $0.shape == evaluator.shape && $0.view == evaluator.view }
         idle.append(evaluator)
         if idle.count > 2 { idle.removeFirst() }
         lock.unlock()

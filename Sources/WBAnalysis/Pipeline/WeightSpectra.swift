@@ -5,7 +5,7 @@ extension CheckpointState {
         run.basis.componentNorms(embedding, columns: run.shape.dModel)
     }
 
-    /// N_k of W_E, k = 1…(p−1)/2.
+    /// N_k of W_E, k = 1…(p−1)/2 (1…n/2 in the discrete-log view of mul and div).
     public var embeddingFrequencyNorms: [Double] {
         run.basis.frequencyNorms(componentNorms: embeddingComponentNorms)
     }
@@ -15,7 +15,7 @@ extension CheckpointState {
         run.basis.componentNorms(neuronToLogit, columns: run.shape.dMLP)
     }
 
-    /// Per-frequency norms of W_L, k = 1…(p−1)/2.
+    /// Per-frequency norms of W_L, k = 1…(p−1)/2 (1…n/2 in the discrete-log view).
     public var logitMapFrequencyNorms: [Double] {
         run.basis.frequencyNorms(componentNorms: logitMapComponentNorms)
     }

@@ -15,7 +15,7 @@ extension Figure {
     /// What changes from checkpoint to checkpoint (frequencies, clusters, neurons, key numbers), for a dashboard over
     /// many checkpoints whose loss chart is drawn once (`dashboardLoss`).
     public static func dashboardFrame(_ d: Dashboard) -> Figure {
-        Figure(title: "\(d.run) at epoch \(d.epoch)", subtitle: d.numbers.line(epoch: d.epoch), panels: checkpointPanels(d),
+        Figure(title: "\(d.run) at epoch \(d.epoch)\(d.basisSuffix)", subtitle: d.numbers.line(epoch: d.epoch), panels: checkpointPanels(d),
                columns: dashboardColumns)
     }
 

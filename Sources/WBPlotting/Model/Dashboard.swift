@@ -21,10 +21,13 @@ public struct Dashboard: Sendable, Equatable {
     public var neurons: [NeuronGrid]
     /// The cluster frequency of each shown neuron (nil: unclustered), for the heatmap titles.
     public var neuronClusters: [Int?]
+    /// The order the analyses read the tokens in, when not the tokens' own (for example "discrete-log basis, g = 3" for
+    /// a multiplication run); empty for addition. Ends the titles.
+    public var basis: String
 
     public init(run: String, epoch: Int, position: Int? = nil, checkpointCount: Int? = nil, numbers: DashboardNumbers,
                 curves: RunCurves, selection: EpochSelection? = nil, frequencyNorms: [Double] = [], dominantFrequencies: [Int] = [],
-                clusters: ClusterSizes? = nil, neurons: [NeuronGrid] = [], neuronClusters: [Int?] = []) {
+                clusters: ClusterSizes? = nil, neurons: [NeuronGrid] = [], neuronClusters: [Int?] = [], basis: String = "") {
         self.run = run
         self.epoch = epoch
         self.position = position
@@ -37,13 +40,17 @@ public struct Dashboard: Sendable, Equatable {
         self.clusters = clusters
         self.neurons = neurons
         self.neuronClusters = neuronClusters
+        self.basis = basis
     }
+
+    /// " (discrete-log basis, g = 3)", or "" for addition.
+    public var basisSuffix: String { basis.isEmpty ? "" : " (\(basis))" }
 
     /// "Dashboard — grok at epoch 1500 (checkpoint 16 of 51)".
     public var heading: String {
         var text = "Dashboard — \(run) at epoch \(epoch)"
         if let position, let checkpointCount { text += " (checkpoint \(position) of \(checkpointCount))" }
-        return text
+        return text + basisSuffix
     }
 }
 

@@ -16,7 +16,22 @@ extension CommandExecutor {
         return output
     }
 
+    /// The figure, its title ending in the basis for a run read in the discrete-log basis (mul, div) when the figure
+    /// shows analyses or neuron grids, which are in that order ("Embedding frequencies at epoch 900 (discrete-log basis,
+    /// g = 3)"); titles of add runs are unchanged.
     func buildFigure(_ request: PlotRequest, context: ExecutionContext) throws -> Figure {
+        var figure = try buildFigureInViewOrder(request, context: context)
+        switch request.kind {
+        case .freq, .freqOverTime, .neurons, .heatmap, .clusters, .progress:
+            let label = try analysisRunner().context.view.label
+            if !label.isEmpty { figure.title += " (\(label))" }
+        case .loss, .acc, .lr, .gradnorm:
+            break
+        }
+        return figure
+    }
+
+    private func buildFigureInViewOrder(_ request: PlotRequest, context: ExecutionContext) throws -> Figure {
         let run = try requireRun()
         let epoch = session.epoch
         switch request.kind {
@@ -40,7 +55,7 @@ extension CommandExecutor {
             let count = run.record.config.dMLP
             if let bad = neurons.first(where: { $0 >= count }) { throw ShellError("neuron \(bad) does not exist: this model has neurons 0…\(count - 1)") }
             if neurons.isEmpty { neurons = try representativeNeurons(at: at, context: context) }
-            let grids = neurons.map { NeuronGrid(neuron: $0, p: state.run.shape.p, values: state.forward.neuronGrid($0)) }
+            let grids = neurons.map { NeuronGrid(neuron: $0, p: state.forward.n, values: state.forward.neuronGrid($0)) }
             return Figure.neuronActivations(grids, columns: min(3, grids.count), epoch: at)
         case .clusters:
             let at = try cursor()
@@ -68,12 +83,28 @@ extension CommandExecutor {
 
     /// `compare RUN RUN ...`: the loss curves of several runs on one chart.
     func compare(_ names: [String]) throws -> CellOutput {
-        let runs = try names.map { name -> RunCurves in
+        let runs = try names.map { name -> LoadedRun in
             let folder = session.folder(for: name)
             guard folder.exists else { throw ShellError("no run '\(name)' (looked in \(folder.url.path)); `runs` lists them") }
-            return curves(try LoadedRun.open(folder))
+            return try LoadedRun.open(folder)
         }
-        return CellOutput([.figure(Figure.runComparison(runs, metric: .loss))])
+        return CellOutput([.figure(Figure.runComparison(runs.map(curves), metric: .loss)), .text(Self.milestoneTable(runs))])
+    }
+
+    /// One row per run: what departs from the paper's task and optimiser, and the epochs it memorised (train accuracy
+    /// 99 %) and generalised (test accuracy 50 / 95 / 99 %), with the final test loss (`RunMilestones`).
+    static func milestoneTable(_ runs: [LoadedRun]) -> String {
+        var rows = [["run", "task, optimiser", "train 99%", "test 50%", "test 95%", "test 99%", "final test loss"]]
+        for run in runs {
+            let m = RunMilestones(run.metrics), c = run.record.config
+            func epoch(_ value: Int?) -> String { value.map(String.init) ?? "–" }
+            let variant = [c.task.rawValue, c.grokfast == .none ? "" : "grokfast=\(c.grokfast.rawValue)",
+                           c.initScale == 1 ? "" : "init×\(NumberLiteral.short(c.initScale))"].filter { !$0.isEmpty }
+            rows.append([run.name, variant.joined(separator: " "), epoch(m.trainAccuracy99), epoch(m.testAccuracy50),
+                         epoch(m.testAccuracy95), epoch(m.testAccuracy99),
+                         m.final.map { String(format: "%.3e", $0.testLoss) } ?? "–"])
+        }
+        return TextTable.render(rows) + "\n(first evaluated epoch at or above each accuracy; – never reached)"
     }
 
     // MARK: helpers
@@ -116,8 +147,14 @@ extension CommandExecutor {
         return report.results
     }
 
-    /// Default neurons to show: the strongest neuron of each of the largest clusters (up to six).
+    /// Default neurons to show: the strongest neuron of each of the largest clusters (up to six); for a task without
+    /// frequency clusters (x2y2, …) the three neurons that vary most over the grid.
     func representativeNeurons(at epoch: Int, context: ExecutionContext) throws -> [Int] {
+        guard NeuronClusters.applies(to: try analysisRunner().context.task) else {
+            let results = try analysis(NeuronActivations(), epochs: [epoch], context: context)
+            guard let spread = results.result(NeuronActivations.self, epoch: epoch)?.standardDeviation else { return [0, 1, 2] }
+            return Array(spread.indices.sorted { spread[$0] > spread[$1] }.prefix(3))
+        }
         let results = try analysis(NeuronClusters(), epochs: [epoch], context: context)
         guard let clusters = results.result(NeuronClusters.self, epoch: epoch) else { return [0, 1, 2] }
         return Self.representatives(clusters)

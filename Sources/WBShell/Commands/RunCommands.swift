@@ -60,6 +60,8 @@ extension CommandExecutor {
     }
 
     static func describe(_ outcome: TrainingOutcome) -> String {
+        let variant = (try? outcome.run.readRecord()).flatMap { $0.config.variantLabel == nil ? nil : $0.config.taskDescription }
+        let name = outcome.run.name + (variant.map { " (\($0))" } ?? "")
         let m = outcome.final.map {
             String(format: "train loss %.3e, test loss %.3e, accuracy %.1f%% train / %.1f%% test",
                    $0.trainLoss, $0.testLoss, $0.trainAccuracy * 100, $0.testAccuracy * 100)
@@ -67,9 +69,9 @@ extension CommandExecutor {
         switch outcome.status {
         case .finished:
             // No wall time here: outputs must replay byte-identically (notebooks keep times apart).
-            return "\(outcome.run.name): finished at epoch \(outcome.epoch): \(m)"
+            return "\(name): finished at epoch \(outcome.epoch): \(m)"
         case .cancelled:
-            return "\(outcome.run.name): stopped at epoch \(outcome.epoch), checkpoint saved: \(m). `resume` continues exactly."
+            return "\(name): stopped at epoch \(outcome.epoch), checkpoint saved: \(m). `resume` continues exactly."
         }
     }
 

@@ -49,8 +49,11 @@ public enum CommandCatalog {
                         + ["Presets, found from the run's test loss (in log10, from its peak to its lowest point after):"]
                         + RangePreset.helpLines.map { "  " + $0 }
                         + ["The selection is kept in runs/<name>/selection.json; `at`, `next`, `analyze` and the plots over time use it."]),
-        CommandInfo(name: "analyze", usage: "analyze [NAME ...]", summary: "run analyses over the selection (cached), with progress",
-                    example: "analyze"),
+        CommandInfo(name: "analyze", usage: "analyze [NAME ... | all]", summary: "run analyses over the selection (cached), with progress",
+                    example: "analyze",
+                    details: ["no NAME: embedding frequencies, neuron clusters, key frequencies, progress measures; all: every analysis",
+                              "The Fourier analyses apply to add, sub, mul and div (mul and div in the discrete-log basis); for other",
+                              "tasks they are skipped, and the output says so."]),
         CommandInfo(name: "plot", usage: "plot KIND [to FILE.svg]",
                     summary: "loss | acc | lr | gradnorm | freq | freq over time | neurons | heatmap N[,M...] | clusters | progress",
                     example: "plot loss to loss.svg"),

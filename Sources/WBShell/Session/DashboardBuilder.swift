@@ -67,14 +67,15 @@ final class DashboardBuilder {
             ClusterSizes(frequencies: $0.clusters.map(\.frequency), sizes: $0.clusters.map(\.neurons), unclustered: $0.unclustered,
                          threshold: $0.threshold)
         }
-        let p = run.record.config.p
+        let p = runner.context.view.n   // the grid's side: p, or p − 1 in the discrete-log view of mul and div
         let shownGrids = try grids(at: epoch, neurons: neurons).map { NeuronGrid(neuron: $0.neuron, p: p, values: $0.values) }
         let epochs = run.navigableEpochs
         let index = epochs.firstIndex(of: epoch)
         return Dashboard(run: run.name, epoch: epoch, position: index.map { $0 + 1 }, checkpointCount: index == nil ? nil : epochs.count,
                          numbers: numbers, curves: curves, selection: selection, frequencyNorms: frequencies?.frequencyNorms ?? [],
                          dominantFrequencies: frequencies?.dominant ?? [], clusters: sizes, neurons: shownGrids,
-                         neuronClusters: neurons.map { n in clusters.flatMap { n < $0.cluster.count && $0.cluster[n] > 0 ? $0.cluster[n] : nil } })
+                         neuronClusters: neurons.map { n in clusters.flatMap { n < $0.cluster.count && $0.cluster[n] > 0 ? $0.cluster[n] : nil } },
+                         basis: runner.context.view.label)
     }
 
     /// The activation grids of `neurons` at `epoch`: from memory, else one forward pass over the grid.

@@ -12,31 +12,68 @@ public struct TrainingTemplate: Codable, Equatable, Sendable {
         self.name = name; self.description = description; self.config = config
     }
 
-    /// The built-in templates: the paper's run, and the TransformerLens demo's variant as far as the engine supports it.
+    /// The built-in templates: the paper's run, the TransformerLens demo's variant as far as the engine supports it, the
+    /// demo config of the notebooks (p = 113, 40 % training data, 3,000 epochs) with and without Grokfast, and Power et
+    /// al.'s tasks on the paper's model.
     public static let builtIn: [TrainingTemplate] = {
         let paper = TrainingConfig()
         var tl = TrainingConfig()
         tl.epochs = 25_000
         tl.warmup = 0
         tl.dataSeed = 598
-        return [
+        // The runs of the templates below are named after them (`train template=power-mul` makes runs/power-mul).
+        var demo = TrainingConfig()
+        demo.name = "demo"
+        demo.frac = 0.4
+        demo.epochs = 3_000
+        var list = [
             TrainingTemplate(name: "nanda2023", description: "the paper's run: " + describe(paper), config: paper),
             TrainingTemplate(name: "tl-demo", description: "TransformerLens Grokking_Demo variant: no warm-up, 25k epochs, "
                 + "data seed 598 (Python shuffle, not torch.randperm); still 114 output classes, paper init and MLP biases: "
                 + describe(tl), config: tl),
+            TrainingTemplate(name: "demo", description: "the notebooks' demo run, groks in about 1,400 epochs: " + describe(demo),
+                             config: demo),
         ]
+        for kind in [GradientFilterKind.ema, .ma] {
+            var config = demo
+            config.grokfast = kind
+            config.name = "demo-grokfast-\(kind.rawValue)"
+            let how = kind == .ema ? "EMA of the gradients (α 0.98, λ 2)" : "mean of the last 100 gradients (λ 5)"
+            list.append(TrainingTemplate(name: "demo-grokfast-\(kind.rawValue)",
+                                         description: "the demo run with Grokfast (Lee et al. 2024), amplifying the \(how): "
+                                             + describe(config), config: config))
+        }
+        for task in ModularTask.allCases {
+            var config = TrainingConfig()
+            config.p = 97
+            config.frac = 0.5
+            config.task = task
+            config.epochs = 10_000
+            config.name = "power-\(task.rawValue)"
+            list.append(TrainingTemplate(name: "power-\(task.rawValue)",
+                                         description: "Power et al. (2022)'s \(task.formula) mod 97 with half the pairs for "
+                                             + "training, on the paper's 1-layer model and optimiser: " + describe(config),
+                                         config: config))
+        }
+        return list
     }()
 
-    /// An informative name, e.g. `p113-add-f0.3-d128h4m512-wd1-lr1e-3-s0`.
+    /// An informative name, e.g. `p113-add-f0.3-d128h4m512-wd1-lr1e-3-s0` or `p97-mul-f0.5-…-s0-gfema`.
     public static func generatedName(_ c: TrainingConfig) -> String {
-        "p\(c.p)-add-f\(compact(c.frac))-d\(c.dModel)h\(c.heads)m\(c.dMLP)-wd\(compact(c.wd))-lr\(compact(c.lr))-s\(c.dataSeed)"
+        var name = "p\(c.p)-\(c.task.rawValue)-f\(compact(c.frac))-d\(c.dModel)h\(c.heads)m\(c.dMLP)-wd\(compact(c.wd))"
+            + "-lr\(compact(c.lr))-s\(c.dataSeed)"
+        if c.grokfast != .none { name += "-gf\(c.grokfast.rawValue)" }
+        if c.initScale != 1 { name += "-init\(compact(c.initScale))" }
+        return name
     }
 
-    /// A one-line description, e.g. `p=113 frac=0.30 | d_model 128, 4 heads, d_mlp 512 | lr 1e-3, wd 1.0, …`.
+    /// A one-line description, e.g. `p=113 frac=0.30 | d_model 128, 4 heads, d_mlp 512 | lr 1e-3, wd 1.0, …`; the task,
+    /// filter and initial scale follow when they are not the paper's.
     public static func describe(_ c: TrainingConfig) -> String {
         String(format: "p=%d frac=%.2f | d_model %d, %d heads, d_mlp %d | lr %@, wd %@, betas (%@, %@), warm-up %d | %@ epochs | data seed %d",
                c.p, c.frac, c.dModel, c.heads, c.dMLP, compact(c.lr), String(format: "%.1f", c.wd), compact(c.beta1),
                compact(c.beta2), c.warmup, c.epochs % 1000 == 0 ? "\(c.epochs / 1000)k" : "\(c.epochs)", c.dataSeed)
+            + (c.variantLabel == nil ? "" : " | " + c.taskDescription)
     }
 
     /// Short numbers: 1 → "1", 0.3 → "0.3", 0.001 → "1e-3".

@@ -142,7 +142,7 @@ public final class TrainingProgressView {
         let m = p.latest
         let percent = Double(p.epoch) / Double(max(p.targetEpochs, 1)) * 100
         let rate = p.secondsPerEpoch > 0 ? 1 / p.secondsPerEpoch : 0
-        return String(format: "epoch %d/%d (%.0f%%)  train %.3e  test %.3e  acc %.1f%%/%.1f%%  %.1f epochs/s  ETA %@",
+        return (p.variant.map { "\($0) │ " } ?? "") + String(format: "epoch %d/%d (%.0f%%)  train %.3e  test %.3e  acc %.1f%%/%.1f%%  %.1f epochs/s  ETA %@",
                       p.epoch, p.targetEpochs, percent, m.trainLoss, m.testLoss, m.trainAccuracy * 100, m.testAccuracy * 100,
                       rate, duration(p.remainingSeconds))
     }

@@ -259,6 +259,16 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         return text
     }
 
+    /// A short label of what departs from the paper's task and optimiser (`mul grokfast=ema init×2`), or nil when nothing
+    /// does; for the live progress line and run summaries.
+    public var variantLabel: String? {
+        var parts: [String] = []
+        if task != .add { parts.append(task.rawValue) }
+        if grokfast != .none { parts.append("grokfast=\(grokfast.rawValue)") }
+        if initScale != 1 { parts.append("init×\(NumberLiteral.short(initScale))") }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
     /// The model's shape.
     public var shape: ModelShape { ModelShape(p: p, dModel: dModel, heads: heads, dMLP: dMLP) }
 

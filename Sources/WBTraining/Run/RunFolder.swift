@@ -77,7 +77,10 @@ public struct RunFolder: Sendable {
     public func resumableCheckpoint(epoch: Int, layout: ParameterLayout, filter: GradientFilterKind = .none) -> Checkpoint? {
         guard let checkpoint = try? Checkpoint.read(from: checkpointURL(epoch: epoch), layout: layout),
               checkpoint.optimizer != nil, checkpoint.epoch == epoch else { return nil }
-        if filter != .none && checkpoint.filter?.kind != filter { return nil }
+        if filter != .none {
+            // After epoch 0 the filter has seen gradients, so its state must be there.
+            guard let saved = checkpoint.filter, saved.kind == filter, epoch == 0 || !saved.state.isEmpty else { return nil }
+        }
         return checkpoint
     }
 

@@ -11,6 +11,8 @@ public struct TrainingProgress: Sendable {
     public var savedCheckpoint: Int?
     /// The run being trained (its checkpoints and metrics so far are on disk at every saved checkpoint).
     public var run: RunFolder?
+    /// What departs from the paper's task and optimiser (`TrainingConfig.variantLabel`), for the progress line.
+    public var variant: String?
     public var secondsPerEpoch: Double {
         epoch > startEpoch ? elapsedSeconds / Double(epoch - startEpoch) : 0
     }
@@ -75,6 +77,12 @@ public enum Trainer {
             try AtomicFile.write(indices.map(String.init).joined(separator: ",") + "\n", to: run.trainIndicesURL)
         }
         run.log("train \(config.nonDefaultAssignments.joined(separator: " ")) (config hash \(config.trajectoryHash); \(platform))")
+        if config.variantLabel != nil { run.log("task and optimiser: \(config.taskDescription)") }
+        if config.grokfast == .ma {
+            let megabytes = Double(config.gfWindow * layout.totalCount * 4) / 1e6
+            run.log(String(format: "note: Grokfast-MA keeps its last %d gradients in every checkpoint (%.0f MB each), so that "
+                           + "resume and range fill stay exact", config.gfWindow, megabytes))
+        }
         if let warning = platform.warning { run.log("note: \(warning)") }
         let engine = TrainingEngine(config: config, split: split, parameters: parameters)
         return try loop(engine: engine, run: run, metrics: [], cancel: cancel, progress: progress)
@@ -166,7 +174,8 @@ public enum Trainer {
                 lastFlush = Date()
             }
             progress(TrainingProgress(epoch: engine.epoch, targetEpochs: config.epochs, startEpoch: startEpoch, latest: row,
-                                      elapsedSeconds: Date().timeIntervalSince(clock), savedCheckpoint: saved, run: run))
+                                      elapsedSeconds: Date().timeIntervalSince(clock), savedCheckpoint: saved, run: run,
+                                      variant: config.variantLabel))
             if cancelled && engine.epoch < config.epochs {
                 run.log("stopped at epoch \(engine.epoch) (cancelled); checkpoint saved")
                 return TrainingOutcome(status: .cancelled, run: run, epoch: engine.epoch, final: latest,

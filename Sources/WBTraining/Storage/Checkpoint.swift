@@ -40,7 +40,8 @@ public struct Checkpoint: Sendable {
                 tensors["optimizer.exp_avg_sq.\(entry.name)"] = SafetensorsTensor(floats: Array(opt.secondMoment[entry.range]), shape: entry.shape)
             }
         }
-        var meta = metadata
+        // The filter's keys come from `filter` alone (metadata read from another file may carry stale ones).
+        var meta = metadata.filter { !$0.key.hasPrefix("grokfast") }
         if let filter, filter.kind != .none {
             meta["grokfast"] = filter.kind.rawValue
             meta["grokfast_history"] = "\(filter.state.history.count)"

@@ -194,7 +194,7 @@ private extension NotebookOutput {
 /// The notebooks shipped in Notebooks/ read and write back byte for byte, and hold outputs from a replay.
 final class ShippedNotebookTests: XCTestCase {
     /// The shipped set, by name (a session recorded into Notebooks/ is not one of them).
-    static let shipped = ["grokking.wbnb", "nanda2023.wbnb", "quickstart.wbnb"]
+    static let shipped = ["grokking.wbnb", "nanda2023.wbnb", "quickstart.wbnb", "grokfast.wbnb", "operations.wbnb"]
 
     func testShippedNotebooksRoundTrip() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
@@ -213,6 +213,34 @@ final class ShippedNotebookTests: XCTestCase {
         guard case .text(let summary) = train.outputs[0] else { return XCTFail("a text output") }
         XCTAssertTrue(summary.contains("accuracy 100.0% train / 100.0% test"), "the shipped outputs show a model that grokked: \(summary)")
         XCTAssertGreaterThanOrEqual(grokking.cells.flatMap(\.outputs).filter { if case .figure = $0 { return true } else { return false } }.count, 8)
+    }
+
+    /// The recorded `compare` tables of the Grokfast and operations notebooks: every run reached 95 % test accuracy, and
+    /// the notes quote the epochs the table shows.
+    func testGrokfastAndOperationsNotebooksRecordTheirMilestones() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
+        for (name, runs) in [("grokfast.wbnb", ["demo-1700", "demo-grokfast-ema"]),
+                             ("operations.wbnb", ["ops-add", "ops-sub", "ops-mul", "ops-div", "ops-x2y2"])] {
+            let notebook = try Notebook.read(from: folder.appendingPathComponent(name))
+            let compare = try XCTUnwrap(notebook.cells.first { $0.source.hasPrefix("compare ") }, name)
+            let table = compare.outputs.compactMap { output -> String? in if case .text(let t) = output { return t } else { return nil } }
+                .joined(separator: "\n")
+            let notes = notebook.cells.filter { $0.kind != .command }.map(\.source).joined(separator: "\n")
+            for run in runs {
+                let row = try XCTUnwrap(table.split(separator: "\n").first { $0.hasPrefix(run + " ") }, "\(name): \(run) in \(table)")
+                let columns = row.split(separator: " ").map(String.init)
+                // run, task words…, train 99 %, test 50 %, test 95 %, test 99 %, final loss: the 95 % epoch is 3rd from last.
+                let epoch95 = columns[columns.count - 3]
+                XCTAssertNotNil(Int(epoch95), "\(name): \(run) reached 95 % test accuracy: \(row)")
+                XCTAssertTrue(notes.contains(Self.thousands(epoch95)), "\(name): the notes quote \(run)'s 95 % epoch \(epoch95)")
+            }
+        }
+    }
+
+    /// 1509 → "1,509" (notes write numbers with thousands separators).
+    static func thousands(_ digits: String) -> String {
+        guard let value = Int(digits), value >= 1000 else { return digits }
+        return "\(value / 1000),\(String(format: "%03d", value % 1000))"
     }
 }
 

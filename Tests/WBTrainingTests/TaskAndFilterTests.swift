@@ -149,6 +149,19 @@ final class TaskAndFilterTests: XCTestCase {
         }
     }
 
+    /// `grad_norm` in the metrics is the norm of the raw gradient, not of the filtered one handed to AdamW.
+    func testGradNormIsTheRawGradientsNorm() throws {
+        let c = try config("g", ["grokfast=ema", "gf_lambda=10"])
+        let initial = ParameterInitializer.paperInitialization(ParameterLayout(c.shape), seed: c.initSeed)
+        let filtered = TrainingEngine(config: c, split: c.shuffledSplit, parameters: initial)
+        let raw = TrainingEngine(config: c, split: c.shuffledSplit, parameters: initial)
+        let expected = raw.measure().gradNorm
+        XCTAssertEqual(filtered.step().gradNorm, expected)
+        // What AdamW received was amplified: 1 + λ = 11 times the raw gradient on the first step.
+        let handed = filtered.gradients.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        XCTAssertEqual(handed / expected, 11, accuracy: 1e-3)
+    }
+
     /// A checkpoint without the filter's state cannot continue a Grokfast run exactly, so resume does not use it.
     func testCheckpointWithoutFilterStateIsNotResumable() throws {
         let run = try Trainer.start(config("gf", ["grokfast=ema"], epochs: 20), root: root).run

@@ -59,8 +59,16 @@ public struct GradientFilter: Sendable, Equatable {
             }}
             state.average = average
         case .ma:
-            if state.history.count == window { state.history.removeFirst() }
-            state.history.append(gradients)
+            if state.history.count == window {
+                // Reuse the oldest gradient's buffer for the newest (no 4-bytes-per-parameter allocation per step).
+                var recycled = state.history.removeFirst()
+                recycled.withUnsafeMutableBufferPointer { out in
+                    gradients.withUnsafeBufferPointer { out.baseAddress!.update(from: $0.baseAddress!, count: n) }
+                }
+                state.history.append(recycled)
+            } else {
+                state.history.append(gradients)
+            }
             guard state.history.count == window else { return }
             let count = Float(window), l = Float(lambda)
             let history = state.history

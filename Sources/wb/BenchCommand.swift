@@ -60,47 +60,49 @@ struct BenchCommand: ParsableCommand {
     }
 
     /// The cost of each Grokfast filter on `config`: the filter alone (median of 30 applications to a full state), and
-    /// whole epochs with the filter (timed after the MA window has filled), next to the epoch without it.
+    /// whole epochs with each filter against plain ones. The three engines step in turn (plain, EMA, MA, plain, …) after
+    /// the MA window has filled, so a change of the machine's speed during the run affects all three alike.
     func filterBenchmark(_ config: TrainingConfig) throws {
         let layout = ParameterLayout(config.shape)
-        let plain = try medianEpochMilliseconds(config, warmup: warmup)
-        for kind in [GradientFilterKind.ema, .ma] {
+        let initial = ParameterInitializer.paperInitialization(layout, seed: config.initSeed)
+        var engines: [(label: String, engine: TrainingEngine, alone: Double?)] = []
+        for kind in [GradientFilterKind.none, .ema, .ma] {
             var filtered = config
             filtered.grokfast = kind
             let filter = filtered.gradientFilter
-            var state = GradientFilterState()
-            var gradients = (0..<layout.totalCount).map { Float(($0 % 97) - 48) * 1e-4 }
-            for _ in 0..<(kind == .ma ? filter.window : 1) { filter.apply(to: &gradients, state: &state, split: WorkSplit(workers: config.threads)) }
-            var times: [Double] = []
-            for _ in 0..<30 {
-                let start = DispatchTime.now().uptimeNanoseconds
-                filter.apply(to: &gradients, state: &state, split: WorkSplit(workers: config.threads))
-                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            var alone: Double?
+            if kind != .none {
+                var state = GradientFilterState()
+                var gradients = (0..<layout.totalCount).map { Float(($0 % 97) - 48) * 1e-4 }
+                let split = WorkSplit(workers: config.threads)
+                for _ in 0..<(kind == .ma ? filter.window : 1) { filter.apply(to: &gradients, state: &state, split: split) }
+                var times: [Double] = []
+                for _ in 0..<30 {
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    filter.apply(to: &gradients, state: &state, split: split)
+                    times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                }
+                alone = times.sorted()[times.count / 2]
             }
-            times.sort()
-            let alone = times[times.count / 2]
-            let epoch = try medianEpochMilliseconds(filtered, warmup: kind == .ma ? filter.window + 5 : warmup)
-            print(String(format: "grokfast=%@ (%@): filter alone %.2f ms per step (%.1f %% of a plain epoch of %.1f ms); "
-                         + "epoch with the filter %.1f ms (%+.1f %%)", kind.rawValue,
-                         kind == .ema ? "α 0.98, λ 2" : "window \(filter.window), λ 5", alone, 100 * alone / plain, plain,
-                         epoch, 100 * (epoch - plain) / plain))
+            let label = kind == .none ? "none" : kind == .ema ? "ema (α 0.98, λ 2)" : "ma (window \(filter.window), λ 5)"
+            let engine = TrainingEngine(config: filtered, split: filtered.shuffledSplit, parameters: initial)
+            for _ in 0..<(kind == .ma ? filter.window + 5 : warmup) { engine.step() }
+            engines.append((label, engine, alone))
         }
-    }
-
-    /// The median of `epochs` timed epochs after `warmup` untimed ones.
-    func medianEpochMilliseconds(_ config: TrainingConfig, warmup: Int) throws -> Double {
-        let layout = ParameterLayout(config.shape)
-        let engine = TrainingEngine(config: config, split: config.shuffledSplit,
-                                    parameters: ParameterInitializer.paperInitialization(layout, seed: config.initSeed))
-        for _ in 0..<warmup { engine.step() }
-        var times: [Double] = []
+        var times = [[Double]](repeating: [], count: engines.count)
         for _ in 0..<epochs {
-            let start = DispatchTime.now().uptimeNanoseconds
-            engine.step()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            for (i, entry) in engines.enumerated() {
+                let start = DispatchTime.now().uptimeNanoseconds
+                entry.engine.step()
+                times[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
         }
-        times.sort()
-        return times[times.count / 2]
+        let medians = times.map { $0.sorted()[$0.count / 2] }
+        for (i, entry) in engines.enumerated() where i > 0 {
+            print(String(format: "grokfast=%@: filter alone %.2f ms per step (%.1f %% of the plain epoch); epoch %.1f ms against "
+                         + "%.1f ms plain, stepped in turn (%+.1f %%)", entry.label, entry.alone ?? 0,
+                         100 * (entry.alone ?? 0) / medians[0], medians[i], medians[0], 100 * (medians[i] - medians[0]) / medians[0]))
+        }
     }
 
     /// Times full epochs (train step + test evaluation) of `config` and reports the median and peak memory.

@@ -13,16 +13,23 @@ public struct SlurmClient: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
         if let environment { process.environment = environment }
-        let out = Pipe(), err = Pipe()
+        // Output through files, not pipes: a pipe's end inherited by a long-lived process would never close.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("wb-\(tool)-\(getpid())-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL); try? FileManager.default.removeItem(at: errURL) }
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch {
             throw SweepError.slurm("cannot run \(tool): \(error). Is Slurm installed (Scripts/setup installs slurm-wlm)?")
         }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        try? out.close(); try? err.close()
+        let output = (try? Data(contentsOf: outURL)) ?? Data()
+        let errors = (try? Data(contentsOf: errURL)) ?? Data()
         let text = String(decoding: output, as: UTF8.self)
         guard process.terminationStatus == 0 else {
             let message = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -71,4 +71,51 @@ final class SlurmSweepTests: ExecutorTestCase {
                                        overriding: ["SLURM_CONF": cluster.conf.path])
         XCTAssertTrue(status.out.hasPrefix("sweep onslurm: 4 points — 4 finished; "), status.out)
     }
+
+    func testStopCancelsTheJobAndTheSweepContinuesToTheSameBits() throws {
+        let cluster: SlurmTestCluster
+        do { cluster = try SlurmTestCluster(folder: root.appendingPathComponent("slurm")) } catch {
+            return XCTFail("could not start a single-node Slurm: \(error)")
+        }
+        defer { cluster.stop() }
+        let runs = root.appendingPathComponent("runs")
+        let grid = ["wd=0.5,1", "epochs=1500"] + SweepProcessTests.tiny
+        let environment = ProcessInfo.processInfo.environment.merging(WBProcess.environment(in: root)) { _, ours in ours }
+            .merging(cluster.environment) { _, ours in ours }
+        let following = Process()
+        following.executableURL = WBProcess.binary
+        following.arguments = ["sweep", "--runs", runs.path, "stopslurm"] + grid + ["on=slurm", "jobs=2"]
+        following.currentDirectoryURL = root
+        following.environment = environment
+        following.standardOutput = FileHandle.nullDevice
+        following.standardError = FileHandle.nullDevice
+        try following.run()
+        let folder = SweepFolder(root: runs, name: "stopslurm")
+        func started(_ name: String) -> Bool {
+            RunFolder(url: folder.url.appendingPathComponent(name)).checkpointEpochs().contains(100)
+        }
+        let deadline = Date().addingTimeInterval(300)
+        while !(started("wd=0.5") && started("wd=1")) && Date() < deadline && following.isRunning { usleep(200_000) }
+        let stop = try WBProcess.run(["sweep", "stop", "stopslurm", "--runs", runs.path], in: root, overriding: cluster.environment)
+        XCTAssertEqual(stop.status, 0, stop.err)
+        XCTAssertTrue(stop.out.contains("scancel job "), stop.out)
+        while following.isRunning && Date() < deadline { usleep(200_000) }
+        XCTAssertEqual(following.terminationStatus, 0)
+        let status = try WBProcess.run(["sweep", "status", "stopslurm", "--runs", runs.path], in: root, overriding: cluster.environment)
+        XCTAssertTrue(status.out.hasPrefix("sweep stopslurm: 2 points — 2 stopped; "), status.out)
+
+        // `sweep NAME` submits the stopped points again; they resume from the checkpoint of the stop.
+        let continued = try WBProcess.run(["sweep", "--runs", runs.path, "stopslurm"], in: root, overriding: cluster.environment)
+        XCTAssertEqual(continued.status, 0, continued.err)
+        XCTAssertTrue(continued.out.contains("ended: 2 finished"), continued.out)
+        let local = try WBProcess.run(["sweep", "--runs", runs.path, "stoplocal"] + grid + ["jobs=2"], in: root)
+        XCTAssertEqual(local.status, 0, local.err)
+        for name in ["wd=0.5", "wd=1"] {
+            let point = folder.url.appendingPathComponent(name), here = runs.appendingPathComponent("stoplocal/\(name)")
+            let extra = Set(RunFolder(url: point).checkpointEpochs()).subtracting(RunFolder(url: here).checkpointEpochs())
+            XCTAssertLessThanOrEqual(extra.count, 1, "at most the checkpoint of the stop")
+            for epoch in extra { try FileManager.default.removeItem(at: RunFolder(url: point).checkpointURL(epoch: epoch)) }
+            try assertSameRunTensors(point, here)
+        }
+    }
 }

@@ -23,7 +23,7 @@ final class SlurmTestCluster {
         for sub in ["state", "spool"] {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
-        let port = 20_000 + Int(getpid() % 5_000) * 2
+        let port = 20_000 + Int.random(in: 0..<5_000) * 2
         let cpus = ProcessInfo.processInfo.activeProcessorCount
         let text = """
         ClusterName=wbtest

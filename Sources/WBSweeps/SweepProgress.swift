@@ -6,6 +6,10 @@ public struct SweepProgress: Sendable, Equatable {
         public var epoch: Int
         public var target: Int
         public var testAccuracy: Double?
+
+        public init(name: String, epoch: Int, target: Int, testAccuracy: Double?) {
+            self.name = name; self.epoch = epoch; self.target = target; self.testAccuracy = testAccuracy
+        }
     }
     public var name: String
     public var total: Int
@@ -18,6 +22,12 @@ public struct SweepProgress: Sendable, Equatable {
     public var etaSeconds: Double?
     /// True once a stop was asked for: workers are saving their checkpoints.
     public var stopping: Bool
+
+    public init(name: String, total: Int, finished: Int, failed: Int, queued: Int, running: [Running], elapsedSeconds: Double,
+                etaSeconds: Double?, stopping: Bool) {
+        self.name = name; self.total = total; self.finished = finished; self.failed = failed; self.queued = queued
+        self.running = running; self.elapsedSeconds = elapsedSeconds; self.etaSeconds = etaSeconds; self.stopping = stopping
+    }
 }
 
 /// How one `sweep` session ended.

@@ -65,3 +65,52 @@ final class SweepShellTests: ExecutorTestCase {
         XCTAssertEqual(try Parser.parse("compare tiny/wd=1,seed=0 tiny/wd=1,seed=1"), [.compare(runs: ["tiny/wd=1,seed=0", "tiny/wd=1,seed=1"])])
     }
 }
+
+/// A sweep in a notebook: the cell records the summary table and the figure; replaying reuses the finished points and
+/// gives the same outputs (`wb run --check`).
+final class SweepNotebookTests: TemporaryFolderTestCase {
+    func testSweepCellRecordsItsTableAndReplaysIdentically() throws {
+        let notebook = root.appendingPathComponent("study.wbnb")
+        try """
+            # # A tiny sweep
+            sweep nb wd=0.5,1 p=23 d_model=32 d_mlp=128 epochs=60 threads=1 jobs=2
+            plot sweep wd test_acc
+
+            """.write(to: notebook, atomically: true, encoding: .utf8)
+        let first = try WBProcess.run(["run", "study.wbnb"], in: root)
+        XCTAssertEqual(first.status, 0, first.out + first.err)
+        let recorded = try String(contentsOf: notebook, encoding: .utf8)
+        XCTAssertTrue(recorded.contains("| sweep nb: 2 points (2 wd) in runs/nb"), recorded)
+        XCTAssertTrue(recorded.contains("| sweep nb: epochs at which each point first reached the threshold"), recorded)
+        XCTAssertTrue(recorded.contains("@figure sweep nb: final test accuracy"), recorded)
+        let check = try WBProcess.run(["run", "study.wbnb", "--check"], in: root)
+        XCTAssertEqual(check.status, 0, check.out + check.err)
+        XCTAssertTrue(check.out.contains("check passed"), check.out)
+    }
+}
+
+final class SweepProgressViewTests: XCTestCase {
+    func testLiveTableLines() {
+        let progress = SweepProgress(name: "s", total: 12, finished: 3, failed: 1, queued: 6,
+                                     running: [.init(name: "wd=0.3,seed=0", epoch: 120, target: 1000, testAccuracy: 0.125),
+                                               .init(name: "wd=1,seed=0", epoch: 7, target: 1000, testAccuracy: nil)],
+                                     elapsedSeconds: 75, etaSeconds: 3700, stopping: false)
+        XCTAssertEqual(SweepProgressView.lines(progress), [
+            "sweep s: 3/12 done, 2 running, 6 queued, 1 failed — 1m15s elapsed, ETA 1h01m",
+            "  wd=0.3,seed=0  epoch 120/1000  test  12.5%",
+            "  wd=1,seed=0    epoch 7/1000",
+        ])
+        var written = ""
+        let view = SweepProgressView(interactive: true) { written += $0 }
+        view.update(progress)
+        XCTAssertEqual(written, "\u{1B}[2Ksweep s: 3/12 done, 2 running, 6 queued, 1 failed — 1m15s elapsed, ETA 1h01m\n"
+            + "\u{1B}[2K  wd=0.3,seed=0  epoch 120/1000  test  12.5%\n\u{1B}[2K  wd=1,seed=0    epoch 7/1000\n")
+        var stopping = progress
+        stopping.stopping = true
+        stopping.running.removeLast()
+        view.update(stopping)
+        XCTAssertTrue(written.hasSuffix("\u{1B}[3F\u{1B}[2Ksweep s: 3/12 done, 1 running, 6 queued, 1 failed — 1m15s elapsed, ETA 1h01m"
+            + " — stopping: workers save their checkpoints…\n\u{1B}[2K  wd=0.3,seed=0  epoch 120/1000  test  12.5%\n\u{1B}[2K\n\u{1B}[1F"),
+                      written.debugDescription)
+    }
+}

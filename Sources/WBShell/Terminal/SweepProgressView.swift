@@ -49,7 +49,8 @@ public final class SweepProgressView {
         let width = p.running.map(\.name.count).max() ?? 0
         return [header] + p.running.map { r in
             let accuracy = r.testAccuracy.map { String(format: "test %5.1f%%", $0 * 100) } ?? ""
-            return "  \(r.name.padding(toLength: width, withPad: " ", startingAt: 0))  epoch \(r.epoch)/\(r.target)  \(accuracy)"
+            let line = "  \(r.name.padding(toLength: width, withPad: " ", startingAt: 0))  epoch \(r.epoch)/\(r.target)  \(accuracy)"
+            return accuracy.isEmpty ? String(line.dropLast(2)) : line
         }
     }
 

@@ -44,7 +44,6 @@ struct SweepWorkerCommand: ParsableCommand {
         func emit(_ message: WorkerMessage) {
             FileHandle.standardOutput.write(Data((message.line + "\n").utf8))
         }
-        let started = Date()
         let outcome = try SweepPointTrainer.train(folder, index: index, cancel: token) { p in
             let now = Date()
             guard now.timeIntervalSince(last) >= 0.25 || p.epoch == p.targetEpochs else { return }
@@ -54,7 +53,7 @@ struct SweepWorkerCommand: ParsableCommand {
         if let outcome {
             emit(.result(status: outcome.status.rawValue, epoch: outcome.epoch, seconds: outcome.seconds))
         } else {
-            emit(.result(status: "skipped", epoch: 0, seconds: Date().timeIntervalSince(started) * 0))
+            emit(.result(status: "skipped", epoch: 0, seconds: 0))
         }
     }
 }
@@ -65,15 +64,17 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Train a grid of runs (a local process pool or a Slurm job array), show their status and summary.",
         discussion: """
-        The same as `sweep` at the prompt (`wb help sweep` there). Examples:
-          wb sweep wdfrac wd=0.3,1 frac=0.3..0.5 step 0.1 seeds=0..2 p=23 epochs=3000 jobs=2
-          wb sweep wdfrac                        continue it (finished points are kept, started ones resume)
-          wb sweep status wdfrac                 one row per point: state, epoch, test accuracy, seconds, disk
-          wb sweep table wdfrac                  milestones per point; writes runs/wdfrac/summary.csv
-          wb sweep stop wdfrac                   stop it (workers save a checkpoint; on Slurm: scancel)
-          wb sweep big lr=1e-4..1e-3 step 1e-4 wd=0..2 step 0.01 --yes       more than 1,000 points needs --yes
-          wb sweep cl wd=0.3,1 on=slurm partition=debug time=30 --print     write the batch script, do not submit
-        Ctrl-C stops every worker after its current epoch, with a checkpoint saved.
+        The same words as `sweep` at the prompt (`help sweep` there, docs/sweeps.md). Examples:
+          wb sweep wdfrac wd=0.3,1 frac=0.3..0.5 step 0.1 seeds=0..2 p=23 jobs=2
+          wb sweep wdfrac              continue it (finished points kept)
+          wb sweep status wdfrac       state, epoch, test accuracy, seconds, disk
+          wb sweep table wdfrac        milestones; writes runs/wdfrac/summary.csv
+          wb sweep stop wdfrac         workers save a checkpoint (Slurm: scancel)
+          wb sweep big lr=1e-4..1e-3 step 1e-4 wd=0..2 step 0.01 --yes
+          wb sweep cl wd=0.3,1 on=slurm partition=debug time=30 --print
+        More than 1,000 points needs --yes. Ctrl-C stops every worker after its
+        current epoch, with a checkpoint saved.
+
         """
     )
 

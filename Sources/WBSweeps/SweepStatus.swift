@@ -4,6 +4,7 @@ import WBTraining
 /// `sweep status NAME`: one row per point (state, epoch reached, latest test accuracy, seconds trained, disk), from
 /// `sweep.json` and the points' run folders, so it is right while the sweep runs in another process, and after a kill.
 public struct SweepStatus: Sendable {
+    /// One point as `sweep status` shows it.
     public struct Row: Sendable, Equatable {
         public var point: String
         public var state: PointState
@@ -21,7 +22,7 @@ public struct SweepStatus: Sendable {
     public var slurmJobID: String?
     public var totalBytes: Int64
 
-    /// Reads the sweep. `live` marks points Slurm reports as running (on=slurm).
+    /// Reads the sweep. `slurmRunning` marks the points Slurm reports as running (on=slurm).
     public static func read(_ folder: SweepFolder, slurmRunning: Set<Int> = []) throws -> SweepStatus {
         let manifest = try folder.readManifest()
         let holder = SweepLock.holder(folder)

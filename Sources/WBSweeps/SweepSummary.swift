@@ -6,6 +6,7 @@ import WBTraining
 /// writes it to `runs/NAME/summary.csv`. (Key frequencies and the clustered share need the analyses of each finished
 /// run; they are not in the summary yet: `load` a point and `analyze` it.)
 public struct SweepSummary: Sendable {
+    /// One point: its state and the milestones of its metrics so far.
     public struct Row: Sendable {
         public var point: SweepPoint
         public var state: PointState

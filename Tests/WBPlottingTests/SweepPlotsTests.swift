@@ -24,6 +24,8 @@ final class SweepPlotsTests: XCTestCase {
         XCTAssertEqual(panel.series[0].y, [0.5])
         XCTAssertEqual(panel.series[0].color, 1)
         XCTAssertEqual(panel.marks, [.annotation(x: 1.5, y: 0.5, text: "1200"), .annotation(x: 0.5, y: 1.5, text: "800")])
+        XCTAssertEqual(Figure.sweepNumber(2966.5), "2967")
+        XCTAssertEqual(Figure.sweepNumber(0.9583), "0.958")
         XCTAssertEqual(panel.x.ticks, [AxisTick(0.5, "0.3"), AxisTick(1.5, "1")])
         XCTAssertEqual(panel.y.ticks, [AxisTick(0.5, "0.3"), AxisTick(1.5, "0.5")])
         XCTAssertEqual(panel.legendEntries.map(\.label), ["never (not within the epochs)"])
@@ -48,7 +50,8 @@ final class SweepPlotsTests: XCTestCase {
         XCTAssertTrue(series[0].y[0].isNaN)
         XCTAssertEqual(Array(series[0].y[1...]), [1500, 900])
         XCTAssertEqual(series[2].y, [2000, 1400, 800])
-        XCTAssertTrue(series[3].y[0].isNaN)
+        XCTAssertEqual(series[3].y, [2000 * 1.08, 1700, 1000], "a maximum that never got there ends on the never line")
+        XCTAssertEqual(figure.panels[0].marks, [.referenceLine(y: 2000 * 1.08, label: "never")])
         XCTAssertEqual(series[4].x, [0.3])
         XCTAssertEqual(series[4].y, [2000 * 1.08])
         XCTAssertEqual(figure.panels[0].legendEntries.map(\.label),

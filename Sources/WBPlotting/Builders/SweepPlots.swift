@@ -57,21 +57,24 @@ extension Figure {
     }
 
     /// The median measure against X (numeric values on a linear axis, else evenly spaced), with the minimum and maximum
-    /// over the other keys (the seeds) as dashed lines around it; X values whose median never got there are marked
-    /// "never" at the top of the plot.
+    /// over the other keys (the seeds) as dashed lines around it; "never" is a reference line above every number: X
+    /// values whose median never got there are marked on it, and a maximum that never got there ends on it.
     public static func sweepCurve(_ input: SweepPlotInput) -> Figure {
         let numeric = input.xValues.compactMap(Double.init)
         let xs: [Double] = numeric.count == input.xValues.count ? numeric : input.xValues.indices.map(Double.init)
         let ticks: [AxisTick]? = numeric.count == input.xValues.count ? nil
             : input.xValues.enumerated().map { AxisTick(Double($0.offset), $0.element) }
-        func finite(_ v: [Double]) -> [Double] { v.map { $0.isFinite ? $0 : .nan } }
         let finiteValues = (input.median + input.minimum + input.maximum).filter(\.isFinite)
         let top = (finiteValues.max() ?? 1) * 1.08
+        // "never" sits on a line of its own above every number; a band edge that never got there ends on it.
+        func values(_ v: [Double], neverOnTop: Bool) -> [Double] {
+            v.map { $0.isFinite ? $0 : ($0 == .infinity && neverOnTop ? top : .nan) }
+        }
         var series = [
-            Series("median", kind: .line, x: xs, y: finite(input.median), color: 0),
-            Series("median", kind: .points, x: xs, y: finite(input.median), color: 0),
-            Series("min–max over seeds", kind: .line, x: xs, y: finite(input.minimum), color: 0, dashed: true),
-            Series("min–max over seeds", kind: .line, x: xs, y: finite(input.maximum), color: 0, dashed: true),
+            Series("median", kind: .line, x: xs, y: values(input.median, neverOnTop: false), color: 0),
+            Series("median", kind: .points, x: xs, y: values(input.median, neverOnTop: false), color: 0),
+            Series("min–max over seeds", kind: .line, x: xs, y: values(input.minimum, neverOnTop: true), color: 0, dashed: true),
+            Series("min–max over seeds", kind: .line, x: xs, y: values(input.maximum, neverOnTop: true), color: 0, dashed: true),
         ]
         var entries = [LegendEntry("median", color: 0), LegendEntry("min–max over seeds", color: 0, dashed: true)]
         let never = input.median.enumerated().filter { $0.element == .infinity }.map { xs[$0.offset] }
@@ -79,13 +82,15 @@ extension Figure {
             series.append(Series("never", kind: .points, x: never, y: never.map { _ in top }, color: 1))
             entries.append(LegendEntry("never (median point not within the epochs)", color: 1, kind: .points))
         }
-        let panel = Panel(x: Axis(input.xLabel, ticks: ticks), y: Axis(input.measure), series: series, legend: .entries(entries))
+        let anyNever = (input.median + input.minimum + input.maximum).contains(.infinity)
+        let panel = Panel(x: Axis(input.xLabel, ticks: ticks), y: Axis(input.measure), series: series,
+                          marks: anyNever ? [.referenceLine(y: top, label: "never")] : [], legend: .entries(entries))
         return Figure(title: input.title, panel: panel)
     }
 
-    /// A cell's number: whole numbers as they are, others with 3 significant digits.
+    /// A cell's number: whole numbers (and anything ≥ 100, rounded) as they are, others with 3 significant digits.
     static func sweepNumber(_ v: Double) -> String {
-        if v == v.rounded() && abs(v) < 1e9 { return String(Int(v)) }
+        if (v == v.rounded() || abs(v) >= 100) && abs(v) < 1e9 { return String(Int(v.rounded())) }
         return String(format: "%.3g", v)
     }
 }

@@ -117,7 +117,10 @@ final class SweepProcessTests: TemporaryFolderTestCase {
         }
         while !(started("wd=0.5") && started("wd=1")) && Date() < deadline && process.isRunning { usleep(100_000) }
         XCTAssertTrue(process.isRunning, "the sweep ended before it could be stopped; make the points longer")
-        kill(process.processIdentifier, SIGINT)
+        // `sweep stop` from another process: SIGINT to the process holding the sweep's lock, as Ctrl-C would.
+        let stop = try WBProcess.run(["sweep", "stop", "stopme", "--runs", runs.path], in: root)
+        XCTAssertEqual(stop.status, 0, stop.err)
+        XCTAssertTrue(stop.out.hasPrefix("sweep stopme: asked process \(process.processIdentifier) to stop"), stop.out)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
         let stopped = try folder.readManifest()

@@ -33,6 +33,12 @@ final class SweepShellTests: ExecutorTestCase {
             XCTAssertEqual("\($0)", "the grid has 1001 points (more than 1000); add --yes to run it")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("runs/big").path), "nothing written")
+        // At the prompt it asks; no starts nothing.
+        var asked: [String] = []
+        let declined = try run("sweep big seeds=0..1000 p=23 epochs=10", context: ExecutionContext(confirm: { asked.append($0); return false }))
+        XCTAssertEqual(asked, ["the grid has 1001 points (more than 1000). Run it?"])
+        XCTAssertEqual(declined.plainText, "sweep big: not started (1001 points)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("runs/big").path), "nothing written")
         XCTAssertThrowsError(try run("sweep bad p=23,24")) {
             XCTAssertEqual("\($0)", "in `p=24`: p=24 is not allowed: a prime number in 3...257.")
         }

@@ -60,6 +60,13 @@ final class SweepShellTests: ExecutorTestCase {
         XCTAssertEqual(try run("sweep list").plainText, "sweep  points  states    grid\nmade   2       2 queued  wd=0.3,1 p=23 epochs=10")
     }
 
+    func testFiguresSayWhatTheSpreadIsOver() {
+        let axes = ["wd", "frac", "seed"].map { SweepAxis(key: $0 == "seed" ? "init_seed" : $0, typedKey: $0, label: $0, values: ["1", "2"]) }
+        XCTAssertEqual(CommandExecutor.spreadOver(axes, besides: [axes[0], axes[1]]), "seeds")
+        XCTAssertEqual(CommandExecutor.spreadOver(axes, besides: [axes[1]]), "wd and seed")
+        XCTAssertEqual(CommandExecutor.spreadOver(axes, besides: axes), "points")
+    }
+
     func testHelpHasExamples() throws {
         let text = try run("help sweep").plainText
         XCTAssertTrue(text.contains("sweep tiny wd=0.3,1 seeds=0..1 p=23 d_model=32 d_mlp=128 epochs=500 jobs=2"), text)

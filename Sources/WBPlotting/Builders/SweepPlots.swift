@@ -15,11 +15,14 @@ public struct SweepPlotInput: Sendable, Equatable {
     public var median: [Double]
     public var minimum: [Double]
     public var maximum: [Double]
+    /// What the median, minimum and maximum are taken over, for the legend (`seeds`, `wd and seed`).
+    public var spreadOver: String
 
     public init(title: String, measure: String, xLabel: String, xValues: [String], yLabel: String? = nil, yValues: [String] = [],
-                median: [Double], minimum: [Double], maximum: [Double]) {
+                median: [Double], minimum: [Double], maximum: [Double], spreadOver: String = "seeds") {
         self.title = title; self.measure = measure; self.xLabel = xLabel; self.xValues = xValues; self.yLabel = yLabel
         self.yValues = yValues; self.median = median; self.minimum = minimum; self.maximum = maximum
+        self.spreadOver = spreadOver
     }
 }
 
@@ -53,7 +56,7 @@ extension Figure {
                           y: Axis(input.yLabel ?? "", range: 0...Double(rows), ticks: yTicks),
                           series: series, heatmap: heatmap, marks: marks,
                           legend: neverX.isEmpty ? .hidden : .entries([LegendEntry("never (not within the epochs)", color: 1, kind: .points)]))
-        return Figure(title: input.title, subtitle: "median over the other keys; " + input.measure, panels: [panel])
+        return Figure(title: input.title, subtitle: "median over \(input.spreadOver); " + input.measure, panels: [panel])
     }
 
     /// The median measure against X (numeric values on a linear axis, else evenly spaced), with the minimum and maximum
@@ -73,10 +76,10 @@ extension Figure {
         var series = [
             Series("median", kind: .line, x: xs, y: values(input.median, neverOnTop: false), color: 0),
             Series("median", kind: .points, x: xs, y: values(input.median, neverOnTop: false), color: 0),
-            Series("min–max over seeds", kind: .line, x: xs, y: values(input.minimum, neverOnTop: true), color: 0, dashed: true),
-            Series("min–max over seeds", kind: .line, x: xs, y: values(input.maximum, neverOnTop: true), color: 0, dashed: true),
+            Series("min–max over \(input.spreadOver)", kind: .line, x: xs, y: values(input.minimum, neverOnTop: true), color: 0, dashed: true),
+            Series("min–max over \(input.spreadOver)", kind: .line, x: xs, y: values(input.maximum, neverOnTop: true), color: 0, dashed: true),
         ]
-        var entries = [LegendEntry("median", color: 0), LegendEntry("min–max over seeds", color: 0, dashed: true)]
+        var entries = [LegendEntry("median", color: 0), LegendEntry("min–max over \(input.spreadOver)", color: 0, dashed: true)]
         let never = input.median.enumerated().filter { $0.element == .infinity }.map { xs[$0.offset] }
         if !never.isEmpty {
             series.append(Series("never", kind: .points, x: never, y: never.map { _ in top }, color: 1))

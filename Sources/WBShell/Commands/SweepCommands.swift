@@ -146,7 +146,16 @@ extension CommandExecutor {
         let yValues: [String] = aggregate.y?.values ?? []
         let input = SweepPlotInput(title: "sweep \(name): \(measure.label)", measure: measure.label, xLabel: aggregate.x.label,
                                    xValues: aggregate.x.values, yLabel: aggregate.y?.label, yValues: yValues,
-                                   median: median, minimum: minimum, maximum: maximum)
+                                   median: median, minimum: minimum, maximum: maximum,
+                                   spreadOver: Self.spreadOver(summary.axes, besides: [aggregate.x, aggregate.y].compactMap { $0 }))
         return aggregate.y == nil ? Figure.sweepCurve(input) : Figure.sweepPhaseDiagram(input)
+    }
+
+    /// The swept keys a figure gathers over (`seeds`, `wd and seed`; `points` when there is none).
+    static func spreadOver(_ axes: [SweepAxis], besides shown: [SweepAxis]) -> String {
+        let rest = axes.filter { axis in !shown.contains { $0.key == axis.key } }.map(\.label)
+        if rest == ["seed"] { return "seeds" }
+        if rest.isEmpty { return "points" }
+        return rest.count == 1 ? rest[0] : rest.dropLast().joined(separator: ", ") + " and " + rest.last!
     }
 }

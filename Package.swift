@@ -38,8 +38,11 @@ let package = Package(
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.
         .target(name: "WBPlotting", dependencies: ["CZlib"]),
 
+        // Sweeps: a grid of configs → run folders; the local process pool and the Slurm job array; the per-point summary.
+        .target(name: "WBSweeps", dependencies: ["WBTraining"]),
+
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
-        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "CEditLine", "CInterrupt"]),
+        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"]),
 
         // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.
         .target(name: "WBNotebook", dependencies: [.product(name: "Ink", package: "Ink")]),
@@ -47,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "wb",
             dependencies: [
-                "WBTraining", "WBPlotting", "WBShell", "WBNotebook",
+                "WBTraining", "WBPlotting", "WBShell", "WBNotebook", "WBSweeps",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,8 +62,9 @@ let package = Package(
         ),
         .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"], exclude: ["Snapshots"]),
         .testTarget(name: "WBAnalysisTests", dependencies: ["WBAnalysis"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting"]),
+        .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining"]),
         .testTarget(name: "WBNotebookTests", dependencies: ["WBNotebook"]),
+        .testTarget(name: "WBSweepsTests", dependencies: ["WBSweeps", "WBTraining"]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

@@ -19,11 +19,13 @@ struct WorkbenchCommand: ParsableCommand {
           wb < session.txt                     run a script of commands from stdin
           wb train p=113 frac=0.4 name=demo    the same `train` as at the prompt
           wb resume demo epochs=6000           continue a run exactly
+          wb sweep s wd=0.3,1 seeds=0..2 p=23  a grid of runs (`wb help sweep`)
           wb help plot                         help on any command of the prompt
           wb bench                             the benchmarks
         """,
         version: ShellRunner.version,
-        subcommands: [TrainCommand.self, ResumeCommand.self, RunNotebookCommand.self, ExportCommand.self, BenchCommand.self]
+        subcommands: [TrainCommand.self, ResumeCommand.self, SweepCommand.self, SweepWorkerCommand.self, RunNotebookCommand.self,
+                      ExportCommand.self, BenchCommand.self]
     )
 
     /// `wb help COMMAND` for a command of the prompt (ArgumentParser's own help covers the subcommands).

@@ -1,4 +1,5 @@
 import Foundation
+import WBSweeps
 import WBTraining
 
 /// Hooks for long work: the cancellation flag the loops poll (Ctrl-C sets it) and progress callbacks.
@@ -9,11 +10,18 @@ public struct ExecutionContext {
     /// Runs a full-screen view (`range pick`) on the terminal until it ends; nil when there is no interactive terminal
     /// (`wb -c`, scripts on standard input, notebook replays), where such commands refuse.
     public var fullScreen: ((FullScreenView) throws -> Void)?
+    /// Where a running sweep stands (the prompt's live table).
+    public var onSweep: (SweepProgress) -> Void
+    /// Asks the person at the prompt a yes/no question; nil where nobody can answer (scripts, replays), where commands
+    /// that need an answer refuse and say how to go on (`sweep … --yes`).
+    public var confirm: ((String) -> Bool)?
 
     public init(cancel: CancellationToken = CancellationToken(), onTraining: @escaping (TrainingProgress) -> Void = { _ in },
                 onProgress: @escaping (String, Int, Int) -> Void = { _, _, _ in },
-                fullScreen: ((FullScreenView) throws -> Void)? = nil) {
+                fullScreen: ((FullScreenView) throws -> Void)? = nil,
+                onSweep: @escaping (SweepProgress) -> Void = { _ in }, confirm: ((String) -> Bool)? = nil) {
         self.cancel = cancel; self.onTraining = onTraining; self.onProgress = onProgress; self.fullScreen = fullScreen
+        self.onSweep = onSweep; self.confirm = confirm
     }
 }
 
@@ -54,6 +62,7 @@ public final class CommandExecutor {
         case .export(let path): return try export(path)
         case .quit: return CellOutput()
         case .note: return CellOutput()
+        case .sweep(let request): return try sweep(request, context: context)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import WBAnalysis
 import WBPlotting
+import WBSweeps
 import WBTraining
 
 extension CommandExecutor {
@@ -25,16 +26,18 @@ extension CommandExecutor {
         case .freq, .freqOverTime, .neurons, .heatmap, .clusters, .progress:
             let label = try analysisRunner().context.view.label
             if !label.isEmpty { figure.title += " (\(label))" }
-        case .loss, .acc, .lr, .gradnorm:
+        case .loss, .acc, .lr, .gradnorm, .sweep:
             break
         }
         return figure
     }
 
     private func buildFigureInViewOrder(_ request: PlotRequest, context: ExecutionContext) throws -> Figure {
+        if request.kind == .sweep { return try sweepFigure(request) }
         let run = try requireRun()
         let epoch = session.epoch
         switch request.kind {
+        case .sweep: return try sweepFigure(request)
         case .loss: return Figure.lossCurves(curves(run), currentEpoch: epoch, selection: selection(run))
         case .acc: return Figure.accuracyCurves(curves(run), currentEpoch: epoch, selection: selection(run))
         case .lr: return Figure.learningRateCurve(curves(run), currentEpoch: epoch)

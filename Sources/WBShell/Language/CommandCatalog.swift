@@ -63,6 +63,11 @@ public enum CommandCatalog {
                     example: "dashboard over range"),
         CommandInfo(name: "compare", usage: "compare RUN RUN ...", summary: "overlay the loss curves of several runs",
                     example: "compare demo paper"),
+        CommandInfo(name: "sweep", usage: "sweep NAME key=v1,v2,… [key=A..B step S] [seeds=…] [jobs=N] [on=local|slurm] | sweep status|stop|table NAME",
+                    summary: "train a grid of runs (runs/NAME/<point>) with a pool of worker processes or a Slurm job array; "
+                        + "status, stop, a table of milestones",
+                    example: "sweep wdfrac wd=0.3,1 frac=0.3..0.5 step 0.1 seeds=0..2 p=23 epochs=3000",
+                    details: SweepHelp.lines),
         CommandInfo(name: "template", usage: "template save [NAME] | template load NAME",
                     summary: "save the current config as a template, or start from one", example: "template load nanda2023"),
         CommandInfo(name: "templates", usage: "templates", summary: "list training templates", example: "templates"),

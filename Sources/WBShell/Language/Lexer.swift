@@ -1,7 +1,8 @@
 import WBTraining
 
 /// Splits a command line into tokens: words, quoted strings, `..`, `,` and `;`. A `#` at the start of a line is a note
-/// and is not lexed (the parser handles it). `key="a b"` stays one word with the quotes removed from the value.
+/// and is not lexed (the parser handles it). `key="a b"` stays one word with the quotes removed from the value; a comma
+/// inside a word with a `/` (a sweep's point, `sweep/wd=0.3,seed=2`) stays in the word.
 public enum Lexer {
     public static func tokens(_ line: String) throws -> [Token] {
         let chars = Array(line)
@@ -24,7 +25,11 @@ public enum Lexer {
             // A word; `..` splits a range (0..1000), and `key="..."` keeps its quoted value inside the word.
             let start = i
             var text = ""
-            while i < chars.count && (isWordChar(chars[i]) || (text.hasSuffix("=") && (chars[i] == "\"" || chars[i] == "'"))) {
+            // A comma inside a path (`load sweep/wd=0.3,seed=2`, a sweep's point) is part of the word.
+            func pathComma(_ i: Int) -> Bool {
+                chars[i] == "," && text.contains("/") && i + 1 < chars.count && isWordChar(chars[i + 1])
+            }
+            while i < chars.count && (isWordChar(chars[i]) || pathComma(i) || (text.hasSuffix("=") && (chars[i] == "\"" || chars[i] == "'"))) {
                 if chars[i] == "\"" || chars[i] == "'" {
                     let (inner, end) = try quoted(chars, from: i, line: line)
                     text += inner

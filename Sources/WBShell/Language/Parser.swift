@@ -1,3 +1,4 @@
+import WBSweeps
 import WBTraining
 
 /// Reads command lines into `ShellCommand`s. One line may hold several commands separated by `;`; a line starting with `#`
@@ -163,6 +164,8 @@ public enum Parser {
                 throw fail("the report is FILE.html (one self-contained page) or FILE.ipynb (Jupyter), not '\(list[1])'", at: args[1])
             }
             return .export(path: list[1])
+        case "sweep":
+            return .sweep(try parseSweep(args, line: line, fail: fail))
         default:
             let hint = CommandCatalog.suggestion(for: name, among: CommandCatalog.names).map { " Did you mean '\($0)'?" } ?? ""
             throw ParseError("unknown command '\(raw)'.\(hint) Type `help` for the list.", column: tokens[0].column, line: line)
@@ -194,6 +197,16 @@ public enum Parser {
             return PlotRequest(kind: .freqOverTime, file: file)
         }
         let word = first.0.lowercased()
+        if word == "sweep" {
+            var rest = words.dropFirst().map { $0.0 }
+            var measure: String?
+            if let last = rest.last, let m = SweepMeasure(rawValue: last.lowercased()) { measure = m.rawValue; rest.removeLast() }
+            guard (1...2).contains(rest.count) else {
+                throw fail("expected `plot sweep X [Y] [MEASURE]` (e.g. plot sweep wd frac, plot sweep frac test99); measures: "
+                    + SweepMeasure.allCases.map(\.rawValue).joined(separator: ", "), words.count > 4 ? words[4].1 : nil)
+            }
+            return PlotRequest(kind: .sweep, file: file, sweepKeys: rest, measure: measure)
+        }
         guard let kind = PlotRequest.Kind(rawValue: word) ?? (word == "accuracy" ? .acc : nil) else {
             let kinds = PlotRequest.Kind.allCases.map(\.rawValue)
             let hint = CommandCatalog.suggestion(for: word, among: kinds).map { " Did you mean '\($0)'?" } ?? ""
@@ -209,6 +222,37 @@ public enum Parser {
         }
         if kind == .heatmap && neurons.isEmpty { throw fail("`plot heatmap` needs neuron numbers (e.g. plot heatmap 3,17)", nil) }
         return PlotRequest(kind: kind, neurons: neurons, file: file)
+    }
+
+    /// `sweep NAME SPEC…`, `sweep status|stop|table NAME`, `sweep list`. The spec is checked here (its form; the configs
+    /// are checked when it runs), so a typo is reported before anything starts.
+    private static func parseSweep(_ args: [Token], line: String,
+                                   fail: (String, Token?) -> ParseError) throws -> SweepRequest {
+        guard let first = args.first else { return .list }
+        guard case .word(let word) = first.kind else {
+            throw fail("expected a sweep name (e.g. sweep wdfrac wd=0.3,1 seeds=0..2)", first)
+        }
+        let verb = word.lowercased()
+        if verb == "list" {
+            if let extra = args.dropFirst().first { throw fail("`sweep list` takes nothing more", extra) }
+            return .list
+        }
+        if ["status", "stop", "table"].contains(verb) {
+            guard args.count == 2, let name = args[1].text else {
+                throw fail("expected `sweep \(verb) NAME` (e.g. sweep \(verb) wdfrac)", args.count > 2 ? args[2] : nil)
+            }
+            switch verb {
+            case "status": return .status(name: name)
+            case "stop": return .stop(name: name)
+            default: return .table(name: name)
+            }
+        }
+        let chars = Array(line)
+        let rest = args.count > 1 ? String(chars[args[1].column..<min(chars.count, args.last!.column + args.last!.length)]) : ""
+        do { _ = try SweepSpec.parse(name: word, text: rest) } catch let error as SweepError {
+            throw fail("\(error)", args.count > 1 ? args[1] : first)
+        }
+        return .run(name: word, spec: rest)
     }
 
     /// `dashboard [at N | live | over range | over all | over SPEC] [neurons N,M …]`.

@@ -27,6 +27,8 @@ public enum ShellCommand: Equatable, Sendable {
     case export(path: String?)
     /// `# text`: a note (a markdown cell in a notebook).
     case note(String)
+    /// `sweep NAME key=v1,v2 …`, `sweep status|stop|table NAME`, `sweep list`.
+    case sweep(SweepRequest)
 
     /// Moves of the epoch cursor over the checkpoints (restricted to the selection when there is one).
     public enum CursorMove: String, Sendable { case next, prev, first, last }
@@ -49,15 +51,21 @@ public enum ShellCommand: Equatable, Sendable {
 public struct PlotRequest: Equatable, Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         case loss, acc, lr, gradnorm, freq, freqOverTime = "freq over time", neurons, heatmap, progress, clusters
+        /// `plot sweep X [Y] [MEASURE]`: the current sweep, over one or two of its keys.
+        case sweep
     }
     public var kind: Kind
     /// Neuron indices for `heatmap N[,M …]`.
     public var neurons: [Int]
     /// `to FILE.svg`.
     public var file: String?
+    /// `plot sweep X [Y]`: the swept keys (labels as in point names, or config keys).
+    public var sweepKeys: [String]
+    /// `plot sweep … MEASURE` (nil: epochs to 95 % test accuracy).
+    public var measure: String?
 
-    public init(kind: Kind, neurons: [Int] = [], file: String? = nil) {
-        self.kind = kind; self.neurons = neurons; self.file = file
+    public init(kind: Kind, neurons: [Int] = [], file: String? = nil, sweepKeys: [String] = [], measure: String? = nil) {
+        self.kind = kind; self.neurons = neurons; self.file = file; self.sweepKeys = sweepKeys; self.measure = measure
     }
 }
 
@@ -93,4 +101,19 @@ public struct DashboardRequest: Equatable, Sendable {
         self.mode = mode
         self.neurons = neurons
     }
+}
+
+/// What `sweep` does.
+public enum SweepRequest: Equatable, Sendable {
+    /// `sweep NAME [key=v1,v2,… key=A..B step S … seeds=… template=T jobs=N on=local|slurm --yes --print]`: start the
+    /// grid, or continue the sweep of that name (the words after NAME as typed; `SweepSpec` reads them).
+    case run(name: String, spec: String)
+    /// `sweep status NAME`: one row per point.
+    case status(name: String)
+    /// `sweep stop NAME`: the process running it (or Slurm) stops it; workers save checkpoints.
+    case stop(name: String)
+    /// `sweep table NAME`: the milestones of every point; writes `runs/NAME/summary.csv`.
+    case table(name: String)
+    /// `sweep list` (or `sweep` alone): the sweeps under the runs folder.
+    case list
 }

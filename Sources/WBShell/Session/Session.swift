@@ -31,6 +31,10 @@ public final class Session {
     /// Set while the dashboard was the last thing shown: cursor moves (`next`, `prev`, `at`, …) then show the dashboard
     /// at the new epoch (with the same neurons) instead of the cursor line. Any other command clears it.
     var dashboardShown: DashboardRequest?
+    /// The sweep `plot sweep` draws: the last one a `sweep` command named.
+    public internal(set) var sweepName: String?
+    /// The `wb` executable sweep workers run: `$WB_EXECUTABLE`, else this program when it is `wb` (tests set it).
+    public var workerExecutable: URL? = Session.defaultWorkerExecutable()
 
     public init(runsRoot: URL = RunFolder.runsRoot(), home: URL = Session.defaultHome()) {
         self.runsRoot = runsRoot
@@ -45,6 +49,15 @@ public final class Session {
 
     public var templates: TemplateStore { TemplateStore(home: home) }
 
+    /// `$WB_EXECUTABLE`, else the running program when it is named `wb`.
+    public static func defaultWorkerExecutable() -> URL? {
+        if let path = ProcessInfo.processInfo.environment["WB_EXECUTABLE"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        if me.lastPathComponent == "wb" { return me }
+        if let main = Bundle.main.executableURL, main.lastPathComponent == "wb" { return main }
+        return nil
+    }
+
     /// The prompt: `wb> `, with the template and run when there are any, e.g. `wb demo@1500> `.
     public var prompt: String {
         var parts: [String] = []
@@ -53,9 +66,15 @@ public final class Session {
         return parts.isEmpty ? "wb> " : "wb \(parts.joined(separator: " "))> "
     }
 
-    /// Resolves a run argument: a path (contains `/` or exists as given) or a name under the runs folder.
+    /// Resolves a run argument: a path (contains `/` or exists as given) or a name under the runs folder; a sweep's
+    /// point, `SWEEP/POINT`, is found under the runs folder when there is no such path.
     public func folder(for run: String) -> RunFolder {
-        if run.contains("/") || run.hasPrefix(".") { return RunFolder(url: URL(fileURLWithPath: run).standardizedFileURL) }
+        if run.contains("/") || run.hasPrefix(".") {
+            let path = RunFolder(url: URL(fileURLWithPath: run).standardizedFileURL)
+            let underRuns = RunFolder(url: runsRoot.appendingPathComponent(run, isDirectory: true).standardizedFileURL)
+            if !path.exists, !run.hasPrefix("/"), !run.hasPrefix("."), underRuns.exists { return underRuns }
+            return path
+        }
         return RunFolder(url: runsRoot.appendingPathComponent(run, isDirectory: true))
     }
 

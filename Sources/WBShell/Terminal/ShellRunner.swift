@@ -60,13 +60,16 @@ public final class ShellRunner {
             // At the interactive prompt the live training block takes keys: `d` shows the latest checkpoint's dashboard.
             let progress = fullScreen == nil ? TrainingProgressView()
                 : TrainingProgressView(keys: STDIN_FILENO, dashboard: { [executor] run, epoch in try executor.trainingDashboard(run, epoch: epoch) })
+            let sweepView = SweepProgressView()
             let context = ExecutionContext(cancel: token, onTraining: { progress.update($0) },
                                            onProgress: { label, done, total in self.display.progress(label, done, total) },
-                                           fullScreen: fullScreen)
+                                           fullScreen: fullScreen, onSweep: { sweepView.update($0) },
+                                           confirm: fullScreen == nil ? nil : Self.askYesNo)
             let watcher = InterruptWatcher(token: token)
             let result = Result { try executor.execute(command, context: context) }
             watcher.stop()
             progress.finish()
+            sweepView.finish()
             display.endProgress()
             switch result {
             case .success(let output):
@@ -138,6 +141,13 @@ public final class ShellRunner {
             }
         }
         return 0
+    }
+
+    /// Asks on the terminal; only `y` or `yes` is yes.
+    static func askYesNo(_ question: String) -> Bool {
+        FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+        let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
     }
 
     /// Pasted prompts: a leading `wb> ` (or `wb run@1500> `) is removed, as Julia's REPL does.

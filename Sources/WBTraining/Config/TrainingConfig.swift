@@ -201,8 +201,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         try check(gfWindow >= 1 && gfWindow <= 1000, "gf_window", gfWindow, "a whole number of gradients in 1...1000")
         try check(gfWindow == 100 || grokfast == .ma, "gf_window", gfWindow, "a value only with grokfast=ma")
         let nameOK = !name.isEmpty && name.count <= 100 && !name.hasPrefix(".")
-            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
-        try check(nameOK, "name", name, "letters, digits, '-', '_' and '.', not starting with '.'")
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=,+".contains($0)) }
+        try check(nameOK, "name", name, "letters, digits, '-', '_', '.', '=', ',' and '+', not starting with '.'")
         if let spec = checkpoints {
             do {
                 let epochs = try EpochSet.parse(spec).epochs()

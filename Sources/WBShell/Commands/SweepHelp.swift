@@ -1,0 +1,30 @@
+/// The details of `help sweep`.
+enum SweepHelp {
+    static let lines = [
+        "key=v1,v2,…          the values of any `train` key (a single value: the same in every point)",
+        "key=A..B step S      A, A+S, … up to B (step 1 by default for whole numbers)",
+        "seeds=0..4           init_seed; data_seeds=… varies data_seed",
+        "template=T           the points start from template T (else the loaded template, else the paper's defaults)",
+        "jobs=N               points at once (default: cores ÷ threads; with on=slurm the array's %N)",
+        "on=local|slurm       a pool of `wb sweep-worker` processes here (default), or one Slurm job array",
+        "partition= account= time= sbatch=\"LINE\"   Slurm settings (else from $WB_HOME/slurm.json)",
+        "--yes                run a grid above 1,000 points without asking; --print (on=slurm) writes the batch script only",
+        "Every point is an ordinary run in runs/NAME/<point>, named by its values (runs/wdfrac/wd=0.3,frac=0.4,seed=2):",
+        "`load`, `plot`, `analyze`, `compare` work on it (load wdfrac/wd=0.3,frac=0.4,seed=2).",
+        "runs/NAME/sweep.json holds the grid and each point's state. `sweep NAME` again continues a stopped sweep: finished",
+        "points are kept, started ones resume exactly from their latest checkpoint. Ctrl-C stops every worker after its",
+        "current epoch with a checkpoint saved.",
+        "sweep status NAME    point, state, epoch, test accuracy, seconds, disk",
+        "sweep table NAME     epochs to 99% train, 50/95/99% test accuracy, the test-loss peak, final losses; writes",
+        "                     runs/NAME/summary.csv",
+        "sweep stop NAME      stop a sweep running in another process (SIGINT to it), or cancel its Slurm job",
+        "plot sweep X [Y] [measure]   the current sweep: a phase diagram over keys X and Y, or the measure against X",
+        "                     (median over seeds, min–max band); measures: test95 (default), test99, test50, train99, peak,",
+        "                     test_loss, test_acc",
+        "Examples:",
+        "  sweep tiny wd=0.3,1 seeds=0..1 p=23 d_model=32 d_mlp=128 epochs=500 jobs=2",
+        "  sweep status tiny",
+        "  sweep table tiny",
+        "  plot sweep wd seed",
+    ]
+}

@@ -2,10 +2,21 @@ import Foundation
 import WBTraining
 
 /// Per point, from its metrics (`RunMilestones`): the epoch train accuracy first reached 99 %, test accuracy 50 %, 95 %
-/// and 99 %, the test-loss peak and its epoch, and the final losses and accuracy. `sweep table NAME` shows it and
-/// writes it to `runs/NAME/summary.csv`. (Key frequencies and the clustered share need the analyses of each finished
-/// run; they are not in the summary yet: `load` a point and `analyze` it.)
+/// and 99 %, the test-loss peak and its epoch, and the final losses and accuracy; for finished points whose task has a
+/// Fourier reading, the key frequencies and the share of clustered neurons of the final checkpoint (`circuits`, filled
+/// by the shell from the analyses, which this module does not link). `sweep table NAME` shows it and writes it to
+/// `runs/NAME/summary.csv`.
 public struct SweepSummary: Sendable {
+    /// What the analyses of a finished point's final checkpoint found.
+    public struct Circuit: Sendable, Equatable {
+        public var keyFrequencies: [Int]
+        /// Neurons in single-frequency clusters, as a fraction of all.
+        public var clusteredShare: Double
+        public init(keyFrequencies: [Int], clusteredShare: Double) {
+            self.keyFrequencies = keyFrequencies; self.clusteredShare = clusteredShare
+        }
+    }
+
     /// One point: its state and the milestones of its metrics so far.
     public struct Row: Sendable {
         public var point: SweepPoint
@@ -16,6 +27,8 @@ public struct SweepSummary: Sendable {
     public var name: String
     public var axes: [SweepAxis]
     public var rows: [Row]
+    /// By point name: the circuit of each finished point analysed so far.
+    public var circuits: [String: Circuit] = [:]
 
     public static func read(_ folder: SweepFolder) throws -> SweepSummary {
         let manifest = try folder.readManifest()
@@ -30,7 +43,8 @@ public struct SweepSummary: Sendable {
     }
 
     static let milestoneColumns = ["train_acc_99", "test_acc_50", "test_acc_95", "test_acc_99", "test_loss_peak_epoch",
-                                   "test_loss_peak", "final_epoch", "final_train_loss", "final_test_loss", "final_test_acc"]
+                                   "test_loss_peak", "final_epoch", "final_train_loss", "final_test_loss", "final_test_acc",
+                                   "key_frequencies", "clustered_share"]
 
     /// The CSV: `point`, the swept keys, `state`, then the milestones (empty where a run never got there).
     public func csv() -> String {
@@ -43,6 +57,9 @@ public struct SweepSummary: Sendable {
             cells += [epoch(m.trainAccuracy99), epoch(m.testAccuracy50), epoch(m.testAccuracy95), epoch(m.testAccuracy99),
                       epoch(m.testLossPeak?.epoch), real(m.testLossPeak?.loss), epoch(m.final?.epoch),
                       real(m.final?.trainLoss), real(m.final?.testLoss), real(m.final?.testAccuracy)]
+            let circuit = circuits[row.point.name]
+            cells += [circuit.map { $0.keyFrequencies.map(String.init).joined(separator: " ") } ?? "",
+                      real(circuit?.clusteredShare)]
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -50,7 +67,8 @@ public struct SweepSummary: Sendable {
 
     /// The table as text: one row per point.
     public func render() -> String {
-        var table = [["point", "state", "train 99%", "test 50%", "test 95%", "test 99%", "loss peak", "final test loss", "test acc"]]
+        var table = [["point", "state", "train 99%", "test 50%", "test 95%", "test 99%", "loss peak", "final test loss", "test acc",
+                      "key frequencies", "clustered"]]
         for row in rows {
             let m = row.milestones
             func epoch(_ e: Int?) -> String { e.map(String.init) ?? (row.state == .queued ? "" : "never") }
@@ -58,7 +76,9 @@ public struct SweepSummary: Sendable {
                           epoch(m.testAccuracy95), epoch(m.testAccuracy99),
                           m.testLossPeak.map { String(format: "%.3g @%d", $0.loss, $0.epoch) } ?? "",
                           m.final.map { String(format: "%.3e", $0.testLoss) } ?? "",
-                          m.final.map { String(format: "%.1f%%", $0.testAccuracy * 100) } ?? ""])
+                          m.final.map { String(format: "%.1f%%", $0.testAccuracy * 100) } ?? "",
+                          circuits[row.point.name].map { $0.keyFrequencies.map(String.init).joined(separator: ",") } ?? "",
+                          circuits[row.point.name].map { String(format: "%.0f%%", $0.clusteredShare * 100) } ?? ""])
         }
         return "sweep \(name): epochs at which each point first reached the threshold (never: not within its epochs)\n"
             + PlainTable.render(table)

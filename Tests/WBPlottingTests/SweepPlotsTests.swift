@@ -40,6 +40,15 @@ final class SweepPlotsTests: XCTestCase {
         XCTAssertTrue(text.contains("1200"), text)
     }
 
+    /// Hover values in SVG name the swept values of each cell and of each never marker, not the cells' indices.
+    func testPhaseDiagramTooltipsNameTheSweptValues() {
+        let svg = SVGRenderer(options: .report).render(Figure.sweepPhaseDiagram(grid))
+        XCTAssertTrue(svg.contains("<title>wd 1, frac 0.3: 1200</title>"), svg)
+        XCTAssertTrue(svg.contains("<title>wd 0.3, frac 0.5: 800</title>"), svg)
+        XCTAssertTrue(svg.contains("<title>never: wd 0.3, frac 0.3</title>"), svg)
+        XCTAssertFalse(svg.contains("<title>wd 0,"), "no cell indices: \(svg)")
+    }
+
     func testCurveHasMedianAndMinMaxOverSeeds() {
         let input = SweepPlotInput(title: "t", measure: "epochs to 95% test accuracy", xLabel: "frac", xValues: ["0.3", "0.4", "0.5"],
                                    median: [.infinity, 1500, 900], minimum: [2000, 1400, 800], maximum: [.infinity, 1700, 1000])

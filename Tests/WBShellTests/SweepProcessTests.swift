@@ -1,4 +1,5 @@
 import Foundation
+import WBAnalysis
 import XCTest
 import WBSweeps
 import WBTraining
@@ -54,7 +55,7 @@ final class SweepProcessTests: TemporaryFolderTestCase {
         XCTAssertTrue(table.out.contains("written: "), table.out)
         let csv = try String(contentsOf: folder.summaryURL, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(csv[0], "point,wd,seed,state,train_acc_99,test_acc_50,test_acc_95,test_acc_99,test_loss_peak_epoch,"
-            + "test_loss_peak,final_epoch,final_train_loss,final_test_loss,final_test_acc")
+            + "test_loss_peak,final_epoch,final_train_loss,final_test_loss,final_test_acc,key_frequencies,clustered_share")
         XCTAssertEqual(csv.count, 5)
         for (line, point) in zip(csv[1...], manifest.points) {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -67,6 +68,13 @@ final class SweepProcessTests: TemporaryFolderTestCase {
             XCTAssertEqual(cells[7], m.testAccuracy95.map(String.init) ?? "")
             XCTAssertEqual(cells[9], m.testLossPeak.map { String($0.epoch) } ?? "")
             XCTAssertEqual(cells[11], "100")
+            // The circuit of the final checkpoint, as `analyze` of the point computes it.
+            let runner = try AnalysisRunner(run: folder.run(point.point))
+            let report = runner.run([KeyFrequencies(), NeuronClusters()], epochs: [100])
+            let keys = try XCTUnwrap(report.results.result(KeyFrequencies.self, epoch: 100)).keys
+            let share = try XCTUnwrap(report.results.result(NeuronClusters.self, epoch: 100)).clusteredShare
+            XCTAssertEqual(cells[15], keys.map(String.init).joined(separator: " "))
+            XCTAssertEqual(cells[16], String(format: "%.6g", share))
         }
 
         // Figures: the phase diagram over wd × seed of the epochs to 99 % train accuracy, one point per cell, each cell

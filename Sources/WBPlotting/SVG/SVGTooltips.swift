@@ -12,14 +12,16 @@ extension SVGRenderer {
         if let h = panel.heatmap { heatmapTooltips(h, panel: panel, layout: L, into: &w) }
         for s in panel.series {
             switch s.kind {
-            case .line, .points: pointTooltips(s, panel: panel, layout: L, into: &w)
+            case .line, .points: pointTooltips(s, panel: panel, layout: L, categoricalY: panel.heatmap != nil, into: &w)
             case .bars: barTooltips(s, panel: panel, layout: L, into: &w)
             }
         }
     }
 
     /// Evenly spaced drawable points (by index), each a small invisible circle: "train: epoch 1500, loss 0.0123".
-    private func pointTooltips(_ s: Series, panel: Panel, layout L: SVGPanelLayout, into w: inout SVGWriter) {
+    /// `categoricalY`: over a heatmap (a sweep's phase diagram), a point's y is a row, named by its tick label.
+    private func pointTooltips(_ s: Series, panel: Panel, layout L: SVGPanelLayout, categoricalY: Bool = false,
+                               into w: inout SVGWriter) {
         let plot = L.plot
         var drawable: [Int] = []
         for i in 0..<s.count {
@@ -41,7 +43,12 @@ extension SVGRenderer {
             w.num(y)
             w.raw("\" r=\"5\"><title>")
             let prefix = s.name.isEmpty ? "" : s.name + ": "
-            w.text(prefix + pair(panel.x, s.x[i], panel.y, s.y[i]))
+            if categoricalY, let row = tickLabel(panel.y, s.y[i]) {
+                w.text(prefix + axisName(panel.x) + " " + (tickLabel(panel.x, s.x[i]) ?? NumberFormat.compact(s.x[i]))
+                    + ", " + axisName(panel.y) + " " + row)
+            } else {
+                w.text(prefix + pair(panel.x, s.x[i], panel.y, s.y[i]))
+            }
             w.raw("</title></circle>\n")
         }
     }
@@ -137,6 +144,10 @@ extension SVGRenderer {
         let name = axisName(axis)
         if width == 1, a == a.rounded() {
             let first = Int(a), last = Int(b) - 1
+            // Cells labelled by ticks at their centres (a sweep's phase diagram: one swept value per column or row).
+            if let firstLabel = tickLabel(axis, Double(first) + 0.5), let lastLabel = tickLabel(axis, Double(last) + 0.5) {
+                return first == last ? "\(name) \(firstLabel)" : "\(name) \(firstLabel)–\(lastLabel)"
+            }
             return first == last ? "\(name) \(first)" : "\(name) \(first)–\(last)"
         }
         return "\(name) \(NumberFormat.short(a))–\(NumberFormat.short(b))"

@@ -17,7 +17,7 @@ extension CommandExecutor {
         case .table(let name):
             let folder = try sweepFolder(name)
             session.sweepName = name
-            let summary = try SweepSummary.read(folder)
+            let summary = try SweepCircuits.summary(folder)
             try summary.write(to: folder)
             return .text(summary.render() + "\nwritten: \(Session.displayPath(folder.summaryURL))")
         case .stop(let name):
@@ -122,7 +122,7 @@ extension CommandExecutor {
             let reasons = outcome.failures.prefix(3).map { "  \($0.name): \($0.error)" }.joined(separator: "\n")
             throw ShellError("sweep \(name): \(outcome.failed) of \(outcome.total) points failed (`sweep \(name)` tries them again):\n\(reasons)")
         }
-        let summary = try SweepSummary.read(folder)
+        let summary = try SweepCircuits.summary(folder)
         try summary.write(to: folder)
         output.append(.text(summary.render()))
         return output

@@ -44,7 +44,7 @@ enum SweepCommandsSlurm {
         }
         let status = try SweepStatus.read(folder)
         output.append(.text("job \(job) ended: \(status.counts)"))
-        let summary = try SweepSummary.read(folder)
+        let summary = try SweepCircuits.summary(folder)
         try summary.write(to: folder)
         output.append(.text(summary.render()))
         return output

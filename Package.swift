@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "CInterrupt"),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
 
         // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
         .target(
@@ -47,10 +48,16 @@ let package = Package(
         // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.
         .target(name: "WBNotebook", dependencies: [.product(name: "Ink", package: "Ink")]),
 
+        // Kernel: wb as a Jupyter kernel (messaging protocol 5.3 over ZeroMQ) and its kernelspec.
+        .target(
+            name: "WBKernel",
+            dependencies: ["CZMQ", "WBShell", "WBNotebook", "WBPlotting", "WBTraining", "WBSweeps", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
         .executableTarget(
             name: "wb",
             dependencies: [
-                "WBTraining", "WBPlotting", "WBShell", "WBNotebook", "WBSweeps",
+                "WBTraining", "WBPlotting", "WBShell", "WBNotebook", "WBSweeps", "WBKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +72,7 @@ let package = Package(
         .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining"]),
         .testTarget(name: "WBNotebookTests", dependencies: ["WBNotebook"]),
         .testTarget(name: "WBSweepsTests", dependencies: ["WBSweeps", "WBTraining"]),
+        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook"]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

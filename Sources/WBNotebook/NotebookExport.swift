@@ -371,35 +371,17 @@ private enum IPYNBWriter {
     }
 
     static func output(_ output: NotebookOutput) -> JSON {
-        switch output {
-        case .text(let text):
-            return .object([("name", .string("stdout")), ("output_type", .string("stream")), ("text", lines(text))])
-        case .warning(let text):
-            return .object([("name", .string("stderr")), ("output_type", .string("stream")), ("text", lines("warning: " + text))])
-        case .error(let text):
+        switch JupyterOutput(output) {
+        case .stream(let name, let text):
+            return .object([("name", .string(name)), ("output_type", .string("stream")), ("text", lines(text))])
+        case .error(let name, let value, let traceback):
             return .object([
-                ("ename", .string("wb error")), ("evalue", .string(text)), ("output_type", .string("error")),
-                ("traceback", .array(Bytes.lines(text).map { .string($0) })),
+                ("ename", .string(name)), ("evalue", .string(value)), ("output_type", .string("error")),
+                ("traceback", .array(traceback.map { .string($0) })),
             ])
-        case .figure(let title, let svg):
-            let label = title.isEmpty ? "figure" : title
-            guard SVGSafety.problem(in: svg) == nil else {
-                return .object([("name", .string("stderr")), ("output_type", .string("stream")),
-                                ("text", lines("figure not shown (\(label)): unsafe SVG"))])
-            }
+        case .displayData(let data):
             return .object([
-                ("data", .object([("image/svg+xml", lines(svg)), ("text/plain", lines(label))])),
-                ("metadata", .object([])), ("output_type", .string("display_data")),
-            ])
-        case .dashboard(let dashboard):
-            // The same CSS-only slider as the HTML report, with its rules in the output.
-            let epochs = dashboard.frames.map { String($0.epoch) }
-            let label = "\(dashboard.title.isEmpty ? "dashboard" : dashboard.title): \(dashboard.frames.count) checkpoints"
-                + (epochs.isEmpty ? "" : " (epochs \(epochs.first!)–\(epochs.last!))")
-            let html = "<style>\n" + DashboardHTML.css(frames: dashboard.frames.count) + "</style>\n"
-                + DashboardHTML.render(dashboard, index: 1)
-            return .object([
-                ("data", .object([("text/html", lines(html)), ("text/plain", lines(label))])),
+                ("data", .object(data.map { ($0.mime, lines($0.content)) })),
                 ("metadata", .object([])), ("output_type", .string("display_data")),
             ])
         }

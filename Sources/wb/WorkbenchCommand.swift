@@ -21,11 +21,12 @@ struct WorkbenchCommand: ParsableCommand {
           wb resume demo epochs=6000           continue a run exactly
           wb sweep s wd=0.3,1 seeds=0..2 p=23  a grid of runs (`wb help sweep`)
           wb help plot                         help on any command of the prompt
+          wb kernel install                    wb as a Jupyter kernel (JupyterLab, VS Code)
           wb bench                             the benchmarks
         """,
         version: ShellRunner.version,
         subcommands: [TrainCommand.self, ResumeCommand.self, SweepCommand.self, SweepWorkerCommand.self, RunNotebookCommand.self,
-                      ExportCommand.self, BenchCommand.self]
+                      ExportCommand.self, KernelCommand.self, BenchCommand.self]
     )
 
     /// `wb help COMMAND` for a command of the prompt (ArgumentParser's own help covers the subcommands).

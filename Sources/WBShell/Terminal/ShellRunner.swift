@@ -151,7 +151,7 @@ public final class ShellRunner {
     }
 
     /// Pasted prompts: a leading `wb> ` (or `wb run@1500> `) is removed, as Julia's REPL does.
-    static func stripPrompt(_ line: String) -> String {
+    public static func stripPrompt(_ line: String) -> String {
         guard line.hasPrefix("wb"), let end = line.range(of: "> ") else { return line }
         let prefix = line[..<end.lowerBound]
         guard prefix == "wb" || prefix.hasPrefix("wb ") else { return line }

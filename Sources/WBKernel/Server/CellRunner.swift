@@ -1,0 +1,107 @@
+import Foundation
+import WBNotebook
+import WBShell
+import WBTraining
+
+/// Runs the code of one cell against the kernel's session: the same lines as at the prompt, one after another, each
+/// command's outputs published as soon as it returns (text as `stream`, figures as `display_data`). Stops at the first
+/// error, and after an interrupt (the interrupted command keeps its work, as Ctrl-C at the prompt does).
+final class CellRunner {
+    let executor: CommandExecutor
+
+    init(executor: CommandExecutor) { self.executor = executor }
+
+    /// What a cell came to.
+    struct Outcome {
+        /// The error that stopped it: name, message, traceback lines.
+        var error: (name: String, value: String, traceback: [String])?
+        /// Volatile facts the commands reported (cache hits, wall times), as at the prompt.
+        var facts: [String: String] = [:]
+        /// The text outputs, for `history` with output.
+        var text: String = ""
+    }
+
+    static let interruptedName = "Interrupted"
+
+    /// Runs `code`; `publish` sends an iopub message (type, content) with the request as parent, nil for a silent
+    /// execution (nothing is published).
+    func run(_ code: String, cancel: CancellationToken, publish: ((String, JSONValue) -> Void)?) -> Outcome {
+        var outcome = Outcome()
+        let live = publish.map { LiveDisplay(publish: $0) }
+        for rawLine in code.components(separatedBy: "\n") {
+            let line = ShellRunner.stripPrompt(rawLine)
+            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            let commands: [ShellCommand]
+            do { commands = try Parser.parse(line) } catch {
+                return fail(&outcome, "\(error)", publish: publish)
+            }
+            for command in commands {
+                if command == .quit {
+                    emit(.text("`quit` does nothing in a kernel: shut the kernel down from the front end (its menu, or "
+                        + "`jupyter console`'s quit)."), into: &outcome, publish: publish)
+                    continue
+                }
+                let context = ExecutionContext(
+                    cancel: cancel,
+                    onTraining: { live?.training($0) },
+                    onProgress: { label, done, total in live?.progress(label, done: done, total: total) },
+                    onSweep: { live?.sweep($0) })
+                let result = Result { try executor.execute(command, context: context) }
+                live?.finish()
+                switch result {
+                case .success(let output):
+                    for item in NotebookRecorder.outputs(output, error: nil) { emit(item, into: &outcome, publish: publish) }
+                    outcome.facts.merge(output.facts) { _, new in new }
+                case .failure(let error):
+                    return fail(&outcome, "\(error)", publish: publish)
+                }
+                if cancel.isCancelled {
+                    let message = "interrupted: stopped after the current step; the work done so far is kept"
+                    let traceback = [message]
+                    publish?("error", ["ename": .string(Self.interruptedName), "evalue": .string(message),
+                                       "traceback": .array(traceback.map { .string($0) })])
+                    outcome.error = (Self.interruptedName, message, traceback)
+                    return outcome
+                }
+            }
+        }
+        return outcome
+    }
+
+    private func fail(_ outcome: inout Outcome, _ message: String, publish: ((String, JSONValue) -> Void)?) -> Outcome {
+        if case .error(let name, let value, let traceback) = JupyterOutput(.error(message)) {
+            outcome.error = (name, value, traceback)
+        }
+        emit(.error(message), into: &outcome, publish: publish)
+        return outcome
+    }
+
+    private func emit(_ output: NotebookOutput, into outcome: inout Outcome, publish: ((String, JSONValue) -> Void)?) {
+        let jupyter = JupyterOutput(output)
+        if case .stream(_, let text) = jupyter { outcome.text += text }
+        publish?(jupyter.messageType, jupyter.content)
+    }
+}
+
+extension JupyterOutput {
+    /// The iopub message type that carries this output.
+    var messageType: String {
+        switch self {
+        case .stream: return "stream"
+        case .displayData: return "display_data"
+        case .error: return "error"
+        }
+    }
+
+    /// The iopub message's content.
+    var content: JSONValue {
+        switch self {
+        case .stream(let name, let text): return ["name": .string(name), "text": .string(text)]
+        case .displayData(let data):
+            return ["data": .object(Dictionary(data.map { ($0.mime, JSONValue.string($0.content)) }, uniquingKeysWith: { a, _ in a })),
+                    "metadata": [:], "transient": [:]]
+        case .error(let name, let value, let traceback):
+            return ["ename": .string(name), "evalue": .string(value), "traceback": .array(traceback.map { .string($0) })]
+        }
+    }
+}

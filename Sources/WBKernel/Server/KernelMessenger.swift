@@ -1,0 +1,69 @@
+import Foundation
+
+/// Makes the kernel's outgoing messages: replies to a request (its identities and header as parent), and iopub
+/// publications with a request as parent (`status`, outputs). `send` delivers them: directly on the I/O thread, through
+/// the `Outbox` from the thread that runs cells.
+struct KernelMessenger {
+    /// This kernel's session id (every header carries it).
+    let session: String
+    let send: (KernelMessage, KernelChannel) -> Void
+
+    func reply(to request: KernelMessage, _ type: String, _ content: JSONValue, on channel: KernelChannel,
+               metadata: JSONValue = [:]) {
+        let message = KernelMessage(identities: request.identities, header: KernelMessage.header(type: type, session: session),
+                                    parentHeader: request.header, metadata: metadata, content: content)
+        send(message, channel)
+    }
+
+    func publish(_ type: String, _ content: JSONValue, parent: KernelMessage?) {
+        let topic = Data("kernel.\(session).\(type)".utf8)
+        let message = KernelMessage(identities: [topic], header: KernelMessage.header(type: type, session: session),
+                                    parentHeader: parent?.header ?? [:], content: content)
+        send(message, .iopub)
+    }
+
+    func status(_ state: String, parent: KernelMessage?) {
+        publish("status", ["execution_state": .string(state)], parent: parent)
+    }
+}
+
+/// What the I/O thread and the cell thread share, behind a lock: the cancellation token of the cell that runs, when the
+/// last cell failed (requests queued before that are aborted, as `stop_on_error` asks), whether the kernel is shutting
+/// down.
+final class KernelState {
+    private let lock = NSLock()
+    private var running: CancellationTokenBox?
+    private var failedAt: Date?
+    private var stopping = false
+    private var drained = false
+
+    final class CancellationTokenBox { let cancel: () -> Void; init(_ cancel: @escaping () -> Void) { self.cancel = cancel } }
+
+    func started(cancel: @escaping () -> Void) { lock.lock(); running = CancellationTokenBox(cancel); lock.unlock() }
+    func ended(failed: Bool) {
+        lock.lock()
+        running = nil
+        if failed { failedAt = Date() }
+        lock.unlock()
+    }
+
+    /// Cancels the cell that runs (if any); true when there was one.
+    @discardableResult
+    func interrupt() -> Bool {
+        lock.lock(); let box = running; lock.unlock()
+        box?.cancel()
+        return box != nil
+    }
+
+    /// Whether a request received at `date` is to be aborted rather than run.
+    func aborts(receivedAt date: Date) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return stopping || (failedAt.map { date < $0 } ?? false)
+    }
+
+    var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
+    func stop() { lock.lock(); stopping = true; lock.unlock(); interrupt() }
+
+    var isDrained: Bool { lock.lock(); defer { lock.unlock() }; return drained }
+    func markDrained() { lock.lock(); drained = true; lock.unlock() }
+}

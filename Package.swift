@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining"]),
         .testTarget(name: "WBNotebookTests", dependencies: ["WBNotebook"]),
         .testTarget(name: "WBSweepsTests", dependencies: ["WBSweeps", "WBTraining"]),
-        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook"]),
+        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook"], exclude: ["Python"]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

@@ -27,7 +27,6 @@ final class CellRunner {
     /// execution (nothing is published).
     func run(_ code: String, cancel: CancellationToken, publish: ((String, JSONValue) -> Void)?) -> Outcome {
         var outcome = Outcome()
-        let live = publish.map { LiveDisplay(publish: $0) }
         for rawLine in code.components(separatedBy: "\n") {
             let line = ShellRunner.stripPrompt(rawLine)
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
@@ -41,6 +40,7 @@ final class CellRunner {
                         + "`jupyter console`'s quit)."), into: &outcome, publish: publish)
                     continue
                 }
+                let live = publish.map { LiveDisplay(publish: $0) }  // one display per command
                 let context = ExecutionContext(
                     cancel: cancel,
                     onTraining: { live?.training($0) },

@@ -1,0 +1,203 @@
+import Foundation
+import XCTest
+
+/// wb's kernel driven by real Jupyter clients (jupyter_client, nbclient and pyzmq, installed by Scripts/setup) through
+/// `Python/kernel_driver.py`, which installs the kernelspec into a temporary JUPYTER_PATH, starts `wb kernel` as Jupyter
+/// does and reports what it observed as JSON; the assertions are here.
+final class JupyterClientTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("wb-kernel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    func testProtocolThroughJupyterClient() throws {
+        let out = try KernelDriver.run("protocol", in: folder)
+        let info = try XCTUnwrap(out["kernel_info"] as? [String: Any])
+        XCTAssertEqual(info["protocol_version"] as? String, "5.3")
+        XCTAssertEqual(info["implementation"] as? String, "wb")
+        let language = try XCTUnwrap(info["language_info"] as? [String: Any])
+        XCTAssertEqual(language["name"] as? String, "wb")
+        XCTAssertEqual(language["file_extension"] as? String, ".wbnb")
+        XCTAssertEqual(language["codemirror_mode"] as? String, "shell")
+        XCTAssertEqual(language["pygments_lexer"] as? String, "bash")
+
+        // `train` then `plot loss` in one cell: the live block, the summary as a stream, the figure as SVG.
+        XCTAssertEqual(out["train_status"] as? String, "ok")
+        let types = try XCTUnwrap(out["train_types"] as? [String])
+        XCTAssertEqual(Array(types.prefix(3)), ["status", "execute_input", "display_data"])
+        XCTAssertEqual(types.last, "status")
+        XCTAssertTrue((out["train_text"] as? String ?? "").hasPrefix("k1: finished at epoch 300: train loss"))
+        let figures = try XCTUnwrap(out["figures"] as? [[String: Any]])
+        XCTAssertEqual(figures.count, 1)
+        XCTAssertEqual(figures.first?["title"] as? String, "Loss — k1")
+        XCTAssertEqual(figures.first?["svg_parses"] as? Bool, true, "the figure's SVG parses as XML")
+        XCTAssertGreaterThanOrEqual(out["live_updates"] as? Int ?? 0, 2, "the progress block is shown and updated in place")
+        XCTAssertTrue((out["live_last_text"] as? String ?? "").hasPrefix("epoch 300/300 (100%)"))
+        XCTAssertEqual(out["live_last_svg_parses"] as? Bool, true, "the final loss chart stays")
+
+        let complete = try XCTUnwrap(out["complete_tra"] as? [String: Any])
+        XCTAssertEqual(complete["matches"] as? [String], ["train"])
+        XCTAssertEqual(complete["cursor_start"] as? Int, 0)
+        XCTAssertEqual(complete["cursor_end"] as? Int, 3)
+        XCTAssertEqual((out["complete_key"] as? [String: Any])?["matches"] as? [String], ["wd="])
+        let inspect = try XCTUnwrap(out["inspect_range"] as? [String: Any])
+        XCTAssertEqual(inspect["found"] as? Bool, true)
+        XCTAssertTrue(((inspect["data"] as? [String: Any])?["text/plain"] as? String ?? "").contains("show or set the checkpoint selection"))
+        XCTAssertTrue((((out["inspect_key"] as? [String: Any])?["data"] as? [String: Any])?["text/plain"] as? String ?? "").contains("AdamW weight decay"))
+        XCTAssertEqual((out["inspect_nothing"] as? [String: Any])?["found"] as? Bool, false)
+        XCTAssertEqual((out["is_complete"] as? [String: Any])?["status"] as? String, "complete")
+        XCTAssertEqual((out["is_complete_bad"] as? [String: Any])?["status"] as? String, "invalid")
+
+        // An unknown command: an error reply with the message and caret, an `error` output, and the kernel serves on.
+        let unknown = try XCTUnwrap(out["unknown_reply"] as? [String: Any])
+        XCTAssertEqual(unknown["status"] as? String, "error")
+        XCTAssertEqual(unknown["ename"] as? String, "wb error")
+        XCTAssertEqual(unknown["traceback"] as? [String], ["unknown command 'frobnicate'. Type `help` for the list.", "  frobnicate", "  ^"])
+        let unknownTypes = (out["unknown_iopub"] as? [[Any]])?.compactMap { $0.first as? String }
+        XCTAssertEqual(unknownTypes, ["status", "execute_input", "error", "status"])
+        XCTAssertEqual(out["after_error_status"] as? String, "ok")
+        XCTAssertTrue((out["after_error_text"] as? String ?? "").hasPrefix("run: k1 (runs/k1)"))
+
+        // silent: nothing published but the status, the count unchanged; store_history false: counted as not run.
+        let silent = try XCTUnwrap(out["silent"] as? [String: Any])
+        XCTAssertEqual(silent["types"] as? [String], ["status", "status"])
+        XCTAssertEqual(silent["count"] as? Int, 3)
+        let noHistory = try XCTUnwrap(out["no_history"] as? [String: Any])
+        XCTAssertEqual(noHistory["count"] as? Int, noHistory["before"] as? Int)
+        let history = try XCTUnwrap((out["history"] as? [String: Any])?["history"] as? [[Any]])
+        XCTAssertEqual(history.count, 2)
+        XCTAssertEqual(history.last?[1] as? Int, 3)
+        XCTAssertEqual((history.last?[2] as? [String])?.first, "info", "`runs` was not stored, `info` was")
+        let search = try XCTUnwrap((out["history_search"] as? [String: Any])?["history"] as? [[Any]])
+        XCTAssertEqual(search.map { $0[1] as? Int }, [1])
+        XCTAssertEqual(((out["comm_info"] as? [String: Any])?["comms"] as? [String: Any])?.count, 0)
+
+        // A message signed with a wrong key: ignored (no reply, nothing run) and logged.
+        XCTAssertEqual(out["forged_reply"] as? Bool, false)
+        XCTAssertEqual(out["forged_run_exists"] as? Bool, false)
+        XCTAssertEqual(out["forged_logged"] as? Bool, true)
+        XCTAssertEqual(out["after_forged_status"] as? String, "ok")
+
+        // shutdown: a reply, then the process ends by itself with status 0.
+        XCTAssertEqual((out["shutdown_reply"] as? [String: Any])?["status"] as? String, "ok")
+        XCTAssertEqual(out["exit_code"] as? Int, 0)
+    }
+
+    func testInterruptBySignalStopsTrainingWithItsCheckpoint() throws { try checkInterrupt("signal") }
+    func testInterruptByMessageStopsTrainingWithItsCheckpoint() throws { try checkInterrupt("message") }
+
+    private func checkInterrupt(_ mode: String) throws {
+        let out = try KernelDriver.run("interrupt", mode, in: folder)
+        XCTAssertEqual(out["training_started"] as? Bool, true)
+        let seconds = try XCTUnwrap(out["seconds"] as? Double)
+        XCTAssertLessThan(seconds, 2, "the reply comes within 2 s of the interrupt")
+        let reply = try XCTUnwrap(out["reply"] as? [String: Any])
+        XCTAssertEqual(reply["status"] as? String, "error")
+        XCTAssertEqual(reply["ename"] as? String, "Interrupted")
+        let text = try XCTUnwrap(out["text"] as? String)
+        XCTAssertTrue(text.hasPrefix("long: stopped at epoch "), text)
+        XCTAssertTrue(text.contains("checkpoint saved"), text)
+        let stopped = Int(text.dropFirst("long: stopped at epoch ".count).prefix { $0.isNumber }) ?? -1
+        let checkpoints = try XCTUnwrap(out["checkpoints"] as? [String])
+        XCTAssertEqual(checkpoints, ["0.safetensors", "\(stopped).safetensors"], "the epoch reached is on disk")
+        XCTAssertGreaterThan(stopped, 0)
+        XCTAssertEqual(out["after_status"] as? String, "ok")
+        XCTAssertTrue((out["after_text"] as? String ?? "").contains("progress: epoch \(stopped) of 1000000 (resume continues)"))
+    }
+
+    /// 10,000 malformed, truncated, wrongly signed or huge messages on the shell, control and stdin sockets.
+    func testFuzzedMessagesNeitherCrashNorStopTheHeartbeat() throws {
+        let out = try KernelDriver.run("fuzz", "10000", in: folder)
+        XCTAssertEqual(out["sent"] as? Int, 10_000)
+        XCTAssertEqual(out["alive"] as? Bool, true)
+        XCTAssertEqual(out["heartbeat_failures"] as? Int, 0)
+        XCTAssertEqual(out["last_heartbeat"] as? Bool, true)
+        XCTAssertEqual(out["kernel_info_after"] as? Bool, true)
+        XCTAssertEqual(out["execute_after"] as? String, "ok")
+        XCTAssertEqual(out["evil_run_exists"] as? Bool, false, "no unsigned or wrongly signed execute ran")
+        XCTAssertGreaterThan(out["dropped_logged"] as? Int ?? 0, 3000)
+        let kinds = try XCTUnwrap(out["kinds"] as? [String: Int])
+        XCTAssertGreaterThan(kinds["huge"] ?? 0, 50)
+    }
+
+    /// The shipped quickstart, exported with `wb export --ipynb`, runs in nbclient on the wb kernel, and every text output
+    /// is the `.wbnb`'s.
+    func testExportedQuickstartRunsInNbclient() throws {
+        let notebook = folder.appendingPathComponent("quickstart.ipynb")
+        let export = Process()
+        export.executableURL = KernelDriver.binary
+        export.arguments = ["export", "--ipynb", KernelDriver.repository.appendingPathComponent("Notebooks/quickstart.wbnb").path,
+                            "-o", notebook.path]
+        export.standardOutput = FileHandle.nullDevice
+        try export.run()
+        export.waitUntilExit()
+        XCTAssertEqual(export.terminationStatus, 0)
+        let exported = try JSONSerialization.jsonObject(with: Data(contentsOf: notebook)) as! [String: Any]
+        let exportedCells = (exported["cells"] as! [[String: Any]]).filter { $0["cell_type"] as? String == "code" }
+        XCTAssertEqual(((exported["metadata"] as? [String: Any])?["kernelspec"] as? [String: Any])?["name"] as? String, "wb")
+
+        let out = try KernelDriver.run("notebook", notebook.path, in: folder)
+        let cells = try XCTUnwrap(out["cells"] as? [[String: Any]])
+        XCTAssertEqual(cells.count, exportedCells.count)
+        XCTAssertGreaterThan(cells.count, 10)
+        for (index, (ran, recorded)) in zip(cells, exportedCells).enumerated() {
+            let outputs = recorded["outputs"] as? [[String: Any]] ?? []
+            let text = outputs.filter { $0["output_type"] as? String == "stream" }
+                .map { ($0["text"] as? [String] ?? []).joined() }.joined()
+            XCTAssertEqual(ran["stream"] as? String, text, "cell \(index + 1): \(ran["source"] ?? "")")
+            XCTAssertEqual((ran["errors"] as? [String])?.count, 0)
+            XCTAssertEqual(ran["execution_count"] as? Int, index + 1)
+            let titles = outputs.compactMap { ($0["data"] as? [String: Any])?["text/plain"] as? [String] }.map { $0.joined() }
+            let ranTitles = ran["titles"] as? [String] ?? []
+            for title in titles { XCTAssertTrue(ranTitles.contains(title), "cell \(index + 1) shows \(title)") }
+        }
+    }
+}
+
+/// Runs `Python/kernel_driver.py` with the wb under test and returns its JSON report.
+enum KernelDriver {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python/kernel_driver.py")
+
+    /// `$WB_BINARY` (Scripts/test sets it to the release build), else the debug build.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["WB_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return repository.appendingPathComponent(".build/debug/wb")
+    }
+
+    static func run(_ arguments: String..., in folder: URL) throws -> [String: Any] {
+        let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [python, script.path, arguments[0], binary.path, folder.path] + arguments.dropFirst()
+        let out = Pipe()
+        let errFile = folder.appendingPathComponent("driver-\(arguments[0]).stderr")
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        let err = try FileHandle(forWritingTo: errFile)
+        defer { try? err.close() }
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            let hint = stderr.contains("No module named") ? " (run Scripts/setup: it installs jupyter_client and nbclient)" : ""
+            throw KernelDriverError("kernel_driver.py \(arguments[0]) failed with status \(process.terminationStatus)\(hint):\n\(stderr.suffix(3000))")
+        }
+        guard let object = try JSONSerialization.jsonObject(with: outData) as? [String: Any] else {
+            throw KernelDriverError("kernel_driver.py \(arguments[0]) printed no JSON object")
+        }
+        return object
+    }
+}
+
+struct KernelDriverError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -82,6 +82,12 @@ final class JupyterClientTests: XCTestCase {
         XCTAssertEqual(out["forged_logged"] as? Bool, true)
         XCTAssertEqual(out["after_forged_status"] as? String, "ok")
 
+        // restart: a new process with a fresh session (count from 1, no run loaded).
+        let restart = try XCTUnwrap(out["restart"] as? [String: Any])
+        XCTAssertEqual(restart["new_process"] as? Bool, true)
+        XCTAssertEqual(restart["count"] as? Int, 1)
+        XCTAssertTrue((restart["text"] as? String ?? "").hasPrefix("no run loaded"), "\(restart)")
+
         // shutdown: a reply, then the process ends by itself with status 0.
         XCTAssertEqual((out["shutdown_reply"] as? [String: Any])?["status"] as? String, "ok")
         XCTAssertEqual(out["exit_code"] as? Int, 0)

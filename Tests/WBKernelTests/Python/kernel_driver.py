@@ -151,6 +151,13 @@ def protocol():
     out["forged_logged"] = "bad signature" in log_text()
     reply, _ = run(kc, "info")
     out["after_forged_status"] = reply["status"]
+    # Restart: a shutdown_request with restart, then jupyter_client starts a new process; the session starts afresh.
+    old_pid = km.provisioner.process.pid
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=30)
+    reply, messages = run(kc, "info")
+    out["restart"] = {"new_process": km.provisioner.process.pid != old_pid, "count": reply["execution_count"],
+                      "text": "".join(c.get("text", "") for t, c in messages if t == "stream")}
     # Shutdown: the kernel replies and exits by itself.
     kc.shutdown()
     reply = kc.get_control_msg(timeout=10) if hasattr(kc, "get_control_msg") else None

@@ -82,6 +82,16 @@ final class JupyterClientTests: XCTestCase {
         XCTAssertEqual(out["forged_logged"] as? Bool, true)
         XCTAssertEqual(out["after_forged_status"] as? String, "ok")
 
+        // A confirmation goes to the front end as input_request; declined, nothing starts.
+        XCTAssertEqual(out["input_prompt"] as? String, "the grid has 1001 points (more than 1000). Run it? [y/N] ")
+        let declined = try XCTUnwrap(out["declined"] as? [String: Any])
+        XCTAssertEqual(declined["status"] as? String, "ok")
+        XCTAssertEqual(declined["text"] as? String, "sweep big: not started (1001 points)\n")
+        XCTAssertEqual(declined["started"] as? Bool, false)
+        let noInput = try XCTUnwrap(out["no_stdin"] as? [String: Any])
+        XCTAssertEqual(noInput["status"] as? String, "error")
+        XCTAssertTrue((noInput["evalue"] as? String ?? "").contains("--yes"), "\(noInput)")
+
         // restart: a new process with a fresh session (count from 1, no run loaded).
         let restart = try XCTUnwrap(out["restart"] as? [String: Any])
         XCTAssertEqual(restart["new_process"] as? Bool, true)

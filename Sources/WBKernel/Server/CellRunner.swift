@@ -25,7 +25,10 @@ final class CellRunner {
 
     /// Runs `code`; `publish` sends an iopub message (type, content) with the request as parent, nil for a silent
     /// execution (nothing is published).
-    func run(_ code: String, cancel: CancellationToken, publish: ((String, JSONValue) -> Void)?) -> Outcome {
+    /// `ask` puts a yes/no question to the person at the front end (through `input_request`), nil when it does not
+    /// allow input; commands that need an answer then refuse and say how to go on.
+    func run(_ code: String, cancel: CancellationToken, publish: ((String, JSONValue) -> Void)?,
+             ask: ((String) -> Bool)? = nil) -> Outcome {
         var outcome = Outcome()
         for rawLine in code.components(separatedBy: "\n") {
             let line = ShellRunner.stripPrompt(rawLine)
@@ -45,7 +48,8 @@ final class CellRunner {
                     cancel: cancel,
                     onTraining: { live?.training($0) },
                     onProgress: { label, done, total in live?.progress(label, done: done, total: total) },
-                    onSweep: { live?.sweep($0) })
+                    onSweep: { live?.sweep($0) },
+                    confirm: ask)
                 let result = Result { try executor.execute(command, context: context) }
                 live?.finish()
                 switch result {

@@ -64,6 +64,32 @@ final class KernelState {
     var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
     func stop() { lock.lock(); stopping = true; lock.unlock(); interrupt() }
 
+    // MARK: input on the stdin channel
+
+    private var awaitingInput: DispatchSemaphore?
+    private var input: String?
+
+    /// The cell thread waits for the front end's `input_reply` (`deliver`), polling `cancelled` so an interrupt or a
+    /// shutdown ends the wait; nil when it was ended that way.
+    func waitForInput(cancelled: () -> Bool) -> String? {
+        let semaphore = DispatchSemaphore(value: 0)
+        lock.lock(); awaitingInput = semaphore; input = nil; lock.unlock()
+        while semaphore.wait(timeout: .now() + 0.05) == .timedOut {
+            if cancelled() || isStopping { break }
+        }
+        lock.lock(); defer { lock.unlock() }
+        awaitingInput = nil
+        return input
+    }
+
+    /// The I/O thread hands over an `input_reply`'s value (ignored when nothing waits for one).
+    func deliver(input value: String) {
+        lock.lock(); defer { lock.unlock() }
+        guard let waiting = awaitingInput else { return }
+        input = value
+        waiting.signal()
+    }
+
     var isDrained: Bool { lock.lock(); defer { lock.unlock() }; return drained }
     func markDrained() { lock.lock(); drained = true; lock.unlock() }
 }

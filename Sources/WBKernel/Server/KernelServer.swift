@@ -62,7 +62,7 @@ public final class KernelServer {
             if ready.contains(0) { forwardOutbox() }
             if ready.contains(1) { while let frames = control.receive() { serveControl(frames, messenger: messenger) } }
             if ready.contains(2) { while let frames = shell.receive() { serveShell(frames, messenger: messenger) } }
-            if ready.contains(3) { while stdin.receive() != nil {} }  // no input is ever requested
+            if ready.contains(3) { while let frames = stdin.receive() { serveStdin(frames) } }
             if state.isStopping {
                 let limit = deadline ?? Date().addingTimeInterval(10)
                 deadline = limit
@@ -116,6 +116,13 @@ public final class KernelServer {
         default:
             log("ignored a control message of unknown type '\(request.type)'")
         }
+    }
+
+    /// `input_reply` to a confirmation the cell thread asked for (`input_request`); anything else is dropped.
+    private func serveStdin(_ frames: [Data]) {
+        guard let reply = parse(frames, from: .stdin) else { return }
+        guard reply.type == "input_reply" else { return log("ignored a stdin message of type '\(reply.type)'") }
+        state.deliver(input: reply.content["value"]?.string ?? "")
     }
 
     private func serveShell(_ frames: [Data], messenger: KernelMessenger) {

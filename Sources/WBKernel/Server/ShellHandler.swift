@@ -74,9 +74,14 @@ final class ShellHandler {
         let token = CancellationToken()
         state.started { token.cancel() }
         let messenger = self.messenger
+        let allowInput = content["allow_stdin"]?.bool ?? false
         let outcome = runner.run(code, cancel: token, publish: silent ? nil : { type, content in
             messenger.publish(type, content, parent: request)
-        })
+        }, ask: allowInput ? { [state] question in
+            messenger.reply(to: request, "input_request", ["prompt": .string(question + " [y/N] "), "password": false], on: .stdin)
+            let answer = state.waitForInput(cancelled: { token.isCancelled })?.trimmingCharacters(in: .whitespaces).lowercased()
+            return answer == "y" || answer == "yes"
+        } : nil)
         state.ended(failed: outcome.error != nil && stopOnError)
         if storeHistory { history.append(count: count, input: code, output: outcome.text) }
         let facts = JSONValue.object(outcome.facts.mapValues { .string($0) })

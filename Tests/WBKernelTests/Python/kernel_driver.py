@@ -151,6 +151,28 @@ def protocol():
     out["forged_logged"] = "bad signature" in log_text()
     reply, _ = run(kc, "info")
     out["after_forged_status"] = reply["status"]
+    # A question to the person (a sweep above 1,000 points asks for confirmation): input_request on stdin when the front
+    # end allows input, a refusal that says how to go on when it does not.
+    big = "sweep big p=23 d_model=32 d_mlp=128 epochs=10 seeds=0..1000"
+    msg_id = kc.execute(big, allow_stdin=True)
+    request = kc.get_stdin_msg(timeout=30)
+    out["input_prompt"] = request["content"]["prompt"]
+    kc.input("n")
+    reply = kc.get_shell_msg(timeout=30)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=30)
+    texts = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=10)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            if msg["msg_type"] == "stream":
+                texts.append(msg["content"]["text"])
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+    out["declined"] = {"status": reply["content"]["status"], "text": "".join(texts),
+                       "started": os.path.exists(os.path.join(WORK, "runs", "big"))}
+    reply, _ = run(kc, big, allow_stdin=False)
+    out["no_stdin"] = reply
     # Restart: a shutdown_request with restart, then jupyter_client starts a new process; the session starts afresh.
     old_pid = km.provisioner.process.pid
     km.restart_kernel(now=False)

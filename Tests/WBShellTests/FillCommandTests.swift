@@ -79,6 +79,12 @@ final class FillCommandTests: ExecutorTestCase {
             XCTAssertNil(a.optimizer, "a recreated checkpoint of a latest run holds weights only")
         }
         XCTAssertEqual(thin.checkpointEpochs().filter { thin.holdsTrainingState(epoch: $0) }, [0, 300])
+        // Documented where the keys are.
+        XCTAssertTrue(try run("help train").plainText.contains("moments=every|latest   where the AdamW moments (and Grokfast state) are kept."))
+        XCTAssertTrue(try run("help keys").plainText.contains("  moments      checkpoints keeping the AdamW moments: every, or latest"))
+        XCTAssertThrowsError(try run("train \(tiny) name=bad moments=some")) {
+            XCTAssertEqual("\($0)", "moments=some is not allowed: every (every checkpoint keeps the AdamW moments) or latest (only epoch 0 and the newest).")
+        }
     }
 
     func testEpochsBeyondTheRunAreRefused() throws {

@@ -62,7 +62,14 @@ final class SweepPlotsTests: XCTestCase {
                                  median: [100, 200], minimum: [100, 200], maximum: [100, 200])
         let figure = Figure.sweepPhaseDiagram(all)
         XCTAssertEqual(figure.panels[0].legendEntries, [])
-        XCTAssertFalse(SVGRenderer(options: SVGOptions(heatmapEncoding: .vector)).render(figure).contains(Palette.seriesColor(1).hex))
+        let svg = SVGRenderer(options: SVGOptions(heatmapEncoding: .vector)).render(figure)
+        XCTAssertFalse(svg.contains(Palette.seriesColor(1).hex))
+        // Drawn exactly as a heatmap without the never fill: the map keeps all its colour levels.
+        var plain = figure
+        plain.panels[0].heatmap?.infinityFill = nil
+        XCTAssertEqual(SVGRenderer(options: SVGOptions(heatmapEncoding: .vector)).render(plain), svg)
+        XCTAssertEqual(SVGRenderer(options: SVGOptions(heatmapEncoding: .png)).render(plain),
+                       SVGRenderer(options: SVGOptions(heatmapEncoding: .png)).render(figure))
     }
 
     /// Hover values in SVG name the swept values of each cell, never cells included, not the cells' indices.

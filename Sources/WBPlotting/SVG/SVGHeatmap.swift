@@ -18,11 +18,13 @@ extension SVGRenderer {
         let flipX = fx1 < fx0, rowZeroAtTop = fy0 > fy1
 
         // Quantise into display order (row 0 = top, column 0 = left). +∞ cells with a fill of their own take the slot
-        // after the map's colours (one level fewer for the map when all 255 are in use).
-        let colours = h.infinityFill == nil ? levelCount : min(levelCount, SVGRenderer.heatLevels - 1)
+        // after the map's colours (one level fewer for the map when all 255 are in use; a map without such cells is
+        // drawn as it would be without the fill).
+        let filled = h.infinityFill != nil && h.values.contains(.infinity)
+        let colours = filled ? min(levelCount, SVGRenderer.heatLevels - 1) : levelCount
         let levels = quantise(h, colours: colours, flipX: flipX, rowZeroAtTop: rowZeroAtTop)
         var lut = Palette.lookupTable(h.colorScale.map, levels: colours)
-        if let fill = h.infinityFill { lut.append(Palette.seriesColor(fill.color)) }
+        if filled, let fill = h.infinityFill { lut.append(Palette.seriesColor(fill.color)) }
 
         // PNG: each cell becomes a block of kx × ky image pixels, about one per viewBox unit, so the cells stay
         // sharp even in viewers that smooth images (browsers also honour image-rendering: pixelated).

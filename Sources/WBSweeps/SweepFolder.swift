@@ -8,6 +8,7 @@ import WBTraining
 ///     runs/NAME/summary.csv         one row per point (`SweepSummary`), written by `sweep table`
 ///     runs/NAME/slurm/              the batch script and the tasks' output (with on=slurm)
 ///     runs/NAME/.lock               held (flock) by the process running the sweep
+///     runs/NAME/.point-INDEX.lock   held by the worker training that point (`SweepPointLock`)
 public struct SweepFolder: Sendable {
     public let url: URL
     public var name: String { url.lastPathComponent }
@@ -75,7 +76,7 @@ public final class SweepLock {
     /// Takes the lock, or throws `SweepError.busy` with the holder's pid.
     public init(_ folder: SweepFolder) throws {
         try FileManager.default.createDirectory(at: folder.url, withIntermediateDirectories: true)
-        fd = open(folder.lockURL.path, O_RDWR | O_CREAT, 0o644)
+        fd = open(folder.lockURL.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SweepError.worker("cannot open \(folder.lockURL.path): \(String(cString: strerror(errno)))") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)

@@ -3,8 +3,12 @@ import WBTraining
 /// Expands a spec into its points and checks every point's config before any work starts.
 public enum SweepGrid {
     /// The points of `spec` over `base` (a template's config or the defaults), first axis slowest, seeds fastest.
+    /// Points keep the AdamW moments in their newest checkpoint only (`moments=latest`), unless the spec says
+    /// `moments=every`: a sweep's many runs would otherwise hold three times the disk.
     /// Throws the first point whose config is not allowed, naming the point, the key and the value.
     public static func make(spec: SweepSpec, base: TrainingConfig) throws -> [SweepPoint] {
+        var base = base
+        base.moments = .latest
         let count = spec.pointCount
         guard count <= SweepSpec.maximumPoints else { throw SweepError.tooManyPoints(limit: SweepSpec.maximumPoints) }
         let fixedConfig: TrainingConfig

@@ -3,7 +3,8 @@ import WBTraining
 
 /// Trains one point of a sweep in this process: what `wb sweep-worker` runs, for the local pool and for each Slurm task.
 /// A point never trained starts (`Trainer.start`); a started one resumes from its latest checkpoint (`Trainer.resume`,
-/// bit-identical to never having stopped); a finished one is left as it is.
+/// bit-identical to never having stopped); a finished one is left as it is. One worker at a time trains a point
+/// (`SweepPointLock`).
 public enum SweepPointTrainer {
     /// Trains point `index` of the sweep in `folder`. Returns nil when the point was already finished.
     public static func train(_ folder: SweepFolder, index: Int, cancel: CancellationToken = CancellationToken(),
@@ -13,6 +14,8 @@ public enum SweepPointTrainer {
             throw SweepError.worker("sweep '\(manifest.name)' has points 0...\(manifest.points.count - 1), not \(index)")
         }
         let point = manifest.points[index].point
+        let lock = try SweepPointLock(folder, index: index)
+        defer { withExtendedLifetime(lock) {} }
         let run = folder.run(point)
         if run.exists, let record = try? run.readRecord() {
             guard record.config.trajectoryHash == point.config.trajectoryHash else {

@@ -23,6 +23,8 @@ public struct SweepSummary: Sendable {
         public var state: PointState
         public var milestones: RunMilestones
         public var epoch: Int?
+        /// Why its worker failed, for a failed point.
+        public var error: String?
     }
     public var name: String
     public var axes: [SweepAxis]
@@ -35,9 +37,11 @@ public struct SweepSummary: Sendable {
         let rows = manifest.points.map { record -> Row in
             let run = folder.run(record.point)
             let metrics = (try? run.readMetrics()) ?? []
-            let state = folder.inspect(record.point).state
-            return Row(point: record.point, state: state == .queued ? .queued : state, milestones: RunMilestones(metrics),
-                       epoch: metrics.last?.epoch)
+            var state = folder.inspect(record.point).state
+            // The folders cannot tell a failure; sweep.json keeps it until the point is tried again.
+            if state != .finished && record.state == .failed { state = .failed }
+            return Row(point: record.point, state: state, milestones: RunMilestones(metrics), epoch: metrics.last?.epoch,
+                       error: state == .failed ? record.error : nil)
         }
         return SweepSummary(name: manifest.name, axes: manifest.axes, rows: rows)
     }
@@ -71,7 +75,8 @@ public struct SweepSummary: Sendable {
                       "key frequencies", "clustered"]]
         for row in rows {
             let m = row.milestones
-            func epoch(_ e: Int?) -> String { e.map(String.init) ?? (row.state == .queued ? "" : "never") }
+            // Nothing measured (queued, or failed before its first epoch): blank, not "never".
+            func epoch(_ e: Int?) -> String { e.map(String.init) ?? (m.final == nil ? "" : "never") }
             table.append([row.point.name, row.state.rawValue, epoch(m.trainAccuracy99), epoch(m.testAccuracy50),
                           epoch(m.testAccuracy95), epoch(m.testAccuracy99),
                           m.testLossPeak.map { String(format: "%.3g @%d", $0.loss, $0.epoch) } ?? "",
@@ -80,8 +85,9 @@ public struct SweepSummary: Sendable {
                           circuits[row.point.name].map { $0.keyFrequencies.map(String.init).joined(separator: ",") } ?? "",
                           circuits[row.point.name].map { String(format: "%.0f%%", $0.clusteredShare * 100) } ?? ""])
         }
+        let failures = rows.filter { $0.state == .failed }.map { "\($0.point.name) failed: \($0.error ?? "no reason recorded")" }
         return "sweep \(name): epochs at which each point first reached the threshold (never: not within its epochs)\n"
-            + PlainTable.render(table)
+            + PlainTable.render(table) + failures.map { "\n" + $0 }.joined()
     }
 
     /// Writes `summary.csv` atomically.

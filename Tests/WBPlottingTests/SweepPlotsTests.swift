@@ -14,39 +14,84 @@ final class SweepPlotsTests: XCTestCase {
         let heatmap = panel.heatmap!
         XCTAssertEqual(heatmap.rows, 2)
         XCTAssertEqual(heatmap.columns, 2)
-        XCTAssertTrue(heatmap.values[0].isNaN, "never is not a colour of the scale")
+        XCTAssertEqual(heatmap.values[0], .infinity, "never is a cell of its own colour, not a value of the scale")
+        XCTAssertEqual(heatmap.infinityFill, InfinityFill(color: 1, label: "never"))
+        XCTAssertEqual(heatmap.valueRange, 800...1200, "the colour scale spans the numbers only")
         XCTAssertEqual(heatmap.values[1], 1200)
         XCTAssertEqual(heatmap.values[2], 800)
-        XCTAssertTrue(heatmap.values[3].isNaN)
-        XCTAssertEqual(panel.series.count, 1)
-        XCTAssertEqual(panel.series[0].name, "never")
-        XCTAssertEqual(panel.series[0].x, [0.5])
-        XCTAssertEqual(panel.series[0].y, [0.5])
-        XCTAssertEqual(panel.series[0].color, 1)
+        XCTAssertTrue(heatmap.values[3].isNaN, "not measured: empty")
+        XCTAssertEqual(panel.series, [], "no markers: the cell itself says never")
         XCTAssertEqual(panel.marks, [.annotation(x: 1.5, y: 0.5, text: "1200"), .annotation(x: 0.5, y: 1.5, text: "800")])
         XCTAssertEqual(Figure.sweepNumber(2966.5), "2967")
         XCTAssertEqual(Figure.sweepNumber(0.9583), "0.958")
         XCTAssertEqual(panel.x.ticks, [AxisTick(0.5, "0.3"), AxisTick(1.5, "1")])
         XCTAssertEqual(panel.y.ticks, [AxisTick(0.5, "0.3"), AxisTick(1.5, "0.5")])
-        XCTAssertEqual(panel.legendEntries.map(\.label), ["never (not within the epochs)"])
+        XCTAssertEqual(panel.legendEntries, [LegendEntry("never (not within the epochs)", color: 1, kind: .bars)])
 
-        let svg = SVGRenderer().render(figure)
-        XCTAssertTrue(svg.contains("never (not within the epochs)"))
+        // SVG: the never cell is a vermillion cell (row 0 is drawn at the bottom), the legend a vermillion swatch.
+        let never = Palette.seriesColor(1).hex
+        let svg = SVGRenderer(options: SVGOptions(heatmapEncoding: .vector)).render(figure)
+        XCTAssertTrue(svg.contains("<path fill=\"\(never)\" d=\"M0 1h1v1h-1z\"/>"), svg)
+        XCTAssertTrue(svg.contains("fill=\"\(never)\"/>\n<text x=\""), "legend swatch: \(svg)")
+        XCTAssertTrue(svg.contains(">never (not within the epochs)<"))
+        XCTAssertFalse(svg.contains("class=\"pts\""), "no markers")
         XCTAssertTrue(svg.contains(">1200<"), "cell values are written on the cells")
-        XCTAssertTrue(svg.contains(Palette.seriesColor(1).hex), "the never marker's colour")
-        let text = TerminalRenderer(width: 80, height: 24, colorMode: .none).render(figure)
-        XCTAssertTrue(text.contains("sweep s: epochs to 95% test accuracy"), text)
-        XCTAssertTrue(text.contains("never"), text)
+        // The same cell as an indexed PNG: one palette entry more, vermillion, after the map's colours.
+        let png = SVGRenderer(options: SVGOptions(heatmapEncoding: .png)).render(figure)
+        XCTAssertTrue(png.contains("data:image/png;base64,"))
+        XCTAssertNotEqual(png, SVGRenderer(options: SVGOptions(heatmapEncoding: .png)).render(Figure.sweepPhaseDiagram(
+            SweepPlotInput(title: grid.title, measure: grid.measure, xLabel: "wd", xValues: grid.xValues, yLabel: "frac",
+                           yValues: grid.yValues, median: [.nan, 1200, 800, .nan], minimum: grid.minimum, maximum: grid.maximum))),
+                          "a never cell is drawn, not left empty")
+        assertSnapshot(svg, named: "sweep-phase.svg")
+
+        // Terminal: the cell in vermillion (true colour), or full blocks without colour, with the legend's sample.
+        let color = TerminalRenderer(width: 60, height: 16, colorMode: .trueColor).render(figure)
+        XCTAssertTrue(color.contains("2;213;94;0m"), color)
+        assertSnapshot(color, named: "sweep-phase.truecolor.txt")
+        let text = TerminalRenderer(width: 60, height: 16, colorMode: .none).render(figure)
+        XCTAssertTrue(text.contains("██ never (not within the epochs)"), text)
+        XCTAssertTrue(text.contains("│███"), "the never cell, bottom left: \(text)")
         XCTAssertTrue(text.contains("1200"), text)
+        assertSnapshot(text, named: "sweep-phase.txt")
     }
 
-    /// Hover values in SVG name the swept values of each cell and of each never marker, not the cells' indices.
+    /// Without never cells there is no never legend, and nothing is drawn in the never colour.
+    func testPhaseDiagramWithoutNeverHasNoNeverLegend() {
+        let all = SweepPlotInput(title: "t", measure: "m", xLabel: "wd", xValues: ["0.3", "1"], yLabel: "frac", yValues: ["0.3"],
+                                 median: [100, 200], minimum: [100, 200], maximum: [100, 200])
+        let figure = Figure.sweepPhaseDiagram(all)
+        XCTAssertEqual(figure.panels[0].legendEntries, [])
+        let svg = SVGRenderer(options: SVGOptions(heatmapEncoding: .vector)).render(figure)
+        XCTAssertFalse(svg.contains(Palette.seriesColor(1).hex))
+        // Drawn exactly as a heatmap without the never fill: the map keeps all its colour levels.
+        var plain = figure
+        plain.panels[0].heatmap?.infinityFill = nil
+        XCTAssertEqual(SVGRenderer(options: SVGOptions(heatmapEncoding: .vector)).render(plain), svg)
+        XCTAssertEqual(SVGRenderer(options: SVGOptions(heatmapEncoding: .png)).render(plain),
+                       SVGRenderer(options: SVGOptions(heatmapEncoding: .png)).render(figure))
+    }
+
+    /// Hover values in SVG name the swept values of each cell, never cells included, not the cells' indices.
     func testPhaseDiagramTooltipsNameTheSweptValues() {
         let svg = SVGRenderer(options: .report).render(Figure.sweepPhaseDiagram(grid))
         XCTAssertTrue(svg.contains("<title>wd 1, frac 0.3: 1200</title>"), svg)
         XCTAssertTrue(svg.contains("<title>wd 0.3, frac 0.5: 800</title>"), svg)
-        XCTAssertTrue(svg.contains("<title>never: wd 0.3, frac 0.3</title>"), svg)
+        XCTAssertTrue(svg.contains("<title>wd 0.3, frac 0.3: never</title>"), svg)
         XCTAssertFalse(svg.contains("<title>wd 0,"), "no cell indices: \(svg)")
+        XCTAssertFalse(svg.contains("frac 0.5: nan"), svg)
+    }
+
+    /// Wide grids merge cells into hover blocks; a block's value counts its never cells.
+    func testHoverBlocksCountNeverCells() {
+        let xs = (1...12).map(String.init)
+        let median: [Double] = [.infinity, 100, .infinity, .infinity] + (5...12).map { Double($0) * 100 }
+        let svg = SVGRenderer(options: .report).render(Figure.sweepPhaseDiagram(SweepPlotInput(
+            title: "t", measure: "m", xLabel: "k", xValues: xs, yLabel: "seed", yValues: ["0"], median: median,
+            minimum: median, maximum: median)))
+        XCTAssertTrue(svg.contains("<title>k 1–2, seed 0: 100, 1 never</title>"), svg)
+        XCTAssertTrue(svg.contains("<title>k 3–4, seed 0: never</title>"), svg)
+        XCTAssertTrue(svg.contains("<title>k 5–6, seed 0: mean 550, max 600</title>"), svg)
     }
 
     func testCurveHasMedianAndMinMaxOverSeeds() {

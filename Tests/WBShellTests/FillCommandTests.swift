@@ -57,6 +57,36 @@ final class FillCommandTests: ExecutorTestCase {
         XCTAssertTrue(refilled.facts["fill"]!.hasPrefix("made 3 now"), "\(refilled.facts)")
     }
 
+    /// A run trained with moments=latest: `info` says which checkpoints keep the moments, and `range fill` trains from
+    /// epoch 0 (the only earlier one that does) to the same weights as a run that saved those epochs.
+    func testFillOfALatestRunTrainsFromEpochZero() throws {
+        try run("train \(tiny) name=dense checkpoints=\"0..300 step 25\"")
+        try run("train \(tiny) name=thin moments=latest")
+        let info = try run("info").plainText
+        XCTAssertTrue(info.contains("checkpoints: 4 (0, 100, 200, 300)\nmoments=latest: the AdamW moments are kept in 0, 300 only; "
+            + "the other checkpoints hold weights (range fill trains forward from those)"), info)
+        XCTAssertTrue(try run("log 3").plainText.contains("note: moments=latest: only epoch 0 and the newest checkpoint keep the AdamW moments"))
+        try run("range 100..200 step 25")
+        let filled = try run("range fill")
+        XCTAssertEqual(filled.plainText, "the selection has all 5 checkpoints; 3 of them (125, 150, 175) are off the training schedule, recreated by training forward")
+        XCTAssertTrue(filled.facts["fill"]!.hasPrefix("made 3 now: 175 epochs trained in "), "one pass from epoch 0: \(filled.facts)")
+        let layout = ParameterLayout(try TrainingConfig().applying(["p=23", "d_model=32", "d_mlp=128"]).shape)
+        let thin = RunFolder(url: root.appendingPathComponent("runs/thin")), dense = RunFolder(url: root.appendingPathComponent("runs/dense"))
+        for epoch in [125, 150, 175] {
+            let a = try Checkpoint.read(from: thin.checkpointURL(epoch: epoch), layout: layout)
+            let b = try Checkpoint.read(from: dense.checkpointURL(epoch: epoch), layout: layout)
+            XCTAssertEqual(a.parameters, b.parameters, "epoch \(epoch)")
+            XCTAssertNil(a.optimizer, "a recreated checkpoint of a latest run holds weights only")
+        }
+        XCTAssertEqual(thin.checkpointEpochs().filter { thin.holdsTrainingState(epoch: $0) }, [0, 300])
+        // Documented where the keys are.
+        XCTAssertTrue(try run("help train").plainText.contains("moments=every|latest   where the AdamW moments (and Grokfast state) are kept."))
+        XCTAssertTrue(try run("help keys").plainText.contains("  moments      checkpoints keeping the AdamW moments: every, or latest"))
+        XCTAssertThrowsError(try run("train \(tiny) name=bad moments=some")) {
+            XCTAssertEqual("\($0)", "moments=some is not allowed: every (every checkpoint keeps the AdamW moments) or latest (only epoch 0 and the newest).")
+        }
+    }
+
     func testEpochsBeyondTheRunAreRefused() throws {
         try run("train \(tiny) name=b")
         let selected = try run("range 200..400 step 50").plainText

@@ -194,7 +194,7 @@ private extension NotebookOutput {
 /// The notebooks shipped in Notebooks/ read and write back byte for byte, and hold outputs from a replay.
 final class ShippedNotebookTests: XCTestCase {
     /// The shipped set, by name (a session recorded into Notebooks/ is not one of them).
-    static let shipped = ["grokking.wbnb", "nanda2023.wbnb", "quickstart.wbnb", "grokfast.wbnb", "operations.wbnb"]
+    static let shipped = ["grokking.wbnb", "nanda2023.wbnb", "quickstart.wbnb", "grokfast.wbnb", "operations.wbnb", "sweep.wbnb"]
 
     func testShippedNotebooksRoundTrip() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
@@ -235,6 +235,24 @@ final class ShippedNotebookTests: XCTestCase {
                 XCTAssertTrue(notes.contains(Self.thousands(epoch95)), "\(name): the notes quote \(run)'s 95 % epoch \(epoch95)")
             }
         }
+    }
+
+    /// The recorded phase diagram of the sweep notebook draws its never cells in a colour of their own (a vermillion
+    /// fill and legend swatch), not as markers: the 6 cells its note names (frac 0.5 at every wd, wd 0.3 below frac 0.9).
+    func testSweepNotebookDrawsNeverAsAColour() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
+        let notebook = try Notebook.read(from: folder.appendingPathComponent("sweep.wbnb"))
+        let phase = try XCTUnwrap(notebook.cells.first { $0.source == "plot sweep frac wd" })
+        guard case .figure(_, let svg) = try XCTUnwrap(phase.outputs.first) else { return XCTFail("a figure") }
+        let never = "#d55e00"
+        XCTAssertTrue(svg.contains("height=\"10\" fill=\"\(never)\"/>"), "the legend's swatch")
+        XCTAssertTrue(svg.contains(">never (not within the epochs)<"))
+        XCTAssertFalse(svg.contains("class=\"pts\""), "no markers")
+        // The cells: one path of rectangles `Mx yhWv1h-Wz` in cell units.
+        let marker = "<path fill=\"\(never)\" d=\""
+        let path = try XCTUnwrap(svg.components(separatedBy: marker).dropFirst().first?.prefix { $0 != "\"" })
+        let widths = path.split(separator: "z").compactMap { rect in rect.split(separator: "h").dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) } }
+        XCTAssertEqual(widths.reduce(0, +), 6, "never cells: \(path)")
     }
 
     /// 1509 → "1,509" (notes write numbers with thousands separators).

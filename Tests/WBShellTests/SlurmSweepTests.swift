@@ -69,7 +69,7 @@ final class SlurmSweepTests: ExecutorTestCase {
         XCTAssertEqual(outputs.count, 4, "one output file per task under runs/onslurm/slurm")
         let status = try WBProcess.run(["sweep", "status", "onslurm", "--runs", runs.path], in: root,
                                        overriding: ["SLURM_CONF": cluster.conf.path])
-        XCTAssertTrue(status.out.hasPrefix("sweep onslurm: 4 points — 4 finished; "), status.out)
+        XCTAssertTrue(status.out.hasPrefix("sweep onslurm: 4 points — 4 finished"), status.out)
     }
 
     func testStopCancelsTheJobAndTheSweepContinuesToTheSameBits() throws {
@@ -102,7 +102,7 @@ final class SlurmSweepTests: ExecutorTestCase {
         while following.isRunning && Date() < deadline { usleep(200_000) }
         XCTAssertEqual(following.terminationStatus, 0)
         let status = try WBProcess.run(["sweep", "status", "stopslurm", "--runs", runs.path], in: root, overriding: cluster.environment)
-        XCTAssertTrue(status.out.hasPrefix("sweep stopslurm: 2 points — 2 stopped; "), status.out)
+        XCTAssertTrue(status.out.hasPrefix("sweep stopslurm: 2 points — 2 stopped"), status.out)
 
         // `sweep NAME` submits the stopped points again; they resume from the checkpoint of the stop.
         let continued = try WBProcess.run(["sweep", "--runs", runs.path, "stopslurm"], in: root, overriding: cluster.environment)

@@ -32,7 +32,9 @@ final class SweepProcessTests: TemporaryFolderTestCase {
         XCTAssertEqual(manifest.points.map(\.state), [.finished, .finished, .finished, .finished])
         XCTAssertNil(manifest.coordinatorPID)
         for (i, (wd, seed)) in [("0.5", 0), ("0.5", 1), ("1", 0), ("1", 1)].enumerated() {
-            let plain = try plainTrain(Self.tiny + ["epochs=100", "wd=\(wd)", "init_seed=\(seed)"], name: "plain\(i)")
+            // Points keep the AdamW moments in epoch 0 and their newest checkpoint only (sweeps default to moments=latest).
+            XCTAssertEqual(manifest.points[i].point.config.moments, .latest)
+            let plain = try plainTrain(Self.tiny + ["epochs=100", "wd=\(wd)", "init_seed=\(seed)", "moments=latest"], name: "plain\(i)")
             try assertSameTensors(folder.url.appendingPathComponent(manifest.points[i].point.name), plain)
         }
 
@@ -40,7 +42,7 @@ final class SweepProcessTests: TemporaryFolderTestCase {
         let status = try WBProcess.run(["sweep", "status", "tiny", "--runs", runs.path], in: root)
         XCTAssertEqual(status.status, 0, status.err)
         let statusLines = status.out.split(separator: "\n").map(String.init)
-        XCTAssertTrue(statusLines[0].hasPrefix("sweep tiny: 4 points — 4 finished; "), statusLines[0])
+        XCTAssertEqual(statusLines[0], "sweep tiny: 4 points — 4 finished")
         XCTAssertEqual(statusLines[1].split(separator: " ").map(String.init), ["point", "state", "epoch", "test", "acc", "seconds", "disk"])
         for (row, point) in zip(statusLines[2...], manifest.points) {
             let words = row.split(separator: " ").map(String.init)
@@ -48,6 +50,17 @@ final class SweepProcessTests: TemporaryFolderTestCase {
             let metrics = try folder.run(point.point).readMetrics()
             XCTAssertEqual(words[3], String(format: "%.1f%%", metrics.last!.testAccuracy * 100), row)
         }
+        // The disk of the whole sweep: every file under runs/tiny, counted here on our own.
+        var total: Int64 = 0
+        let walker = FileManager.default.enumerator(atPath: folder.url.path)!
+        while let relative = walker.nextObject() as? String {
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.url.appendingPathComponent(relative).path)
+            if attributes[.type] as? FileAttributeType == .typeRegular { total += (attributes[.size] as? Int64) ?? 0 }
+        }
+        XCTAssertGreaterThan(total, 100_000)
+        XCTAssertEqual(statusLines[6], "disk: \(SweepStatus.bytes(total)) (moments=latest: the AdamW moments in each point's "
+            + "epoch 0 and newest checkpoint only)", status.out)
+        XCTAssertEqual(statusLines.count, 7, status.out)
 
         // table and summary.csv: the milestones of each point, as RunMilestones reads its metrics.
         let table = try WBProcess.run(["sweep", "table", "tiny", "--runs", runs.path], in: root)
@@ -139,13 +152,13 @@ final class SweepProcessTests: TemporaryFolderTestCase {
             XCTAssertLessThan(latest, 1500)
         }
         let status = try WBProcess.run(["sweep", "status", "stopme", "--runs", runs.path], in: root)
-        XCTAssertTrue(status.out.hasPrefix("sweep stopme: 2 points — 2 stopped; "), status.out)
+        XCTAssertTrue(status.out.hasPrefix("sweep stopme: 2 points — 2 stopped\n"), status.out)
 
         let continued = try WBProcess.run(["sweep", "stopme", "--runs", runs.path], in: root)
         XCTAssertEqual(continued.status, 0, continued.err)
         XCTAssertEqual(try folder.readManifest().points.map(\.state), [.finished, .finished])
         for (i, wd) in ["0.5", "1"].enumerated() {
-            let plain = try plainTrain(Self.tiny + ["epochs=1500", "wd=\(wd)"], name: "plain\(i)")
+            let plain = try plainTrain(Self.tiny + ["epochs=1500", "wd=\(wd)", "moments=latest"], name: "plain\(i)")
             // The stopped sweep saved one more checkpoint (where it stopped); every scheduled one must match.
             let point = folder.url.appendingPathComponent(stopped.points[i].point.name)
             let extra = Set(RunFolder(url: point).checkpointEpochs()).subtracting(RunFolder(url: plain).checkpointEpochs())

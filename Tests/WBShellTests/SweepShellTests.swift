@@ -73,6 +73,32 @@ final class SweepShellTests: ExecutorTestCase {
         XCTAssertTrue(text.contains("sweep status NAME    point, state, epoch, test accuracy, seconds, disk"), text)
     }
 
+    func testTabCompletesSweepWords() throws {
+        let completion = Completion(runNames: { [] }, templateNames: { [] }, analysisNames: { [] },
+                                    sweepNames: { ["fracwd", "stopme", "tiny"] })
+        XCTAssertEqual(completion.complete(line: "swe", word: "swe"), ["sweep"])
+        XCTAssertEqual(completion.complete(line: "sweep st", word: "st"), ["status", "stop", "stopme"])
+        XCTAssertEqual(completion.complete(line: "sweep sta", word: "sta"), ["status"])
+        XCTAssertEqual(completion.complete(line: "sweep ", word: ""), ["fracwd", "list", "status", "stop", "stopme", "table", "tiny"])
+        XCTAssertEqual(completion.complete(line: "sweep status ", word: ""), ["fracwd", "stopme", "tiny"])
+        XCTAssertEqual(completion.complete(line: "sweep table t", word: "t"), ["tiny"])
+        XCTAssertEqual(completion.complete(line: "sweep stop s", word: "s"), ["stopme"])
+        XCTAssertEqual(completion.complete(line: "sweep status tiny ", word: ""), [], "one name only")
+        XCTAssertEqual(completion.complete(line: "sweep list ", word: ""), [])
+        XCTAssertEqual(completion.complete(line: "sweep new wd=0.3,1 se", word: "se"), ["seeds="])
+        XCTAssertEqual(completion.complete(line: "sweep new mo", word: "mo"), ["moments="])
+        XCTAssertEqual(completion.complete(line: "sweep new jo", word: "jo"), ["jobs="])
+        XCTAssertEqual(completion.complete(line: "sweep new on=", word: "on="), ["on=local", "on=slurm"])
+        XCTAssertEqual(completion.complete(line: "info; sweep status f", word: "f"), ["fracwd"])
+
+        // At the prompt the names are the session's sweeps: folders of the runs folder that hold a sweep.json.
+        let spec = try SweepSpec.parse(name: "made", text: "wd=0.3,1 p=23 epochs=10")
+        try SweepFolder(root: root.appendingPathComponent("runs"), name: "made")
+            .writeManifest(SweepManifest(spec: spec, points: try SweepGrid.make(spec: spec, base: TrainingConfig())))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("runs/plain-folder"), withIntermediateDirectories: true)
+        XCTAssertEqual(executor.session.sweepNames(), ["made"])
+    }
+
     func testPointNamesWithCommasLexAsOneWordInPaths() throws {
         XCTAssertEqual(try Parser.parse("load tiny/wd=1,seed=0"), [.load(run: "tiny/wd=1,seed=0")])
         XCTAssertEqual(try Parser.parse("compare tiny/wd=1,seed=0 tiny/wd=1,seed=1"), [.compare(runs: ["tiny/wd=1,seed=0", "tiny/wd=1,seed=1"])])
@@ -125,5 +151,23 @@ final class SweepProgressViewTests: XCTestCase {
         XCTAssertTrue(written.hasSuffix("\u{1B}[3F\u{1B}[2Ksweep s: 3/12 done, 1 running, 6 queued, 1 failed — 1m15s elapsed, ETA 1h01m"
             + " — stopping: workers save their checkpoints…\n\u{1B}[2K  wd=0.3,seed=0  epoch 120/1000  test  12.5%\n\u{1B}[2K\n\u{1B}[1F"),
                       written.debugDescription)
+    }
+}
+
+/// Tab completion of sweep words at the real prompt (libedit under tmux).
+final class SweepCompletionTerminalTests: TemporaryFolderTestCase {
+    func testTabCompletesSubcommandsAndSweepNames() throws {
+        let spec = try SweepSpec.parse(name: "phase", text: "wd=0.3,1 p=23 epochs=10")
+        try SweepFolder(root: root.appendingPathComponent("runs"), name: "phase")
+            .writeManifest(SweepManifest(spec: spec, points: try SweepGrid.make(spec: spec, base: TrainingConfig())))
+        let tmux = try TmuxSession.wb(in: root, columns: 120, rows: 30)
+        defer { tmux.kill() }
+        try tmux.keys("swe", "Tab", "sta", "Tab")
+        try tmux.waitFor("wb> sweep status")
+        try tmux.keys("p", "Tab")
+        try tmux.waitFor("wb> sweep status phase")
+        try tmux.keys("Enter")
+        let screen = try tmux.waitFor("sweep phase: 2 points — 2 queued")
+        XCTAssertTrue(screen.contains("disk: "), screen)
     }
 }

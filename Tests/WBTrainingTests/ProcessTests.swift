@@ -30,6 +30,19 @@ final class ProcessTests: XCTestCase {
     private let configWords = ["p=23", "d_model=32", "heads=4", "d_mlp=128", "epochs=1500", "checkpoints=0..1500 step 25", "init_seed=3"]
 
     func testKilledTrainingResumesToTheSameWeights() throws {
+        try killAndResume(extra: [])
+    }
+
+    /// With moments=latest a kill may come between writing a checkpoint and thinning the one before it: after every kill
+    /// the run still has a checkpoint with moments at (or next to) its newest, resumes from it, and ends with the
+    /// moments in epoch 0 and the last checkpoint only, every checkpoint's tensors those of the run that never stopped.
+    func testKilledTrainingWithLatestMomentsResumesToTheSameBytes() throws {
+        try killAndResume(extra: ["moments=latest"])
+    }
+
+    private func killAndResume(extra: [String]) throws {
+        let configWords = self.configWords + extra
+        let latest = extra.contains("moments=latest")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.wbBinary.path), "build wb first: \(Self.wbBinary.path)")
         let straight = try launch(["train"] + configWords + ["name=straight"])
         straight.waitUntilExit()
@@ -61,6 +74,14 @@ final class ProcessTests: XCTestCase {
                                         "metrics reach the latest checkpoint")
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: run.checkpointsURL.path).filter { $0.hasPrefix(".") }
             XCTAssertTrue(leftovers.allSatisfy { $0.hasSuffix(".tmp") }, "\(leftovers)")
+            if latest, let newest = run.checkpointEpochs().last {
+                // The newest checkpoint holds moments, or (killed between the two writes) the one before it still does.
+                let holding = run.checkpointEpochs().filter { run.holdsTrainingState(epoch: $0) }
+                let resumable = holding.last ?? -1
+                XCTAssertTrue(resumable == newest || run.checkpointEpochs().drop { $0 <= resumable }.count <= 1,
+                              "attempt \(attempt): moments in \(holding), newest \(newest)")
+                XCTAssertLessThanOrEqual(holding.filter { $0 != 0 }.count, 2, "attempt \(attempt): \(holding)")
+            }
             if run.checkpointEpochs().last == 1500 { break }
             process = try launch(["resume", run.url.path])
         }
@@ -76,10 +97,21 @@ final class ProcessTests: XCTestCase {
         let b = try Checkpoint.read(from: run.checkpointURL(epoch: 1500), layout: layout)
         XCTAssertEqual(a.parameters, b.parameters, "weights after \(kills) kills are bit-identical")
         XCTAssertEqual(a.optimizer, b.optimizer)
+        if latest {
+            let straightRun = RunFolder(url: root.appendingPathComponent("straight"))
+            XCTAssertEqual(run.checkpointEpochs().filter { run.holdsTrainingState(epoch: $0) }, [0, 1500])
+            XCTAssertEqual(straightRun.checkpointEpochs().filter { straightRun.holdsTrainingState(epoch: $0) }, [0, 1500])
+            // Every scheduled checkpoint's tensors (the metadata names the run) equal the uninterrupted run's.
+            for epoch in straightRun.checkpointEpochs() {
+                let x = try SafetensorsFile.read(from: straightRun.checkpointURL(epoch: epoch))
+                let y = try SafetensorsFile.read(from: run.checkpointURL(epoch: epoch))
+                XCTAssertEqual(x.tensors, y.tensors, "epoch \(epoch)")
+            }
+        }
         let ma = try RunFolder(url: root.appendingPathComponent("straight")).readMetrics(), mb = try run.readMetrics()
         XCTAssertEqual(ma.map(\.epoch), mb.map(\.epoch))
         XCTAssertEqual(ma.map(\.testLoss), mb.map(\.testLoss))
-        print("kill test: \(kills) kill -9 during training, resumed to bit-identical weights")
+        print("kill test\(latest ? " (moments=latest)" : ""): \(kills) kill -9 during training, resumed to bit-identical weights")
     }
 
     func testPythonSafetensorsReadsACheckpoint() throws {

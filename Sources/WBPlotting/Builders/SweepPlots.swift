@@ -29,35 +29,36 @@ public struct SweepPlotInput: Sendable, Equatable {
 // Builders for sweeps: a phase diagram over two keys, and a measure against one key with the spread over seeds.
 extension Figure {
     /// A heatmap of the median measure over X (columns) and Y (rows), each cell labelled with its value; cells whose
-    /// median point never got there are drawn in their own colour (a vermillion marker on an empty cell, "never" in the
-    /// legend), cells with nothing measured are left empty.
+    /// median point never got there are filled with a colour of their own, outside the colour map (vermillion, "never"
+    /// in the legend and in their hover values); cells with nothing measured are left empty.
     public static func sweepPhaseDiagram(_ input: SweepPlotInput) -> Figure {
         let columns = input.xValues.count, rows = max(1, input.yValues.count)
-        let values = input.median.map { $0.isFinite ? $0 : Double.nan }
+        // +∞ stays: the heatmap draws it in the never fill; NaN (not measured) stays empty.
+        let values = input.median.map { $0 == .infinity ? $0 : $0.isFinite ? $0 : Double.nan }
         let heatmap = Heatmap(rows: rows, columns: columns, values: values, x: 0...Double(columns), y: 0...Double(rows),
-                              colorScale: ColorScale(map: .viridis, label: input.measure))
+                              colorScale: ColorScale(map: .viridis, label: input.measure),
+                              infinityFill: InfinityFill(color: Self.neverColor, label: "never"))
         let xTicks = input.xValues.enumerated().map { AxisTick(Double($0.offset) + 0.5, $0.element) }
         let yTicks = input.yValues.enumerated().map { AxisTick(Double($0.offset) + 0.5, $0.element) }
-        var neverX: [Double] = [], neverY: [Double] = []
         var marks: [Mark] = []
-        for r in 0..<rows {
-            for c in 0..<columns {
-                let v = input.median[r * columns + c]
-                if v == .infinity {
-                    neverX.append(Double(c) + 0.5); neverY.append(Double(r) + 0.5)
-                } else if v.isFinite && rows * columns <= 144 {
-                    marks.append(.annotation(x: Double(c) + 0.5, y: Double(r) + 0.5, text: Self.sweepNumber(v)))
+        if rows * columns <= 144 {
+            for r in 0..<rows {
+                for c in 0..<columns where values[r * columns + c].isFinite {
+                    marks.append(.annotation(x: Double(c) + 0.5, y: Double(r) + 0.5, text: Self.sweepNumber(values[r * columns + c])))
                 }
             }
         }
-        var series: [Series] = []
-        if !neverX.isEmpty { series.append(Series("never", kind: .points, x: neverX, y: neverY, color: 1)) }
+        let anyNever = values.contains(.infinity)
         let panel = Panel(x: Axis(input.xLabel, range: 0...Double(columns), ticks: xTicks),
                           y: Axis(input.yLabel ?? "", range: 0...Double(rows), ticks: yTicks),
-                          series: series, heatmap: heatmap, marks: marks,
-                          legend: neverX.isEmpty ? .hidden : .entries([LegendEntry("never (not within the epochs)", color: 1, kind: .points)]))
+                          heatmap: heatmap, marks: marks,
+                          legend: anyNever ? .entries([LegendEntry("never (not within the epochs)", color: Self.neverColor, kind: .bars)])
+                                           : .hidden)
         return Figure(title: input.title, subtitle: "median over \(input.spreadOver); " + input.measure, panels: [panel])
     }
+
+    /// The palette slot of "never" in the sweep figures: vermillion, a colour viridis does not have.
+    static let neverColor = 1
 
     /// The median measure against X (numeric values on a linear axis, else evenly spaced), with the minimum and maximum
     /// over the other keys (the seeds) as dashed lines around it; "never" is a reference line above every number: X
@@ -82,8 +83,8 @@ extension Figure {
         var entries = [LegendEntry("median", color: 0), LegendEntry("min–max over \(input.spreadOver)", color: 0, dashed: true)]
         let never = input.median.enumerated().filter { $0.element == .infinity }.map { xs[$0.offset] }
         if !never.isEmpty {
-            series.append(Series("never", kind: .points, x: never, y: never.map { _ in top }, color: 1))
-            entries.append(LegendEntry("never (median point not within the epochs)", color: 1, kind: .points))
+            series.append(Series("never", kind: .points, x: never, y: never.map { _ in top }, color: Self.neverColor))
+            entries.append(LegendEntry("never (median point not within the epochs)", color: Self.neverColor, kind: .points))
         }
         let anyNever = (input.median + input.minimum + input.maximum).contains(.infinity)
         let panel = Panel(x: Axis(input.xLabel, ticks: ticks), y: Axis(input.measure), series: series,

@@ -2,7 +2,8 @@
 ///
 /// Cell (row r, column c) is `values[r * columns + c]`; it covers the data rectangle
 /// x ∈ `x.lowerBound + c·w … + w`, y ∈ `y.lowerBound + r·h … + h`, where w and h divide the extents evenly.
-/// Set `Axis.reversed` on the panel's y axis to put row 0 at the top. NaN cells are left empty.
+/// Set `Axis.reversed` on the panel's y axis to put row 0 at the top. NaN cells are left empty; +∞ cells too, unless
+/// `infinityFill` gives them a colour of their own.
 public struct Heatmap: Sendable, Equatable, Codable {
     public var rows: Int
     public var columns: Int
@@ -12,9 +13,11 @@ public struct Heatmap: Sendable, Equatable, Codable {
     /// Data extent covered by the rows.
     public var y: ClosedRange<Double>
     public var colorScale: ColorScale
+    /// How cells of value +∞ are drawn (a sweep point that never got there): nil leaves them empty.
+    public var infinityFill: InfinityFill?
 
     public init(rows: Int, columns: Int, values: [Double], x: ClosedRange<Double>? = nil, y: ClosedRange<Double>? = nil,
-                colorScale: ColorScale = ColorScale()) {
+                colorScale: ColorScale = ColorScale(), infinityFill: InfinityFill? = nil) {
         precondition(values.count == rows * columns, "heatmap needs rows × columns values")
         self.rows = rows
         self.columns = columns
@@ -22,7 +25,11 @@ public struct Heatmap: Sendable, Equatable, Codable {
         self.x = x ?? 0...Double(columns)
         self.y = y ?? 0...Double(rows)
         self.colorScale = colorScale
+        self.infinityFill = infinityFill
     }
+
+    /// Whether the cell value `v` is drawn in `infinityFill`'s colour.
+    public func isInfinityFilled(_ v: Double) -> Bool { v == .infinity && infinityFill != nil }
 
     /// The value at (row, column).
     public subscript(row: Int, column: Int) -> Double { values[row * columns + column] }
@@ -38,6 +45,19 @@ public struct Heatmap: Sendable, Equatable, Codable {
         if !lo.isFinite { return 0...1 }
         if hi <= lo { return lo...(lo + 1) }
         return lo...hi
+    }
+}
+
+/// A colour outside the colour map for the +∞ cells of a heatmap, e.g. "never" in a sweep's phase diagram: the cells are
+/// filled with it, hover values name it, and a legend entry of kind `.bars` in the same palette slot explains it.
+public struct InfinityFill: Sendable, Equatable, Codable {
+    /// Palette slot (`Palette.seriesColor`), as legend entries name colours.
+    public var color: Int
+    /// What the cells mean, for hover values (`never`).
+    public var label: String
+
+    public init(color: Int, label: String) {
+        self.color = color; self.label = label
     }
 }
 

@@ -81,7 +81,8 @@ extension SVGRenderer {
         }
     }
 
-    /// Heatmap cells merged into blocks: "b 0–14, a 0–14: mean 0.41, max 1.2".
+    /// Heatmap cells merged into blocks: "b 0–14, a 0–14: mean 0.41, max 1.2"; +∞ cells drawn in a fill of their own
+    /// are named by its label ("wd 0.3, frac 0.5: never", or "…: mean 1200, max 1500, 2 never").
     private func heatmapTooltips(_ h: Heatmap, panel: Panel, layout L: SVGPanelLayout, into w: inout SVGWriter) {
         guard h.rows > 0, h.columns > 0 else { return }
         let blockRows = (h.rows + SVGRenderer.heatmapBlocks - 1) / SVGRenderer.heatmapBlocks
@@ -92,17 +93,18 @@ extension SVGRenderer {
             let r1 = min(h.rows, r0 + blockRows)
             for c0 in stride(from: 0, to: h.columns, by: blockColumns) {
                 let c1 = min(h.columns, c0 + blockColumns)
-                var sum = 0.0, count = 0, top = -Double.infinity
+                var sum = 0.0, count = 0, top = -Double.infinity, filled = 0
                 for r in r0..<r1 {
                     for c in c0..<c1 {
                         let v = h.values[r * h.columns + c]
+                        if h.isInfinityFilled(v) { filled += 1; continue }
                         guard v.isFinite else { continue }
                         sum += v
                         count += 1
                         top = max(top, v)
                     }
                 }
-                guard count > 0 else { continue }
+                guard count > 0 || filled > 0 else { continue }
                 let xa = h.x.lowerBound + Double(c0) * cellW, xb = h.x.lowerBound + Double(c1) * cellW
                 let ya = h.y.lowerBound + Double(r0) * cellH, yb = h.y.lowerBound + Double(r1) * cellH
                 guard let pxa = L.px(xa), let pxb = L.px(xb), let pya = L.py(ya), let pyb = L.py(yb) else { continue }
@@ -118,8 +120,10 @@ extension SVGRenderer {
                 w.num(-abs(pxb - pxa))
                 w.raw("z\"><title>")
                 let where_ = cells(panel.x, from: xa, to: xb, width: cellW) + ", " + cells(panel.y, from: ya, to: yb, width: cellH)
-                let value = count == 1 ? NumberFormat.short(sum)
+                let label = h.infinityFill?.label ?? ""
+                var value = count == 0 ? label : count == 1 ? NumberFormat.short(sum)
                     : "mean " + NumberFormat.short(sum / Double(count)) + ", max " + NumberFormat.short(top)
+                if count > 0 && filled > 0 { value += ", \(filled) \(label)" }
                 w.text(where_ + ": " + value)
                 w.raw("</title></path>\n")
             }

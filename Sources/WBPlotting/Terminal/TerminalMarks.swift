@@ -93,8 +93,9 @@ extension TerminalRenderer {
         }
     }
 
-    /// Half blocks: the upper half of a cell is one pixel, the lower half the next; colours by the map.
-    /// Without colour, an ASCII density ramp stands in.
+    /// Half blocks: the upper half of a cell is one pixel, the lower half the next; colours by the map, and +∞ cells in
+    /// `infinityFill`'s colour. Without colour, an ASCII density ramp stands in, and a full block (the legend's sample)
+    /// for +∞ cells.
     func drawHeatmap(_ h: Heatmap, geo: PlotGeometry, into c: inout TextCanvas) {
         guard h.rows > 0, h.columns > 0,
               let fx0 = geo.scales.x.fraction(h.x.lowerBound), let fx1 = geo.scales.x.fraction(h.x.upperBound),
@@ -115,17 +116,23 @@ extension TerminalRenderer {
                 return s..<e
             }
             guard let cr = range(fa, fb, fx0, fx1, h.columns), let rr = range(ga, gb, fy0, fy1, h.rows) else { return nil }
-            var sum = 0.0, n = 0
+            var sum = 0.0, n = 0, filled = 0
             for r in rr {
                 for col in cr {
                     let v = h.values[r * h.columns + col]
                     if v.isFinite {
                         sum += v
                         n += 1
+                    } else if h.isInfinityFilled(v) {
+                        filled += 1
                     }
                 }
             }
-            return n > 0 ? (sum / Double(n) - lo) / span : nil
+            // +∞ stands for a pixel whose cells are all drawn in the fill.
+            return n > 0 ? (sum / Double(n) - lo) / span : filled > 0 ? .infinity : nil
+        }
+        func color(_ t: Double) -> RGB {
+            t == .infinity ? Palette.seriesColor(h.infinityFill?.color ?? 0) : Palette.color(h.colorScale.map, t)
         }
         let ramp: [Character] = [" ", ".", ":", "-", "=", "+", "*", "#", "%", "@"]
         for r in 0..<geo.rows {
@@ -135,14 +142,16 @@ extension TerminalRenderer {
                 if colorMode == .none {
                     let vals = [top, bottom].compactMap { $0 }
                     guard !vals.isEmpty else { continue }
-                    let t = min(1, max(0, vals.reduce(0, +) / Double(vals.count)))
+                    let finite = vals.filter(\.isFinite)
+                    guard !finite.isEmpty else { c.set(x, y, "█"); continue }
+                    let t = min(1, max(0, finite.reduce(0, +) / Double(finite.count)))
                     c.set(x, y, ramp[min(ramp.count - 1, Int(t * Double(ramp.count - 1) + 0.5))])
                     continue
                 }
                 switch (top, bottom) {
-                case let (t?, b?): c.set(x, y, "▀", CellStyle(fg: Palette.color(h.colorScale.map, t), bg: Palette.color(h.colorScale.map, b)))
-                case let (t?, nil): c.set(x, y, "▀", CellStyle(fg: Palette.color(h.colorScale.map, t)))
-                case let (nil, b?): c.set(x, y, "▄", CellStyle(fg: Palette.color(h.colorScale.map, b)))
+                case let (t?, b?): c.set(x, y, "▀", CellStyle(fg: color(t), bg: color(b)))
+                case let (t?, nil): c.set(x, y, "▀", CellStyle(fg: color(t)))
+                case let (nil, b?): c.set(x, y, "▄", CellStyle(fg: color(b)))
                 default: break
                 }
             }

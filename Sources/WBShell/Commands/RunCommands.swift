@@ -129,6 +129,11 @@ extension CommandExecutor {
                                 m.epoch, m.trainLoss, m.testLoss, m.trainAccuracy * 100, m.testAccuracy * 100))
         }
         lines.append("checkpoints: \(run.checkpoints.count) (\(EpochList.short(run.checkpoints)))")
+        if c.moments == .latest {
+            let holding = run.checkpoints.filter { run.folder.holdsTrainingState(epoch: $0) }
+            lines.append("moments=latest: the AdamW moments are kept in \(holding.isEmpty ? "no checkpoint" : EpochList.short(holding)) "
+                + "only; the other checkpoints hold weights (range fill trains forward from those)")
+        }
         if let selection = run.selection {
             let have = Set(run.checkpoints)
             lines.append("selection: \(selection.spec) → \(selection.epochs.count) epochs, \(selection.epochs.filter { have.contains($0) }.count) with checkpoints")

@@ -39,10 +39,7 @@ extension CommandExecutor {
     }
 
     /// The sweeps under the runs folder.
-    func sweepNames() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: session.runsRoot.path)) ?? []
-        return names.filter { SweepFolder(root: session.runsRoot, name: $0).exists }.sorted()
-    }
+    func sweepNames() -> [String] { session.sweepNames() }
 
     func listSweeps() -> CellOutput {
         let names = sweepNames()

@@ -19,7 +19,15 @@ public enum CommandCatalog {
     public static let commands: [CommandInfo] = [
         CommandInfo(name: "train", usage: "train [template=NAME] [key=value ...]",
                     summary: "train a new run (paper defaults; `help keys` lists the keys), with live progress (d: dashboard)",
-                    example: "train p=113 frac=0.4 epochs=3000 name=demo"),
+                    example: "train p=113 frac=0.4 epochs=3000 name=demo",
+                    details: [
+                        "moments=every|latest   where the AdamW moments (and Grokfast state) are kept. every (the default):",
+                        "                       in every checkpoint. latest: only in epoch 0 and the newest checkpoint; the",
+                        "                       others hold the weights alone (paper config: 0.9 MB instead of 2.7 MB each).",
+                        "                       resume and range fill stay exact (a fill trains forward from epoch 0 or the",
+                        "                       newest). Storage only: the trajectory and its hash do not change. Sweeps",
+                        "                       default to latest.",
+                    ]),
         CommandInfo(name: "resume", usage: "resume [epochs=N]", summary: "continue the current run exactly from its latest checkpoint",
                     example: "resume epochs=10k"),
         CommandInfo(name: "load", usage: "load RUN", summary: "make a run current (a name under the runs folder, or a path)",

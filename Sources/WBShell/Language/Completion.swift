@@ -1,14 +1,18 @@
+import WBSweeps
 import WBTraining
 
-/// Tab completion for the prompt: commands first, then what each command takes (config keys, run and template names,
-/// plot kinds, analysis names).
+/// Tab completion for the prompt: commands first, then what each command takes (config keys, run, template and sweep
+/// names, plot kinds, analysis names, `sweep`'s subcommands and options).
 public struct Completion {
     public var runNames: () -> [String]
     public var templateNames: () -> [String]
     public var analysisNames: () -> [String]
+    public var sweepNames: () -> [String]
 
-    public init(runNames: @escaping () -> [String], templateNames: @escaping () -> [String], analysisNames: @escaping () -> [String]) {
+    public init(runNames: @escaping () -> [String], templateNames: @escaping () -> [String], analysisNames: @escaping () -> [String],
+                sweepNames: @escaping () -> [String] = { [] }) {
         self.runNames = runNames; self.templateNames = templateNames; self.analysisNames = analysisNames
+        self.sweepNames = sweepNames
     }
 
     /// Completions of `word`, the word being typed at the end of `line`.
@@ -36,10 +40,29 @@ public struct Completion {
                 candidates = afterOver ? ["range", "all"] : ["at", "live", "over", "neurons"]
             case "range": candidates = ["clear", "fill", "pick"] + RangePreset.allCases.map(\.rawValue)
             case "at": candidates = ["epoch"]
+            case "sweep": candidates = sweepCandidates(before, typingAt: statement.hasSuffix(" ") ? before.count : before.count - 1, word: word)
             default: candidates = []
             }
         }
         return candidates.filter { $0.lowercased().hasPrefix(word.lowercased()) }.sorted()
+    }
+}
+
+extension Completion {
+    /// Subcommands of `sweep`.
+    static let sweepVerbs = ["list", "status", "stop", "table"]
+    /// What a sweep's grid takes besides the config keys.
+    static let sweepOptions = ["seeds=", "data_seeds=", "template=", "jobs=", "on=", "partition=", "account=", "time=",
+                               "sbatch=", "--yes", "--print"]
+
+    /// `sweep ` → its subcommands and the sweeps; `sweep status ` (stop, table) → the sweeps; `sweep NAME ` → the keys
+    /// and options of a grid (`on=` → local, slurm).
+    func sweepCandidates(_ before: [String], typingAt position: Int, word: String) -> [String] {
+        if position == 1 { return Self.sweepVerbs + sweepNames() }
+        let verb = before[1].lowercased()
+        if Self.sweepVerbs.contains(verb) { return position == 2 && verb != "list" ? sweepNames() : [] }
+        if word.lowercased().hasPrefix("on=") { return SweepExecutorKind.allCases.map { "on=" + $0.rawValue } }
+        return TrainingConfig.keys.map { $0 + "=" } + Self.sweepOptions
     }
 }
 

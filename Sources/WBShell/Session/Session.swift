@@ -1,4 +1,5 @@
 import Foundation
+import WBSweeps
 import WBNotebook
 import WBAnalysis
 import WBTraining
@@ -90,6 +91,12 @@ public final class Session {
     public func runNames() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runsRoot.path)) ?? []
         return names.filter { RunFolder(url: runsRoot.appendingPathComponent($0)).exists }.sorted()
+    }
+
+    /// The sweeps under the runs folder (folders with a `sweep.json`), sorted.
+    public func sweepNames() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runsRoot.path)) ?? []
+        return names.filter { SweepFolder(root: runsRoot, name: $0).exists }.sorted()
     }
 
     func setRun(_ loaded: LoadedRun?, epoch: Int?) {

@@ -40,6 +40,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var gfWindow: Int = 100
     /// The factor the initial weights are multiplied by (Omnigrok's α, Liu et al. 2023).
     public var initScale: Double = 1
+    /// Which checkpoints keep the AdamW moments and filter state (`MomentsPolicy`); storage only, not in the trajectory
+    /// hash. Kept as nil for `every`, so config files and checkpoints of runs that keep every moment read and write as
+    /// they did before the key existed.
+    private var storedMoments: MomentsPolicy? = nil
+    public var moments: MomentsPolicy {
+        get { storedMoments ?? .every }
+        set { storedMoments = newValue == .every ? nil : newValue }
+    }
 
     public init() {}
 
@@ -47,6 +55,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case name, p, frac, dataSeed = "data_seed", initSeed = "init_seed", dModel = "d_model", heads, dMLP = "d_mlp"
         case lr, wd, beta1, beta2, eps, warmup, epochs, evalEvery = "eval_every", checkpoints, initFile = "init", threads
         case task, grokfast, gfAlpha = "gf_alpha", gfLambda = "gf_lambda", gfWindow = "gf_window", initScale = "init_scale"
+        case storedMoments = "moments"
     }
 
     /// Reads a config; keys a file does not have (it was written before they existed) keep their defaults.
@@ -68,12 +77,13 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         grokfast = try value(.grokfast, d.grokfast); gfAlpha = try value(.gfAlpha, d.gfAlpha)
         gfLambda = try c.decodeIfPresent(Double.self, forKey: .gfLambda)
         gfWindow = try value(.gfWindow, d.gfWindow); initScale = try value(.initScale, d.initScale)
+        moments = try value(.storedMoments, MomentsPolicy.every)
     }
 
     /// The keys accepted by `set(_:to:)`, in the order help lists them.
     public static let keys = ["p", "frac", "data_seed", "init_seed", "d_model", "heads", "d_mlp", "lr", "wd", "beta1",
                               "beta2", "eps", "warmup", "epochs", "eval_every", "checkpoints", "init", "name", "threads",
-                              "task", "grokfast", "gf_alpha", "gf_lambda", "gf_window", "init_scale"]
+                              "task", "grokfast", "gf_alpha", "gf_lambda", "gf_window", "init_scale", "moments"]
 
     /// One line of help per key: what it is, its default.
     public static let keyHelp: [(key: String, help: String)] = [
@@ -93,6 +103,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         ("gf_lambda", "grokfast amplification λ (2 for ema, 5 for ma)"),
         ("gf_window", "grokfast=ma: g ← g + λ·mean of the last N gradients once N are kept (100)"),
         ("init_scale", "factor on the initial weights (Omnigrok's α, Liu et al. 2023) (1)"),
+        ("moments", "checkpoints keeping the AdamW moments: every, or latest (epoch 0 and the newest; the rest weights "
+            + "only); storage only (every; sweeps: latest)"),
     ]
 
     /// The keys, one aligned line each (for `help keys` and `wb help train`).
@@ -162,6 +174,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case "gf_lambda": gfLambda = value == "default" ? nil : try real()
         case "gf_window": gfWindow = try int()
         case "init_scale": initScale = try real()
+        case "moments":
+            guard let policy = MomentsPolicy(rawValue: value.lowercased()) else {
+                throw ConfigError.invalid(key: key, value: value, allowed: MomentsPolicy.allowedText)
+            }
+            moments = policy
         default: throw ConfigError.unknownKey(key, known: Self.keys)
         }
     }
@@ -272,7 +289,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// The model's shape.
     public var shape: ModelShape { ModelShape(p: p, dModel: dModel, heads: heads, dMLP: dMLP) }
 
-    /// A hash of everything that determines the trajectory (not the name, the length or the checkpoint schedule).
+    /// A hash of everything that determines the trajectory (not the name, the length, the checkpoint schedule or where
+    /// the moments are kept).
     public var trajectoryHash: String {
         let fields = "p=\(p);frac=\(frac);data_seed=\(dataSeed);init_seed=\(initSeed);d_model=\(dModel);heads=\(heads);"
             + "d_mlp=\(dMLP);lr=\(lr);wd=\(wd);beta1=\(beta1);beta2=\(beta2);eps=\(eps);warmup=\(warmup);"
@@ -315,6 +333,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         add("gf_alpha", gfAlpha, defaults.gfAlpha)
         if let lambda = gfLambda { words.append("gf_lambda=\(lambda)") }
         add("gf_window", gfWindow, defaults.gfWindow); add("init_scale", initScale, defaults.initScale)
+        add("moments", moments.rawValue, defaults.moments.rawValue)
         return words
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 /// up to the run's latest checkpoint follow from the nearest earlier checkpoint that holds optimizer state: the filler
 /// loads it and steps the engine forward, writing each missing epoch on the way. The result is bit-identical to the
 /// checkpoint an uninterrupted run would have saved (same config, split and numeric platform, as `Trainer.resume`).
+/// Under `moments=latest` that is a weights-only checkpoint, and the nearest checkpoint with optimizer state is epoch 0
+/// (or the newest), so a fill trains from there; gaps sharing that start are still trained in one pass.
 ///
 /// Missing epochs that share a starting checkpoint form one gap, trained in one pass up to its last missing epoch, so no
 /// stretch is trained twice. Steps skip the test-set evaluation (it does not touch the trajectory), and `metrics.csv` and
@@ -124,7 +126,9 @@ public struct CheckpointFiller {
                 engine.step(evaluate: false)
                 done += 1
                 if engine.epoch == next {
-                    try engine.checkpoint().write(to: run.checkpointURL(epoch: next), layout: layout, config: config)
+                    // Under moments=latest a recreated checkpoint is what training would have left there: weights only.
+                    let made = config.moments == .latest ? engine.checkpoint().weightsOnly : engine.checkpoint()
+                    try made.write(to: run.checkpointURL(epoch: next), layout: layout, config: config)
                     written.append(next)
                     pending.removeFirst()
                 }

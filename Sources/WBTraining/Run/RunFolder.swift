@@ -5,7 +5,8 @@ import Foundation
 ///     runs/<name>/config.json                      the config, format version, numeric platform, created/updated times
 ///     runs/<name>/metrics.csv                      one row per evaluated epoch (`MetricsTable`)
 ///     runs/<name>/train.log                        human-readable log of every session, appended, never rewritten
-///     runs/<name>/checkpoints/<epoch>.safetensors  weights and optimizer state (`Checkpoint`)
+///     runs/<name>/checkpoints/<epoch>.safetensors  weights and optimizer state (`Checkpoint`); with moments=latest,
+///                                                  weights only but for epoch 0 and the newest (`MomentsPolicy`)
 ///
 /// Every file but the log is written atomically; metrics are flushed with each checkpoint, so after a crash the folder
 /// loads, and its metrics run up to (at least) its latest checkpoint.
@@ -75,13 +76,20 @@ public struct RunFolder: Sendable {
     /// The checkpoint of `epoch` when training can continue from it: readable, holding optimizer state (and the state of
     /// the Grokfast filter `filter`, when there is one), and of that epoch.
     public func resumableCheckpoint(epoch: Int, layout: ParameterLayout, filter: GradientFilterKind = .none) -> Checkpoint? {
-        guard let checkpoint = try? Checkpoint.read(from: checkpointURL(epoch: epoch), layout: layout),
+        // Weights-only checkpoints (moments=latest) are told apart by their header, without reading their weights.
+        guard holdsTrainingState(epoch: epoch), let checkpoint = try? Checkpoint.read(from: checkpointURL(epoch: epoch), layout: layout),
               checkpoint.optimizer != nil, checkpoint.epoch == epoch else { return nil }
         if filter != .none {
             // After epoch 0 the filter has seen gradients, so its state must be there.
             guard let saved = checkpoint.filter, saved.kind == filter, epoch == 0 || !saved.state.isEmpty else { return nil }
         }
         return checkpoint
+    }
+
+    /// Whether the checkpoint of `epoch` holds AdamW moments (its header says so; the tensors are not read).
+    public func holdsTrainingState(epoch: Int) -> Bool {
+        guard let header = try? SafetensorsHeader.read(from: checkpointURL(epoch: epoch)) else { return false }
+        return Checkpoint.holdsTrainingState(header)
     }
 
     public func readMetrics() throws -> [EpochMetrics] {

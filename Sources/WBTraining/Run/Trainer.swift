@@ -84,6 +84,7 @@ public enum Trainer {
                            + "resume and range fill stay exact", config.gfWindow, megabytes))
         }
         if let warning = platform.warning { run.log("note: \(warning)") }
+        if config.moments == .latest { run.log("note: \(momentsNote(config))") }
         let engine = TrainingEngine(config: config, split: split, parameters: parameters)
         return try loop(engine: engine, run: run, metrics: [], cancel: cancel, progress: progress)
     }
@@ -121,6 +122,13 @@ public enum Trainer {
         return try loop(engine: engine, run: run, metrics: metrics, cancel: cancel, progress: progress)
     }
 
+    /// What `moments=latest` means for a run, for its log and `info`.
+    static func momentsNote(_ config: TrainingConfig) -> String {
+        let state = config.grokfast == .none ? "AdamW moments" : "AdamW moments and Grokfast state"
+        return "moments=latest: only epoch 0 and the newest checkpoint keep the \(state); the others hold weights only, "
+            + "and range fill trains forward from epoch 0 or the newest"
+    }
+
     /// Notes in the run's log when this machine's numeric platform differs from the one that made the run: training goes
     /// on, but what it adds may differ in the last bits from what the recorded platform would add.
     static func noteNumericPlatform(of config: TrainingConfig, recorded record: RunFolder.Record, in run: RunFolder) {
@@ -142,10 +150,14 @@ public enum Trainer {
         var latest: EpochMetrics?
         var lastFlush = Date()
 
+        let pruner = config.moments == .latest ? MomentsPruner(run: run) : nil
+
         // Metrics first: after a crash between the two writes, rows past the latest checkpoint are dropped on resume.
+        // Then, with moments=latest, the checkpoint that was newest loses its moments (only once the new one is on disk).
         func save() throws {
             try run.writeMetrics(metrics)
             try engine.checkpoint().write(to: run.checkpointURL(epoch: engine.epoch), layout: engine.layout, config: config)
+            try pruner?.written(epoch: engine.epoch)
             lastFlush = Date()
         }
 

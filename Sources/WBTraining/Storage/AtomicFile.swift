@@ -29,6 +29,16 @@ public enum AtomicFile {
 
     public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
 
+    /// Flushes the folder holding `url` to disk, so the renames done in it so far survive a power loss too (a kill of
+    /// the process alone never loses a finished rename). Call it before removing what an earlier file replaces.
+    public static func syncFolder(of url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        let fd = open(folder.path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw AtomicFileError(path: folder.path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw AtomicFileError(path: folder.path, reason: String(cString: strerror(errno))) }
+    }
+
     /// Appends one chunk of text with a single write(2) on an O_APPEND descriptor (used for logs, never rewritten).
     public static func append(_ text: String, to url: URL) throws {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)

@@ -13,6 +13,10 @@ import Foundation
 /// A run with a Grokfast filter also saves the filter's state (`GradientFilterState`): metadata `grokfast` (the kind) and
 /// `grokfast_history` (how many gradients MA keeps so far), tensors `grokfast.ema.<name>` (the EMA, shaped as the weight)
 /// or `grokfast.ma.<name>` ([history, …the weight's shape], oldest first).
+///
+/// The moments and the filter state are what training needs to continue ("training state"). A run with
+/// `moments=latest` keeps them in epoch 0 and its newest checkpoint only; the others are `weightsOnly`: the same file
+/// without the `optimizer.*` and `grokfast.*` tensors and the `adam_step` and `grokfast*` metadata.
 public struct Checkpoint: Sendable {
     public static let format = "wb-checkpoint/1"
     public var epoch: Int
@@ -66,7 +70,10 @@ public struct Checkpoint: Sendable {
         meta["n_layers"] = "1"; meta["d_model"] = "\(s.dModel)"; meta["n_heads"] = "\(s.heads)"; meta["d_head"] = "\(s.dHead)"
         meta["d_mlp"] = "\(s.dMLP)"; meta["d_vocab"] = "\(s.vocab)"; meta["d_vocab_out"] = "\(s.classes)"; meta["n_ctx"] = "3"
         meta["act_fn"] = "relu"; meta["p"] = "\(s.p)"
-        if let config {
+        if var config {
+            // Where the moments are kept is the run folder's business, not the checkpoint's: a checkpoint's bytes are
+            // the same whichever `moments` the run has.
+            config.moments = .every
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             meta["config"] = String(decoding: (try? encoder.encode(config)) ?? Data(), as: UTF8.self)
@@ -77,6 +84,36 @@ public struct Checkpoint: Sendable {
 
     public func write(to url: URL, layout: ParameterLayout, config: TrainingConfig?) throws {
         try file(layout: layout, config: config).write(to: url)
+    }
+
+    /// This checkpoint without its training state (AdamW moments and step, Grokfast state): what `moments=latest` keeps
+    /// of every checkpoint but epoch 0 and the newest. Its file equals `strippingTrainingState` of the full one's.
+    public var weightsOnly: Checkpoint {
+        var copy = self
+        copy.optimizer = nil
+        copy.filter = nil
+        copy.metadata = metadata.filter { !Self.isTrainingStateMetadata($0.key) }
+        return copy
+    }
+
+    /// Tensor names that hold training state.
+    public static func isTrainingStateTensor(_ name: String) -> Bool {
+        name.hasPrefix("optimizer.") || name.hasPrefix("grokfast.")
+    }
+
+    /// Metadata keys that describe training state.
+    public static func isTrainingStateMetadata(_ key: String) -> Bool { key == "adam_step" || key.hasPrefix("grokfast") }
+
+    /// A checkpoint file without its training state, every other byte kept (the weights, `train_indices`, the metadata
+    /// with its `config` as written): how a checkpoint that stops being the newest is rewritten under `moments=latest`.
+    public static func strippingTrainingState(_ file: SafetensorsFile) -> SafetensorsFile {
+        SafetensorsFile(tensors: file.tensors.filter { !isTrainingStateTensor($0.key) },
+                        metadata: file.metadata.filter { !isTrainingStateMetadata($0.key) })
+    }
+
+    /// Whether a checkpoint file holds AdamW moments, from its header alone.
+    public static func holdsTrainingState(_ header: SafetensorsHeader) -> Bool {
+        header.tensorNames.contains { $0.hasPrefix("optimizer.exp_avg.") }
     }
 
     /// Reads weights (and the optimizer state and split when present) for a model of `layout`'s shape.

@@ -22,7 +22,8 @@ let package = Package(
         .target(name: "CInterrupt"),
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CZMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // libzmq's pkg-config flags name include folders SwiftPM refuses (-isystem …/mit-krb5); zmq.h is in /usr/include.
+        .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
         // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
         .target(

@@ -78,9 +78,7 @@ struct WorkbenchCommand: ParsableCommand {
             throw ExitCode(runner.script(lines))
         }
         let session = runner.session
-        let completion = Completion(runNames: { session.runNames() }, templateNames: { session.templates.all().map(\.name) },
-                                    analysisNames: { ShellCompletions.analysisNames },
-                                    sweepNames: { session.sweepNames() })
+        let completion = Completion(session: session)
         let editor = LineEditor(historyPath: LineEditor.defaultHistoryPath()) { completion.complete(line: $0, word: $1) }
         let url = notebook.map { URL(fileURLWithPath: $0).standardizedFileURL } ?? NotebookRecorder.sessionURL(home: session.home)
         let recorder: NotebookRecorder

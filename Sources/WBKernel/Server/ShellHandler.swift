@@ -18,8 +18,7 @@ final class ShellHandler {
     init(session: Session, messenger: KernelMessenger, state: KernelState, log: @escaping (String) -> Void) {
         executor = CommandExecutor(session: session)
         runner = CellRunner(executor: executor)
-        completion = Completion(runNames: { session.runNames() }, templateNames: { session.templates.all().map(\.name) },
-                                analysisNames: { ShellCompletions.analysisNames })
+        completion = Completion(session: session)
         self.messenger = messenger
         self.state = state
         self.log = log

@@ -66,6 +66,14 @@ extension Completion {
     }
 }
 
+extension Completion {
+    /// Completion over a session's runs, templates and sweeps (the prompt's and the Jupyter kernel's).
+    public init(session: Session) {
+        self.init(runNames: { session.runNames() }, templateNames: { session.templates.all().map(\.name) },
+                  analysisNames: { ShellCompletions.analysisNames }, sweepNames: { session.sweepNames() })
+    }
+}
+
 /// Names the prompt completes that come from other modules.
 public enum ShellCompletions {
     public static var analysisNames: [String] { AnalysisAliases.completions.sorted() }

@@ -4,16 +4,7 @@ import XCTest
 /// wb's kernel driven by real Jupyter clients (jupyter_client, nbclient and pyzmq, installed by Scripts/setup) through
 /// `Python/kernel_driver.py`, which installs the kernelspec into a temporary JUPYTER_PATH, starts `wb kernel` as Jupyter
 /// does and reports what it observed as JSON; the assertions are here.
-final class JupyterClientTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("wb-kernel-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
+final class JupyterClientTests: KernelTestCase {
     func testProtocolThroughJupyterClient() throws {
         let out = try KernelDriver.run("protocol", in: folder)
         let info = try XCTUnwrap(out["kernel_info"] as? [String: Any])

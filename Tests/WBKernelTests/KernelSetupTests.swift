@@ -3,16 +3,7 @@ import XCTest
 @testable import WBKernel
 
 /// The connection file and the kernelspec: what is read, what is written, and the messages for bad input.
-final class KernelSetupTests: XCTestCase {
-    var folder: URL!
-
-    override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("wb-kernel-setup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
-
+final class KernelSetupTests: KernelTestCase {
     private func write(_ text: String) throws -> URL {
         let url = folder.appendingPathComponent("connection-\(UUID().uuidString).json")
         try Data(text.utf8).write(to: url)

@@ -122,14 +122,7 @@ final class SweepProcessTests: TemporaryFolderTestCase {
     func testStoppedSweepContinuesToTheSameBits() throws {
         let runs = root.appendingPathComponent("runs")
         let words = ["stopme", "wd=0.5,1", "epochs=1500", "jobs=2"] + Self.tiny
-        let process = Process()
-        process.executableURL = WBProcess.binary
-        process.arguments = ["sweep", "--runs", runs.path] + words
-        process.currentDirectoryURL = root
-        process.environment = ProcessInfo.processInfo.environment.merging(WBProcess.environment(in: root)) { _, ours in ours }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try WBProcess.start(["sweep", "--runs", runs.path] + words, in: root)
         let folder = SweepFolder(root: runs, name: "stopme")
         // Wait until both points have a checkpoint past epoch 0, then stop the sweep as Ctrl-C would.
         let deadline = Date().addingTimeInterval(300)

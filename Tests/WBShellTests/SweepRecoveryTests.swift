@@ -70,14 +70,7 @@ final class SweepRecoveryTests: TemporaryFolderTestCase {
 
     func testACoordinatorKilledMidSweepContinuesToTheSameBytes() throws {
         let words = ["wd=0.5,1,2", "epochs=600", "jobs=1"] + SweepProcessTests.tiny
-        let process = Process()
-        process.executableURL = WBProcess.binary
-        process.arguments = ["sweep", "--runs", runs.path, "killed"] + words
-        process.currentDirectoryURL = root
-        process.environment = ProcessInfo.processInfo.environment.merging(WBProcess.environment(in: root)) { _, ours in ours }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try WBProcess.start(["sweep", "--runs", runs.path, "killed"] + words, in: root)
         let folder = SweepFolder(root: runs, name: "killed")
         func checkpoints(_ name: String) -> [Int] { RunFolder(url: folder.url.appendingPathComponent(name)).checkpointEpochs() }
         // Kill it once the first point has finished and the second has passed epoch 200 (one point at a time).

@@ -45,6 +45,19 @@ enum WBProcess {
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Starts wb with `arguments` in `folder`, its output discarded, and returns at once (the test waits or kills it).
+    static func start(_ arguments: [String], in folder: URL) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment.merging(environment(in: folder)) { _, ours in ours }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// A shell command line that starts wb with `arguments` in `folder` (with `extra` environment variables, e.g.
     /// NO_COLOR), then sleeps 30 s so that a terminal running it keeps wb's last screen readable after wb exits.
     static func shellCommand(_ arguments: [String] = [], in folder: URL, environment extra: [String: String] = [:]) -> String {

@@ -32,14 +32,13 @@ struct KernelMessenger {
 /// down.
 final class KernelState {
     private let lock = NSLock()
-    private var running: CancellationTokenBox?
+    /// Cancels the cell that runs, nil when none does.
+    private var running: (() -> Void)?
     private var failedAt: Date?
     private var stopping = false
     private var drained = false
 
-    final class CancellationTokenBox { let cancel: () -> Void; init(_ cancel: @escaping () -> Void) { self.cancel = cancel } }
-
-    func started(cancel: @escaping () -> Void) { lock.lock(); running = CancellationTokenBox(cancel); lock.unlock() }
+    func started(cancel: @escaping () -> Void) { lock.lock(); running = cancel; lock.unlock() }
     func ended(failed: Bool) {
         lock.lock()
         running = nil
@@ -50,9 +49,9 @@ final class KernelState {
     /// Cancels the cell that runs (if any); true when there was one.
     @discardableResult
     func interrupt() -> Bool {
-        lock.lock(); let box = running; lock.unlock()
-        box?.cancel()
-        return box != nil
+        lock.lock(); let cancel = running; lock.unlock()
+        cancel?()
+        return cancel != nil
     }
 
     /// Whether a request received at `date` is to be aborted rather than run.

@@ -23,8 +23,6 @@ public final class KernelServer {
     private let state = KernelState()
     private let cells = DispatchQueue(label: "wb.kernel.cells")
     private let log: (String) -> Void
-    /// Messages dropped since start (bad signature, not a message), for tests and the log.
-    public private(set) var dropped = 0
     private var restartRequested = false
 
     /// Binds every socket of `connection`; the session is the one cells run against.
@@ -95,7 +93,6 @@ public final class KernelServer {
 
     private func parse(_ frames: [Data], from channel: KernelChannel) -> KernelMessage? {
         do { return try KernelMessage.parse(frames, signer: signer) } catch {
-            dropped += 1
             log("dropped a message on \(channel.rawValue): \(error)")
             return nil
         }

@@ -75,23 +75,13 @@ public struct SafetensorsFile: Sendable, Equatable {
         try parse(Data(contentsOf: url, options: .mappedIfSafe))
     }
 
-    public static func parse(_ data: Data) throws -> SafetensorsFile {
-        let data = Data(data)   // re-base indices at 0
-        guard data.count >= 8 else { throw SafetensorsError.tooSmall(size: data.count) }
-        let headerSize = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | (UInt64($1.element) << (8 * UInt64($1.offset))) }
-        guard headerSize <= maxHeaderSize else { throw SafetensorsError.headerTooLarge(size: headerSize) }
-        guard 8 + Int(headerSize) <= data.count else {
-            throw SafetensorsError.headerOutOfBounds(headerSize: headerSize, fileSize: data.count)
-        }
-        let headerBytes = data.subdata(in: 8..<(8 + Int(headerSize)))
-        guard String(data: headerBytes, encoding: .utf8) != nil else { throw SafetensorsError.headerNotUTF8 }
-        guard headerBytes.first == UInt8(ascii: "{") else { throw SafetensorsError.headerNotJSON("it must start with '{'") }
+    /// The header's JSON object and its `__metadata__` (string values only); shared with `SafetensorsHeader.read`.
+    static func decodeHeader(_ headerBytes: Data) throws -> (header: [String: Any], metadata: [String: String]) {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: headerBytes) } catch {
             throw SafetensorsError.headerNotJSON("\(error.localizedDescription)")
         }
         guard let header = object as? [String: Any] else { throw SafetensorsError.headerNotJSON("it is not an object") }
-
         var metadata: [String: String] = [:]
         if let raw = header["__metadata__"] {
             guard let dict = raw as? [String: Any] else { throw SafetensorsError.badMetadata("it is not an object") }
@@ -100,6 +90,26 @@ public struct SafetensorsFile: Sendable, Equatable {
                 metadata[key] = text
             }
         }
+        return (header, metadata)
+    }
+
+    /// The header's size: the file's first 8 bytes, little-endian.
+    static func declaredHeaderSize(_ prefix: Data) -> UInt64 {
+        prefix.prefix(8).enumerated().reduce(UInt64(0)) { $0 | (UInt64($1.element) << (8 * UInt64($1.offset))) }
+    }
+
+    public static func parse(_ data: Data) throws -> SafetensorsFile {
+        let data = Data(data)   // re-base indices at 0
+        guard data.count >= 8 else { throw SafetensorsError.tooSmall(size: data.count) }
+        let headerSize = declaredHeaderSize(data)
+        guard headerSize <= maxHeaderSize else { throw SafetensorsError.headerTooLarge(size: headerSize) }
+        guard 8 + Int(headerSize) <= data.count else {
+            throw SafetensorsError.headerOutOfBounds(headerSize: headerSize, fileSize: data.count)
+        }
+        let headerBytes = data.subdata(in: 8..<(8 + Int(headerSize)))
+        guard String(data: headerBytes, encoding: .utf8) != nil else { throw SafetensorsError.headerNotUTF8 }
+        guard headerBytes.first == UInt8(ascii: "{") else { throw SafetensorsError.headerNotJSON("it must start with '{'") }
+        let (header, metadata) = try decodeHeader(headerBytes)
         struct Slot { let name: String; let dtype: SafetensorsDType; let shape: [Int]; let begin: Int; let end: Int }
         var slots: [Slot] = []
         for (name, raw) in header where name != "__metadata__" {

@@ -16,25 +16,13 @@ public struct SafetensorsHeader: Sendable, Equatable {
         defer { try? handle.close() }
         let prefix = try handle.read(upToCount: 8) ?? Data()
         guard prefix.count == 8 else { throw SafetensorsError.tooSmall(size: prefix.count) }
-        let size = prefix.enumerated().reduce(UInt64(0)) { $0 | (UInt64($1.element) << (8 * UInt64($1.offset))) }
+        let size = SafetensorsFile.declaredHeaderSize(prefix)
         guard size <= SafetensorsFile.maxHeaderSize else { throw SafetensorsError.headerTooLarge(size: size) }
         let bytes = try handle.read(upToCount: Int(size)) ?? Data()
         guard bytes.count == Int(size) else {
             throw SafetensorsError.headerOutOfBounds(headerSize: size, fileSize: 8 + bytes.count)
         }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: bytes) } catch {
-            throw SafetensorsError.headerNotJSON("\(error.localizedDescription)")
-        }
-        guard let header = object as? [String: Any] else { throw SafetensorsError.headerNotJSON("it is not an object") }
-        var metadata: [String: String] = [:]
-        if let raw = header["__metadata__"] {
-            guard let dict = raw as? [String: Any] else { throw SafetensorsError.badMetadata("it is not an object") }
-            for (key, value) in dict {
-                guard let text = value as? String else { throw SafetensorsError.badMetadata("'\(key)' is not a string") }
-                metadata[key] = text
-            }
-        }
+        let (header, metadata) = try SafetensorsFile.decodeHeader(bytes)
         return SafetensorsHeader(tensorNames: Set(header.keys.filter { $0 != "__metadata__" }), metadata: metadata)
     }
 }

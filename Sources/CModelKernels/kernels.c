@@ -1,6 +1,8 @@
 // See wb_kernels.h. The bodies are written once (static inline) and compiled twice: for AVX2 and for the baseline;
-// the choice is made once per process. No FMA: each lane multiplies, rounds, adds, rounds, like the scalar code.
+// the choice is made once per process. Every multiply-add is a fused one (one rounding), written as fmaf in the plain
+// code and as an FMA instruction in the vector code, so each lane does exactly what the plain code does.
 #include "wb_kernels.h"
+#include "vector_choice.h"
 
 #include <math.h>
 #include <string.h>
@@ -10,20 +12,21 @@
 #pragma clang fp contract(off)
 #endif
 
-/// out[j] = start[j] + Σ_t w[t]·rows[t][j], the terms added one by one in t order; then max(·, 0) when `relu`.
+/// out[j] = start[j] + Σ_t w[t]·rows[t][j], the terms added one by one in t order (each a fused multiply-add); then
+/// max(·, 0) when `relu`.
 static inline __attribute__((always_inline)) void weighted_rows_scalar(float *restrict out, const float *restrict start,
         const float *w, const float *const *rows, int terms, int count, int relu) {
     for (int j = 0; j < count; j++) {
         float acc = start[j];
-        for (int t = 0; t < terms; t++) acc = acc + w[t] * rows[t][j];
+        for (int t = 0; t < terms; t++) acc = fmaf(w[t], rows[t][j], acc);
         out[j] = relu ? (acc > 0.0f ? acc : 0.0f) : acc;
     }
 }
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-/// The same sums, eight elements at a time (each lane: multiply, round, add, round, in t order, as the scalar loop).
-__attribute__((target("avx2"))) static void weighted_rows_avx2(float *restrict out, const float *restrict start,
+/// The same sums, eight elements at a time (each lane: a fused multiply-add per term, in t order, as the scalar loop).
+__attribute__((target("avx2,fma"))) static void weighted_rows_avx2(float *restrict out, const float *restrict start,
         const float *w, const float *const *rows, int terms, int count, int relu) {
     int j = 0;
     const __m256 zero = _mm256_setzero_ps();
@@ -31,8 +34,8 @@ __attribute__((target("avx2"))) static void weighted_rows_avx2(float *restrict o
         __m256 a0 = _mm256_loadu_ps(start + j), a1 = _mm256_loadu_ps(start + j + 8);
         for (int t = 0; t < terms; t++) {
             const __m256 wt = _mm256_set1_ps(w[t]);
-            a0 = _mm256_add_ps(a0, _mm256_mul_ps(wt, _mm256_loadu_ps(rows[t] + j)));
-            a1 = _mm256_add_ps(a1, _mm256_mul_ps(wt, _mm256_loadu_ps(rows[t] + j + 8)));
+            a0 = _mm256_fmadd_ps(wt, _mm256_loadu_ps(rows[t] + j), a0);
+            a1 = _mm256_fmadd_ps(wt, _mm256_loadu_ps(rows[t] + j + 8), a1);
         }
         if (relu) { a0 = _mm256_max_ps(a0, zero); a1 = _mm256_max_ps(a1, zero); }
         _mm256_storeu_ps(out + j, a0);
@@ -46,23 +49,27 @@ __attribute__((target("avx2"))) static void weighted_rows_avx2(float *restrict o
 }
 #endif
 
-static int use_avx2(void);
 
 static void weighted_rows(float *restrict out, const float *restrict start, const float *w, const float *const *rows,
                           int terms, int count, int relu) {
 #if defined(__x86_64__)
-    if (use_avx2()) { weighted_rows_avx2(out, start, w, rows, terms, count, relu); return; }
+    if (wb_kernels_use_avx2()) { weighted_rows_avx2(out, start, w, rows, terms, count, relu); return; }
 #endif
     weighted_rows_scalar(out, start, w, rows, terms, count, relu);
 }
 
-static void attend_body(int begin, int end, const int32_t *a, const int32_t *b, int p,
-        int heads, int d, int m, const float *scores, const float *valueOut, const float *valueOutIn, const float *equals,
-        const float *equalsIn, float *attention, float *residMid, float *hidden) {
-    const int rows = 2 * p + 1;
+/// Columns handled together in the per-example loops: the table rows' slices for one block stay in the L2 cache while
+/// every example of the range passes over them. Each output element is computed whole inside one block, and a dot
+/// product adds its blocks' partial sums in block order, so the block size is part of the definition of the numbers.
+enum { FORWARD_COLUMNS = 1 << 20, BACKWARD_COLUMNS = 1 << 20 };
+
+static void attend_body(int begin, int end, const int32_t *a, const int32_t *b, int p, int heads, int m, int c,
+        const float *scores, const float *valueOutIn, const float *valueOutUnembed, const float *equalsIn,
+        const float *equalsUnembed, float *attention, float *hidden, float *logits) {
+    const int rows = 2 * p + 1, terms = heads * 3;
     for (int e = begin; e < end; e++) {
         const int r[3] = {a[e], p + b[e], 2 * p};
-        float *w = attention + (long)e * heads * 3;
+        float *w = attention + (long)e * terms;
         for (int h = 0; h < heads; h++) {
             const float s0 = scores[h * rows + r[0]], s1 = scores[h * rows + r[1]], s2 = scores[h * rows + r[2]];
             const float top = fmaxf(s0, fmaxf(s1, s2));
@@ -70,48 +77,107 @@ static void attend_body(int begin, int end, const int32_t *a, const int32_t *b, 
             const float inv = 1.0f / (e0 + e1 + e2);
             w[h * 3] = e0 * inv; w[h * 3 + 1] = e1 * inv; w[h * 3 + 2] = e2 * inv;
         }
-        // Each output element starts from the `=` row and adds weight·row over (head, slot) in that order; the rows are
-        // walked together so that an element is loaded and stored once.
-        const int terms = heads * 3;
-        const float *vo[terms], *voi[terms];
-        for (int t = 0; t < terms; t++) {
-            const int h = t / 3, slot = t % 3;
-            vo[t] = valueOut + ((long)h * rows + r[slot]) * d;
-            voi[t] = valueOutIn + ((long)h * rows + r[slot]) * m;
+    }
+    // Each output element starts from the `=` row and adds weight·row over (head, slot) in that order; the rows are
+    // walked together so that an element is loaded and stored once.
+    for (int pass = 0; pass < (logits ? 2 : 1); pass++) {
+        const int width = pass == 0 ? m : c;
+        const float *table = pass == 0 ? valueOutIn : valueOutUnembed, *start = pass == 0 ? equalsIn : equalsUnembed;
+        float *out = pass == 0 ? hidden : logits;
+        for (int lo = 0; lo < width; lo += FORWARD_COLUMNS) {
+            const int count = width - lo < FORWARD_COLUMNS ? width - lo : FORWARD_COLUMNS;
+            for (int e = begin; e < end; e++) {
+                const int r[3] = {a[e], p + b[e], 2 * p};
+                const float *rowsOfTerms[terms];
+                for (int t = 0; t < terms; t++) rowsOfTerms[t] = table + ((long)(t / 3) * rows + r[t % 3]) * width + lo;
+                weighted_rows(out + (long)e * width + lo, start + lo, attention + (long)e * terms, rowsOfTerms, terms,
+                              count, pass == 0);
+            }
         }
-        weighted_rows(residMid + (long)e * d, equals, w, vo, terms, d, 0);
-        weighted_rows(hidden + (long)e * m, equalsIn, w, voi, terms, m, 1);
     }
 }
 
-static inline __attribute__((always_inline)) void backward_body(int h, int n, const int32_t *a, const int32_t *b, int p,
-        int heads, int d, const float *attention, const float *dResidMid, const float *valueOut, float *dScores,
-        float *dValueOut) {
-    const int rows = 2 * p + 1;
-    float *restrict dS = dScores + (long)h * rows;
-    float *restrict dVO = dValueOut + (long)h * rows * d;
-    const float *restrict vo = valueOut + (long)h * rows * d;
-    memset(dS, 0, sizeof(float) * rows);
-    memset(dVO, 0, sizeof(float) * rows * (long)d);
-    for (int e = 0; e < n; e++) {
-        const float *restrict g = dResidMid + (long)e * d;
-        const int r[3] = {a[e], p + b[e], 2 * p};
-        const float *w = attention + (long)e * heads * 3 + h * 3;
-        float dA[3];
-        for (int slot = 0; slot < 3; slot++) {
-            const float weight = w[slot];
-            const float *restrict voRow = vo + (long)r[slot] * d;
-            float *restrict dvoRow = dVO + (long)r[slot] * d;
-            // Eight partial sums, lane k adding j ≡ k (mod 8) in order, then added pairwise: one fixed order for both builds.
-            float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-            int j = 0;
-            for (; j + 8 <= d; j += 8)
-                for (int k = 0; k < 8; k++) lanes[k] = lanes[k] + g[j + k] * voRow[j + k];
-            float dot = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
-            for (; j < d; j++) dot = dot + g[j] * voRow[j];
-            for (int i = 0; i < d; i++) dvoRow[i] = dvoRow[i] + weight * g[i];
-            dA[slot] = dot;
+/// Σ_j g[j]·row[j] in one fixed order (eight partial sums, lane k adding j ≡ k (mod 8) in order, then
+/// ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7)), then the tail in order), while adding weight·g[j] into dRow[j].
+static float dot_and_accumulate_scalar(const float *restrict g, const float *restrict row, float *restrict dRow,
+                                       float weight, int count) {
+    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int j = 0;
+    for (; j + 8 <= count; j += 8)
+        for (int k = 0; k < 8; k++) {
+            lanes[k] = fmaf(g[j + k], row[j + k], lanes[k]);
+            dRow[j + k] = fmaf(weight, g[j + k], dRow[j + k]);
         }
+    float dot = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+    for (; j < count; j++) {
+        dot = fmaf(g[j], row[j], dot);
+        dRow[j] = fmaf(weight, g[j], dRow[j]);
+    }
+    return dot;
+}
+
+#if defined(__x86_64__)
+/// The same, eight lanes in one register.
+__attribute__((target("avx2,fma"))) static float dot_and_accumulate_avx2(const float *restrict g, const float *restrict row,
+        float *restrict dRow, float weight, int count) {
+    __m256 lanes = _mm256_setzero_ps();
+    const __m256 wv = _mm256_set1_ps(weight);
+    int j = 0;
+    for (; j + 8 <= count; j += 8) {
+        const __m256 gv = _mm256_loadu_ps(g + j);
+        lanes = _mm256_fmadd_ps(gv, _mm256_loadu_ps(row + j), lanes);
+        _mm256_storeu_ps(dRow + j, _mm256_fmadd_ps(wv, gv, _mm256_loadu_ps(dRow + j)));
+    }
+    float pairs[4];
+    _mm_storeu_ps(pairs, _mm_add_ps(_mm256_castps256_ps128(lanes), _mm256_extractf128_ps(lanes, 1)));
+    float dot = (pairs[0] + pairs[1]) + (pairs[2] + pairs[3]);
+    for (; j < count; j++) {
+        dot = fmaf(g[j], row[j], dot);
+        dRow[j] = fmaf(weight, g[j], dRow[j]);
+    }
+    return dot;
+}
+#endif
+
+static float dot_and_accumulate(const float *g, const float *row, float *dRow, float weight, int count) {
+#if defined(__x86_64__)
+    if (wb_kernels_use_avx2()) return dot_and_accumulate_avx2(g, row, dRow, weight, count);
+#endif
+    return dot_and_accumulate_scalar(g, row, dRow, weight, count);
+}
+
+void wb_attention_backward_head(int h, int n, const int32_t *a, const int32_t *b, int p, int heads, int m, int c,
+                                const float *attention, const float *dPre, const float *dLogits, const float *valueOutIn,
+                                const float *valueOutUnembed, float *dScores, float *dValueOutIn,
+                                float *dValueOutUnembed, float *dAttention) {
+    const int rows = 2 * p + 1, terms = heads * 3;
+    float *dS = dScores + (long)h * rows;
+    memset(dS, 0, sizeof(float) * rows);
+    for (int e = 0; e < n; e++) for (int slot = 0; slot < 3; slot++) dAttention[(long)e * terms + h * 3 + slot] = 0;
+    // dA[e, slot] = Σ over column blocks, in block order, of the block's dot product of (d pre, dlogits) with the row.
+    for (int pass = 0; pass < 2; pass++) {
+        const int width = pass == 0 ? m : c;
+        const float *grad = pass == 0 ? dPre : dLogits;
+        const float *table = (pass == 0 ? valueOutIn : valueOutUnembed) + (long)h * rows * width;
+        float *dTable = (pass == 0 ? dValueOutIn : dValueOutUnembed) + (long)h * rows * width;
+        memset(dTable, 0, sizeof(float) * rows * (long)width);
+        for (int lo = 0; lo < width; lo += BACKWARD_COLUMNS) {
+            const int count = width - lo < BACKWARD_COLUMNS ? width - lo : BACKWARD_COLUMNS;
+            for (int e = 0; e < n; e++) {
+                const int r[3] = {a[e], p + b[e], 2 * p};
+                const float *w = attention + (long)e * terms + h * 3, *g = grad + (long)e * width + lo;
+                float *dA = dAttention + (long)e * terms + h * 3;
+                for (int slot = 0; slot < 3; slot++) {
+                    const long offset = (long)r[slot] * width + lo;
+                    dA[slot] = dA[slot] + dot_and_accumulate(g, table + offset, dTable + offset, w[slot], count);
+                }
+            }
+        }
+    }
+    // Through the softmax: dS = A ⊙ (dA − Σ A dA), added in example order.
+    for (int e = 0; e < n; e++) {
+        const int r[3] = {a[e], p + b[e], 2 * p};
+        const float *w = attention + (long)e * terms + h * 3, *dA = dAttention + (long)e * terms + h * 3;
         const float mean = w[0] * dA[0] + w[1] * dA[1] + w[2] * dA[2];
         dS[r[0]] += w[0] * (dA[0] - mean);
         dS[r[1]] += w[1] * (dA[1] - mean);
@@ -119,22 +185,17 @@ static inline __attribute__((always_inline)) void backward_body(int h, int n, co
     }
 }
 
-#if defined(__x86_64__)
-#define WB_AVX2 __attribute__((target("avx2")))
-static WB_AVX2 void backward_avx2(int h, int n, const int32_t *a, const int32_t *b, int p, int heads, int d,
-        const float *attention, const float *dResidMid, const float *valueOut, float *dScores, float *dValueOut) {
-    backward_body(h, n, a, b, p, heads, d, attention, dResidMid, valueOut, dScores, dValueOut);
-}
-#endif
-
 static int vector_allowed = 1;
 
 void wb_kernels_allow_vector(int allowed) { vector_allowed = allowed; }
 
-static int use_avx2(void) {
+int wb_kernels_use_avx2(void) {
 #if defined(__x86_64__)
     static int answer = -1;
-    if (answer < 0) { __builtin_cpu_init(); answer = __builtin_cpu_supports("avx2") ? 1 : 0; }
+    if (answer < 0) {
+        __builtin_cpu_init();
+        answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+    }
     return answer && vector_allowed;
 #else
     return 0;
@@ -142,19 +203,12 @@ static int use_avx2(void) {
 }
 
 // The weighted row sums inside choose their AVX2 or plain path themselves (`weighted_rows`).
-void wb_attend_and_activate(int begin, int end, const int32_t *a, const int32_t *b, int p, int heads, int d, int m,
-                            const float *scores, const float *valueOut, const float *valueOutIn, const float *equals,
-                            const float *equalsIn, float *attention, float *residMid, float *hidden) {
-    attend_body(begin, end, a, b, p, heads, d, m, scores, valueOut, valueOutIn, equals, equalsIn, attention, residMid, hidden);
-}
-
-void wb_attention_backward_head(int h, int n, const int32_t *a, const int32_t *b, int p, int heads, int d,
-                                const float *attention, const float *dResidMid, const float *valueOut, float *dScores,
-                                float *dValueOut) {
-#if defined(__x86_64__)
-    if (use_avx2()) { backward_avx2(h, n, a, b, p, heads, d, attention, dResidMid, valueOut, dScores, dValueOut); return; }
-#endif
-    backward_body(h, n, a, b, p, heads, d, attention, dResidMid, valueOut, dScores, dValueOut);
+void wb_attend_and_activate(int begin, int end, const int32_t *a, const int32_t *b, int p, int heads, int m, int c,
+                            const float *scores, const float *valueOutIn, const float *valueOutUnembed,
+                            const float *equalsIn, const float *equalsUnembed, float *attention, float *hidden,
+                            float *logits) {
+    attend_body(begin, end, a, b, p, heads, m, c, scores, valueOutIn, valueOutUnembed, equalsIn, equalsUnembed, attention,
+                hidden, logits);
 }
 
 static inline __attribute__((always_inline)) void relu_body(float *restrict grad, const float *restrict act, long count) {
@@ -169,7 +223,7 @@ __attribute__((target("avx2"))) static void relu_avx2(float *restrict grad, cons
 
 void wb_relu_backward(float *grad, const float *act, long count) {
 #if defined(__x86_64__)
-    if (use_avx2()) { relu_avx2(grad, act, count); return; }
+    if (wb_kernels_use_avx2()) { relu_avx2(grad, act, count); return; }
 #endif
     relu_body(grad, act, count);
 }

@@ -11,7 +11,7 @@ final class NumericPlatformTests: XCTestCase {
         XCTAssertTrue(platform.kernel.hasPrefix("openblas-0."), platform.kernel)
         XCTAssertEqual(platform.pinned, wb_cpu_has_avx2_fma() != 0)
         if platform.pinned {
-            XCTAssertEqual(platform.kernels, "\(platform.architecture)/\(platform.kernel)")
+            XCTAssertEqual(platform.kernels, "\(platform.architecture)/\(platform.kernel)/wb-arith-2")
             XCTAssertTrue(platform.kernel.hasSuffix("/Haswell"), platform.kernel)
             XCTAssertNil(platform.warning)
         } else {
@@ -20,6 +20,20 @@ final class NumericPlatformTests: XCTestCase {
         }
         XCTAssertEqual(platform.id, platform.kernels + "/threads=3")
         XCTAssertEqual(NumericPlatform.currentKernels, platform.kernels)
+    }
+
+    /// A run recorded before the arithmetic had a revision (its `numeric_platform` has no `arithmetic`) reads as another
+    /// platform, so its numbers are compared as drift, never as exact.
+    func testARecordWithoutArithmeticIsAnotherPlatform() throws {
+        let old = #"{"architecture":"x86_64","kernel":"openblas-0.3.21/Haswell","pinned":true,"threads":2}"#
+        let decoded = try JSONDecoder().decode(NumericPlatform.self, from: Data(old.utf8))
+        XCTAssertNil(decoded.arithmetic)
+        XCTAssertEqual(decoded.kernels, "x86_64/openblas-0.3.21/Haswell")
+        let now = NumericPlatform(architecture: "x86_64", kernel: "openblas-0.3.21/Haswell", pinned: true, threads: 2)
+        XCTAssertEqual(now.id, "x86_64/openblas-0.3.21/Haswell/wb-arith-2/threads=2")
+        XCTAssertNotEqual(decoded.id, now.id)
+        let again = try JSONDecoder().decode(NumericPlatform.self, from: JSONEncoder().encode(now))
+        XCTAssertEqual(again, now)
     }
 
     /// The single-threaded GEMM computes what it should, in every transpose combination.

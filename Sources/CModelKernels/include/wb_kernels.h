@@ -1,7 +1,7 @@
-// The model's per-example loops that are not GEMMs (attention from the per-token tables, its backward), in C so that
-// they run 8 floats wide with AVX2 where the processor has it. Every lane does exactly the scalar operations in the
-// scalar order (a multiply, then an add: contraction into FMA is off), so the AVX2 and the plain build give the same
-// bits; which one runs never changes a result.
+// The model's per-example loops that are not GEMMs (attention from the per-token tables, its backward, the loss), in C so
+// that they run 8 floats wide with AVX2 and FMA where the processor has both. Every lane does exactly the plain code's
+// operations in its order (each multiply-add fused: fmaf there, an FMA instruction here; no other contraction), so the
+// vector and the plain build give the same bits; which one runs never changes a result.
 #ifndef WB_KERNELS_H
 #define WB_KERNELS_H
 #include <stdint.h>
@@ -11,19 +11,33 @@ extern "C" {
 #endif
 
 /// For examples [begin, end): the softmax weights of the `=` query over positions 0, 1, 2 per head (attention
-/// [N, heads, 3]), the residual stream after attention (residMid [N, d]) and the post-ReLU MLP activations (hidden [N, m]).
-/// Table rows: r0 = a, r1 = p + b, r2 = 2p; scores [heads, rows], valueOut [heads, rows, d], valueOutIn [heads, rows, m];
-/// equals [d] is x at `=`, equalsIn [m] is x_{2p}·W_in + b_in.
-void wb_attend_and_activate(int begin, int end, const int32_t *a, const int32_t *b, int p, int heads, int d, int m,
-                            const float *scores, const float *valueOut, const float *valueOutIn, const float *equals,
-                            const float *equalsIn, float *attention, float *residMid, float *hidden);
+/// [N, heads, 3]), the post-ReLU MLP activations (hidden [N, m]) and, unless `logits` is NULL, the part of the logits
+/// that does not pass through the MLP (logits [N, c]: equalsUnembed + Σ weight·valueOutUnembed row; the caller adds
+/// hidden·W_out·W_U). Table rows: r0 = a, r1 = p + b, r2 = 2p; scores [heads, rows], valueOutIn [heads, rows, m] and
+/// valueOutUnembed [heads, rows, c] are the heads' value rows times W_in and W_U; equalsIn [m] is x_{2p}·W_in + b_in and
+/// equalsUnembed [c] is (x_{2p} + b_out)·W_U.
+void wb_attend_and_activate(int begin, int end, const int32_t *a, const int32_t *b, int p, int heads, int m, int c,
+                            const float *scores, const float *valueOutIn, const float *valueOutUnembed,
+                            const float *equalsIn, const float *equalsUnembed, float *attention, float *hidden,
+                            float *logits);
 
-/// For head h, over all n examples in order: dValueOut[h, r] += A·g and dScores[h, r] += A ⊙ (dA − Σ A dA), where g is
-/// the example's row of dResidMid [N, d] and dA its dot products with the head's valueOut rows. Zeroes the head's slices
-/// of dScores [heads, rows] and dValueOut [heads, rows, d] first.
-void wb_attention_backward_head(int h, int n, const int32_t *a, const int32_t *b, int p, int heads, int d,
-                                const float *attention, const float *dResidMid, const float *valueOut, float *dScores,
-                                float *dValueOut);
+/// For head h, over all n examples in order, with g = (the example's row of dPre [N, m], of dLogits [N, c]):
+/// dValueOutIn[h, r] += A·dPre, dValueOutUnembed[h, r] += A·dLogits, and dScores[h, r] += A ⊙ (dA − Σ A dA), where
+/// dA (written to the head's slots of dAttention [N, heads, 3]) is the dot product of g with the row's
+/// (valueOutIn, valueOutUnembed). Writes (not accumulates) the head's slices of dScores [heads, rows], dValueOutIn
+/// [heads, rows, m] and dValueOutUnembed [heads, rows, c].
+void wb_attention_backward_head(int h, int n, const int32_t *a, const int32_t *b, int p, int heads, int m, int c,
+                                const float *attention, const float *dPre, const float *dLogits, const float *valueOutIn,
+                                const float *valueOutUnembed, float *dScores, float *dValueOutIn,
+                                float *dValueOutUnembed, float *dAttention);
+
+/// The paper's loss on each of n rows of logits [n, c]: −log_softmax(row)[label], in double precision over all c classes
+/// (the `=` class included, as the paper's code), into losses[e]; correct[e] = 1 when the argmax over the first p classes
+/// (the first on a tie) is the label. With `gradient` (else NULL), also d(mean loss)/d(logits) = (softmax − onehot) /
+/// batchSize into gradient [n, c]. `exps` is scratch for c doubles. The exponentials are wb's own, so the result is the
+/// same on every processor.
+void wb_cross_entropy(const float *logits, const int32_t *labels, int n, int c, int p, int batchSize, double *losses,
+                      uint8_t *correct, float *gradient, double *exps);
 
 /// grad[i] = act[i] > 0 ? grad[i] : 0 for i in [0, count): the gradient through a ReLU whose outputs are `act`.
 void wb_relu_backward(float *grad, const float *act, long count);

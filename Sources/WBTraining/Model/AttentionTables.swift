@@ -13,8 +13,11 @@ import Foundation
 /// - `valueOut` [heads, rows, d_model]: v_{h,r} · W_O[h], the head's contribution to the residual per unit of attention
 /// - `valueOutIn` [heads, rows, d_mlp]: valueOut · W_in, so the MLP input is a weighted sum of table rows
 /// - `equalsIn` [d_mlp]: x_{2p} · W_in + b_in, the constant part of the MLP input
+/// - `valueOutUnembed` [heads, rows, classes]: valueOut · W_U, so the logits' direct path is a weighted sum of table rows
+/// - `equalsUnembed` [classes]: (x_{2p} + b_out) · W_U, the constant part of the logits
 ///
-/// Work is split over `workers` by head and, for `valueOutIn`, by row blocks: each output is computed whole by one worker.
+/// Work is split over `workers` by head and, for the tables times W_in and W_U, by row blocks: each output is computed
+/// whole by one worker.
 final class AttentionTables {
     let shape: ModelShape
     let rows: Int
@@ -26,6 +29,8 @@ final class AttentionTables {
     let valueOut: AlignedBuffer<Float>
     let valueOutIn: AlignedBuffer<Float>
     let equalsIn: AlignedBuffer<Float>
+    let valueOutUnembed: AlignedBuffer<Float>
+    let equalsUnembed: AlignedBuffer<Float>
 
     init(shape s: ModelShape) {
         shape = s
@@ -38,6 +43,8 @@ final class AttentionTables {
         valueOut = AlignedBuffer(s.heads * rows * s.dModel, zero: 0)
         valueOutIn = AlignedBuffer(s.heads * rows * s.dMLP, zero: 0)
         equalsIn = AlignedBuffer(s.dMLP, zero: 0)
+        valueOutUnembed = AlignedBuffer(s.heads * rows * s.classes, zero: 0)
+        equalsUnembed = AlignedBuffer(s.classes, zero: 0)
     }
 
     /// Fills every table from the parameters.
@@ -69,10 +76,17 @@ final class AttentionTables {
         let e = equalsIn.pointer
         for j in 0..<m { e[j] = w[layout.mlpInBias + j] }
         gemm(m: 1, n: m, k: d, a: equals, lda: d, b: w + layout.mlpIn, ldb: m, beta: 1, c: e, ldc: m)
-        let voi = valueOutIn.pointer
+        let c = s.classes, eu = equalsUnembed.pointer
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: d) { shifted in
+            for j in 0..<d { shifted[j] = equals[j] + w[layout.mlpOutBias + j] }
+            gemm(m: 1, n: c, k: d, a: shifted.baseAddress!, lda: d, b: w + layout.unembed, ldb: c, c: eu, ldc: c)
+        }
+        let voi = valueOutIn.pointer, vou = valueOutUnembed.pointer
         workers.forEachBlock(s.heads * rows) { block in
             gemm(m: block.count, n: m, k: d, a: vo + block.lowerBound * d, lda: d, b: w + layout.mlpIn, ldb: m,
                  c: voi + block.lowerBound * m, ldc: m)
+            gemm(m: block.count, n: c, k: d, a: vo + block.lowerBound * d, lda: d, b: w + layout.unembed, ldb: c,
+                 c: vou + block.lowerBound * c, ldc: c)
         }
     }
 

@@ -2,9 +2,9 @@
 /// allocated once and reused each step (no temporary arrays in the hot loop).
 ///
 /// Layouts, all row-major over examples: `attention` [N, heads, 3] (softmax weights of the `=` query over positions 0, 1, 2),
-/// `residMid` [N, d_model], `hidden` [N, d_mlp] (post-ReLU), `residPost` [N, d_model], `logits` [N, classes],
-/// `exampleLoss` [N] (Float64) and `exampleCorrect` [N]; the `d…` buffers are gradients: `dLogits` [N, classes],
-/// `dResidPost` and `dResidMid` [N, d_model] (the residual stream after and before the MLP), `dHidden` [N, d_mlp].
+/// `hidden` [N, d_mlp] (post-ReLU), `logits` [N, classes], `exampleLoss` [N] (Float64) and `exampleCorrect` [N]; the
+/// `d…` buffers are gradients: `dLogits` [N, classes], `dHidden` [N, d_mlp] (of the MLP pre-activations, once the
+/// ReLU's mask is applied) and `dAttention` [N, heads, 3] (of the attention weights).
 public final class BatchWorkspace {
     public let batch: ExampleBatch
     public var count: Int { batch.count }
@@ -12,16 +12,13 @@ public final class BatchWorkspace {
     let b: AlignedBuffer<Int32>
     let labels: AlignedBuffer<Int32>
     let attention: AlignedBuffer<Float>
-    let residMid: AlignedBuffer<Float>
     let hidden: AlignedBuffer<Float>
-    let residPost: AlignedBuffer<Float>
     let logits: AlignedBuffer<Float>
     let exampleLoss: AlignedBuffer<Double>
     let exampleCorrect: AlignedBuffer<UInt8>
     private(set) var dLogits: AlignedBuffer<Float>?
-    private(set) var dResidPost: AlignedBuffer<Float>?
-    private(set) var dResidMid: AlignedBuffer<Float>?
     private(set) var dHidden: AlignedBuffer<Float>?
+    private(set) var dAttention: AlignedBuffer<Float>?
 
     public init(batch: ExampleBatch, shape s: ModelShape) {
         self.batch = batch
@@ -30,9 +27,7 @@ public final class BatchWorkspace {
         b = AlignedBuffer(batch.b, zero: 0)
         labels = AlignedBuffer(batch.labels, zero: 0)
         attention = AlignedBuffer(n * s.heads * 3, zero: 0)
-        residMid = AlignedBuffer(n * s.dModel, zero: 0)
         hidden = AlignedBuffer(n * s.dMLP, zero: 0)
-        residPost = AlignedBuffer(n * s.dModel, zero: 0)
         logits = AlignedBuffer(n * s.classes, zero: 0)
         exampleLoss = AlignedBuffer(n, zero: 0)
         exampleCorrect = AlignedBuffer(n, zero: 0)
@@ -42,9 +37,8 @@ public final class BatchWorkspace {
     func ensureGradientBuffers(shape s: ModelShape) {
         guard dLogits == nil else { return }
         dLogits = AlignedBuffer(count * s.classes, zero: 0)
-        dResidPost = AlignedBuffer(count * s.dModel, zero: 0)
-        dResidMid = AlignedBuffer(count * s.dModel, zero: 0)
         dHidden = AlignedBuffer(count * s.dMLP, zero: 0)
+        dAttention = AlignedBuffer(count * s.heads * 3, zero: 0)
     }
 
     /// The post-ReLU MLP activations at `=`, [N, d_mlp], after a forward pass.

@@ -1,7 +1,8 @@
 import CBLASLoader
 import Foundation
 
-/// What produced a run's numbers: the processor architecture, the GEMM kernels and the worker-thread count.
+/// What produced a run's numbers: the processor architecture, the GEMM kernels, the revision of wb's own arithmetic and the
+/// worker-thread count.
 ///
 /// wb owns its numerics. OpenBLAS is opened at run time with its kernel family chosen by wb (the Haswell kernels on any
 /// x86-64 processor with AVX2 and FMA, whatever `OPENBLAS_CORETYPE` says) and its own thread pool off; every GEMM runs
@@ -18,6 +19,20 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
     public var pinned: Bool
     /// The worker threads that split the work (the config's `threads`).
     public var threads: Int
+    /// The revision of wb's own arithmetic (`currentArithmetic`); nil in runs and notebooks recorded before it was named.
+    public var arithmetic: String?
+
+    /// The revision of the model's formulation and of the summation orders of wb's C kernels. It changes whenever a
+    /// change to wb moves any bit of a trajectory, so that `wb run --check` reports older recordings as made on another
+    /// platform (drift) instead of failing them. 2: the logits' direct path and the MLP input from per-token tables in
+    /// the backward pass too, fused multiply-adds in the kernels, wb's own exponentials in the loss.
+    public static let currentArithmetic = "wb-arith-2"
+
+    public init(architecture: String, kernel: String, pinned: Bool, threads: Int,
+                arithmetic: String? = NumericPlatform.currentArithmetic) {
+        self.architecture = architecture; self.kernel = kernel; self.pinned = pinned; self.threads = threads
+        self.arithmetic = arithmetic
+    }
 
     /// The platform of this process for `threads` workers. Opens OpenBLAS on first use; stops the program with a clear
     /// message when the library is missing.
@@ -26,9 +41,12 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
         return NumericPlatform(architecture: info.architecture, kernel: info.kernel, pinned: info.pinned, threads: threads)
     }
 
-    /// The machine's part of the platform: architecture and kernels, e.g. "x86_64/openblas-0.3.21/Haswell" (with
-    /// "/unpinned" when OpenBLAS chose them). A notebook records this per cell; each run records its threads too.
-    public var kernels: String { "\(architecture)/\(kernel)" + (pinned ? "" : "/unpinned") }
+    /// The machine's part of the platform: architecture, kernels and arithmetic, e.g.
+    /// "x86_64/openblas-0.3.21/Haswell/wb-arith-2" (with "/unpinned" when OpenBLAS chose the kernels). A notebook records
+    /// this per cell; each run records its threads too.
+    public var kernels: String {
+        "\(architecture)/\(kernel)" + (arithmetic.map { "/\($0)" } ?? "") + (pinned ? "" : "/unpinned")
+    }
 
     /// What identifies a trajectory's numerics: equal ids, equal bits for equal configs.
     public var id: String { "\(kernels)/threads=\(threads)" }
@@ -37,7 +55,8 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
     public static var currentKernels: String { current(threads: 1).kernels }
 
     public var description: String {
-        "\(architecture), \(kernel) kernels (\(pinned ? "pinned by wb" : "chosen by OpenBLAS for this processor")), \(threads) thread\(threads == 1 ? "" : "s")"
+        "\(architecture), \(kernel) kernels (\(pinned ? "pinned by wb" : "chosen by OpenBLAS for this processor")), "
+            + (arithmetic.map { "\($0), " } ?? "") + "\(threads) thread\(threads == 1 ? "" : "s")"
     }
 
     /// Said once when the pinned kernels cannot run here.

@@ -9,28 +9,38 @@ public struct BatchResult: Sendable, Equatable {
     public var accuracy: Double { count == 0 ? 0 : Double(correct) / Double(count) }
 }
 
-/// The 1-layer transformer in the structured formulation of `../shared/DESIGN.md` (Performance): attention comes from
-/// per-token tables (`AttentionTables`), the MLP and unembedding run on the `=` position only as GEMMs over the batch, and
-/// backward accumulates into the small tables before reaching the weights. It is the same function as the plain
-/// position-by-position model (the tests keep one and compare), at about a fifth of the arithmetic.
+/// The 1-layer transformer in the structured formulation of `../shared/DESIGN.md` (Performance), carried through to the
+/// logits: only the `=` position feeds the loss, so attention comes from per-token tables (`AttentionTables`), and so do
+/// the MLP input (value rows times W_in) and the logits' direct path (value rows times W_U). What is left per example is a
+/// weighted sum of 12 table rows and one GEMM, hidden · (W_out·W_U). Backward mirrors it: the gradients of those tables
+/// accumulate per example, then reach the weights through GEMMs over the tables' 2p+1 rows instead of over the examples.
+/// It is the same function as the plain position-by-position model (the tests keep one and compare), at about an eighth
+/// of its arithmetic.
 ///
-/// Parallel work (`WorkSplit`): the forward pass and the backward pass down to d resid_mid run per block of examples, each
-/// block whole on one worker with single-threaded GEMMs; the weight gradients, which sum over examples, are split by
-/// blocks of their output rows or columns (every sum over examples runs whole, in example order, on one worker), and the
-/// attention backward by head. The batch loss is the per-example losses added in example order, divided once by the
-/// batch size. So the numbers depend on the config (its `threads` included) and the kernels, never on the machine.
+/// Parallel work (`WorkSplit`): the forward pass and the backward pass down to d pre-activation run per block of examples,
+/// each block whole on one worker with single-threaded GEMMs; gradients that sum over examples are split by blocks of
+/// their output rows or columns (every sum over examples runs whole, in example order, on one worker), and the table
+/// gradients by head. The batch loss is the per-example losses added in example order, divided once by the batch size.
+/// So the numbers depend on the config (its `threads` included) and the kernels, never on the machine.
 public final class StructuredModel {
     public let shape: ModelShape
     public let layout: ParameterLayout
     public let split: WorkSplit
     let tables: AttentionTables
     let scratch: BackwardScratch
+    /// W_out · W_U [d_mlp, classes]: the MLP's path to the logits.
+    let fusedOut: AlignedBuffer<Float>
+    /// Gradients of the tables: scores [heads, rows], valueOut [heads, rows, d_model], valueOut·W_in [heads, rows, d_mlp],
+    /// valueOut·W_U [heads, rows, classes], W_out·W_U [d_mlp, classes]; and of the constant rows equalsIn [d_mlp],
+    /// equalsUnembed [classes] and of x_{2p} on its direct paths [d_model].
     let dScores: AlignedBuffer<Float>
     let dValueOut: AlignedBuffer<Float>
+    let dValueOutIn: AlignedBuffer<Float>
+    let dValueOutUnembed: AlignedBuffer<Float>
+    let dFusedOut: AlignedBuffer<Float>
+    let dEqualsIn: AlignedBuffer<Float>
+    let dEqualsUnembed: AlignedBuffer<Float>
     let dEquals: AlignedBuffer<Float>
-    /// W_out · W_U [d_mlp, classes] and b_out · W_U [classes], for evaluation-only forwards.
-    let fusedOut: AlignedBuffer<Float>
-    let fusedBias: AlignedBuffer<Float>
     /// Fewer examples than this per block are not worth a worker.
     static let minimumBlock = 256
 
@@ -40,11 +50,16 @@ public final class StructuredModel {
         split = WorkSplit(workers: threads)
         tables = AttentionTables(shape: shape)
         scratch = BackwardScratch(shape: shape)
-        dScores = AlignedBuffer(shape.heads * tables.rows, zero: 0)
-        dValueOut = AlignedBuffer(shape.heads * tables.rows * shape.dModel, zero: 0)
-        dEquals = AlignedBuffer(shape.dModel, zero: 0)
+        let tableRows = shape.heads * tables.rows
         fusedOut = AlignedBuffer(shape.dMLP * shape.classes, zero: 0)
-        fusedBias = AlignedBuffer(shape.classes, zero: 0)
+        dScores = AlignedBuffer(tableRows, zero: 0)
+        dValueOut = AlignedBuffer(tableRows * shape.dModel, zero: 0)
+        dValueOutIn = AlignedBuffer(tableRows * shape.dMLP, zero: 0)
+        dValueOutUnembed = AlignedBuffer(tableRows * shape.classes, zero: 0)
+        dFusedOut = AlignedBuffer(shape.dMLP * shape.classes, zero: 0)
+        dEqualsIn = AlignedBuffer(shape.dMLP, zero: 0)
+        dEqualsUnembed = AlignedBuffer(shape.classes, zero: 0)
+        dEquals = AlignedBuffer(shape.dModel, zero: 0)
     }
 
     public func makeWorkspace(_ batch: ExampleBatch) -> BatchWorkspace { BatchWorkspace(batch: batch, shape: shape) }
@@ -59,40 +74,39 @@ public final class StructuredModel {
                  lda: s.dModel, b: parameters + layout.unembed, ldb: s.classes, c: out + block.lowerBound * s.classes,
                  ldc: s.classes)
         }
-        gemm(m: 1, n: s.classes, k: s.dModel, a: parameters + layout.mlpOutBias, lda: s.dModel,
-             b: parameters + layout.unembed, ldb: s.classes, c: fusedBias.pointer, ldc: s.classes)
     }
 
-    /// Attention from the tables, the residual stream after attention, and the post-ReLU MLP activations, for the
+    /// Attention from the tables, the post-ReLU MLP activations, and (with `logits`) the logits' direct path, for the
     /// examples in `range` (`wb_attend_and_activate`).
-    private func attendAndActivate(_ ws: BatchWorkspace, _ range: Range<Int>) {
-        let s = shape
+    private func attendAndActivate(_ ws: BatchWorkspace, _ range: Range<Int>, logits: Bool) {
+        let s = shape, t = tables
         wb_attend_and_activate(Int32(range.lowerBound), Int32(range.upperBound), ws.a.pointer, ws.b.pointer, Int32(s.p),
-                               Int32(s.heads), Int32(s.dModel), Int32(s.dMLP), tables.scores.pointer, tables.valueOut.pointer,
-                               tables.valueOutIn.pointer, tables.inputs.pointer + 2 * s.p * s.dModel, tables.equalsIn.pointer,
-                               ws.attention.pointer, ws.residMid.pointer, ws.hidden.pointer)
+                               Int32(s.heads), Int32(s.dMLP), Int32(s.classes), t.scores.pointer, t.valueOutIn.pointer,
+                               t.valueOutUnembed.pointer, t.equalsIn.pointer, t.equalsUnembed.pointer,
+                               ws.attention.pointer, ws.hidden.pointer, logits ? ws.logits.pointer : nil)
     }
 
-    /// Forward pass for evaluation only: logits = resid_mid·W_U + hidden·(W_out·W_U) + b_out·W_U. Needs `prepare` first.
+    /// logits = (x_{2p} + b_out)·W_U + Σ A·(valueOut·W_U) + hidden·(W_out·W_U), the loss, and with `gradient` its
+    /// derivative with respect to the logits, for the examples in `range`.
+    private func forward(_ ws: BatchWorkspace, _ range: Range<Int>, gradient: UnsafeMutablePointer<Float>? = nil) {
+        let s = shape, c = s.classes, m = s.dMLP, lo = range.lowerBound, logits = ws.logits.pointer + lo * c
+        attendAndActivate(ws, range, logits: true)
+        gemm(m: range.count, n: c, k: m, a: ws.hidden.pointer + lo * m, lda: m, b: fusedOut.pointer, ldb: c, beta: 1,
+             c: logits, ldc: c)
+        CrossEntropy.evaluate(logits: logits, labels: ws.labels.pointer + lo, count: range.count, classes: c, p: s.p,
+                              batchSize: ws.count, losses: ws.exampleLoss.pointer + lo,
+                              correct: ws.exampleCorrect.pointer + lo, gradient: gradient.map { $0 + lo * c })
+    }
+
+    /// Forward pass for evaluation only. Needs `prepare` first.
     public func evaluate(_ ws: BatchWorkspace, parameters w: UnsafePointer<Float>) -> BatchResult {
-        let s = shape, n = ws.count, c = s.classes, d = s.dModel, m = s.dMLP
-        let logits = ws.logits.pointer, mid = ws.residMid.pointer, hidden = ws.hidden.pointer
-        let bias = fusedBias.pointer, fused = fusedOut.pointer
-        split.forEachBlock(n, minimum: Self.minimumBlock) { range in
-            attendAndActivate(ws, range)
-            let lo = range.lowerBound, count = range.count
-            for e in range { (logits + e * c).update(from: bias, count: c) }
-            gemm(m: count, n: c, k: d, a: mid + lo * d, lda: d, b: w + layout.unembed, ldb: c, beta: 1, c: logits + lo * c, ldc: c)
-            gemm(m: count, n: c, k: m, a: hidden + lo * m, lda: m, b: fused, ldb: c, beta: 1, c: logits + lo * c, ldc: c)
-            CrossEntropy.evaluate(logits: logits + lo * c, labels: ws.labels.pointer + lo, count: count, classes: c, p: s.p,
-                                  batchSize: n, losses: ws.exampleLoss.pointer + lo, correct: ws.exampleCorrect.pointer + lo)
-        }
+        split.forEachBlock(ws.count, minimum: Self.minimumBlock) { forward(ws, $0) }
         return batchResult(ws)
     }
 
     /// Forward only up to the post-ReLU MLP activations at `=` (for analyses); read them from `ws.hiddenActivations`.
     public func activations(_ ws: BatchWorkspace) {
-        split.forEachBlock(ws.count, minimum: Self.minimumBlock) { attendAndActivate(ws, $0) }
+        split.forEachBlock(ws.count, minimum: Self.minimumBlock) { attendAndActivate(ws, $0, logits: false) }
     }
 
     /// The mean of the per-example losses (added in example order, divided once by the batch size) and the hits.
@@ -107,62 +121,87 @@ public final class StructuredModel {
     /// the parameters). Needs `prepare` first.
     public func lossAndGradient(_ ws: BatchWorkspace, parameters w: UnsafePointer<Float>,
                                 gradients g: UnsafeMutablePointer<Float>) -> BatchResult {
-        let s = shape, n = ws.count, d = s.dModel, m = s.dMLP, c = s.classes, L = layout
+        let s = shape, n = ws.count, m = s.dMLP, c = s.classes, L = layout
         ws.ensureGradientBuffers(shape: s)
-        let post = ws.residPost.pointer, mid = ws.residMid.pointer, hidden = ws.hidden.pointer, logits = ws.logits.pointer
-        let dLogits = ws.dLogits!.pointer, dPost = ws.dResidPost!.pointer, dMid = ws.dResidMid!.pointer
-        let dHidden = ws.dHidden!.pointer
-        // Per block of examples: forward, loss, and backward down to d resid_mid.
+        let hidden = ws.hidden.pointer, dLogits = ws.dLogits!.pointer, dPre = ws.dHidden!.pointer
+        let fused = fusedOut.pointer, dFused = dFusedOut.pointer
+        // Per block of examples: forward, loss, and d pre = (dlogits (W_out·W_U)ᵀ) where the ReLU passed.
         split.forEachBlock(n, minimum: Self.minimumBlock) { range in
-            attendAndActivate(ws, range)
-            let lo = range.lowerBound, count = range.count
-            // resid_post = resid_mid + b_out + hidden·W_out;  logits = resid_post·W_U
-            let bOut = w + L.mlpOutBias
-            for e in range {
-                let row = post + e * d, source = mid + e * d
-                for j in 0..<d { row[j] = source[j] + bOut[j] }
-            }
-            gemm(m: count, n: d, k: m, a: hidden + lo * m, lda: m, b: w + L.mlpOut, ldb: d, beta: 1, c: post + lo * d, ldc: d)
-            gemm(m: count, n: c, k: d, a: post + lo * d, lda: d, b: w + L.unembed, ldb: c, c: logits + lo * c, ldc: c)
-            CrossEntropy.evaluate(logits: logits + lo * c, labels: ws.labels.pointer + lo, count: count, classes: c, p: s.p,
-                                  batchSize: n, losses: ws.exampleLoss.pointer + lo, correct: ws.exampleCorrect.pointer + lo,
-                                  gradient: dLogits + lo * c)
-            // d resid_post = dlogits W_Uᵀ;  d pre = (d resid_post W_outᵀ) where the ReLU passed;
-            // d resid_mid = d resid_post + d pre W_inᵀ
-            gemm(transB: true, m: count, n: d, k: c, a: dLogits + lo * c, lda: c, b: w + L.unembed, ldb: c, c: dPost + lo * d, ldc: d)
-            gemm(transB: true, m: count, n: m, k: d, a: dPost + lo * d, lda: d, b: w + L.mlpOut, ldb: d, c: dHidden + lo * m, ldc: m)
-            wb_relu_backward(dHidden + lo * m, hidden + lo * m, count * m)
-            (dMid + lo * d).update(from: dPost + lo * d, count: count * d)
-            gemm(transB: true, m: count, n: d, k: m, a: dHidden + lo * m, lda: m, b: w + L.mlpIn, ldb: m, beta: 1,
-                 c: dMid + lo * d, ldc: d)
+            forward(ws, range, gradient: dLogits)
+            let lo = range.lowerBound
+            gemm(transB: true, m: range.count, n: m, k: c, a: dLogits + lo * c, lda: c, b: fused, ldb: c,
+                 c: dPre + lo * m, ldc: m)
+            wb_relu_backward(dPre + lo * m, hidden + lo * m, range.count * m)
         }
-        // Sums over examples, split by output rows (GEMMs) or columns (bias and residual sums).
-        let dEq = dEquals.pointer
+        // Sums over examples, split by output rows: d(W_out·W_U) = hiddenᵀ dlogits; d equalsIn = Σ d pre;
+        // d equalsUnembed = Σ dlogits.
+        let dIn = dEqualsIn.pointer, dUn = dEqualsUnembed.pointer
         split.forEach(split.workers) { worker in
-            func rows(_ total: Int) -> Range<Int> { WorkSplit.block(worker, of: total, pieces: split.workers) }
-            let du = rows(d), dout = rows(m), din = rows(d)
-            // dW_U = resid_postᵀ dlogits;  dW_out = hiddenᵀ d resid_post;  dW_in = resid_midᵀ d pre
-            if !du.isEmpty {
-                gemm(transA: true, m: du.count, n: c, k: n, a: post + du.lowerBound, lda: d, b: dLogits, ldb: c,
-                     c: g + L.unembed + du.lowerBound * c, ldc: c)
+            let rows = WorkSplit.block(worker, of: m, pieces: split.workers)
+            if !rows.isEmpty {
+                gemm(transA: true, m: rows.count, n: c, k: n, a: hidden + rows.lowerBound, lda: m, b: dLogits, ldb: c,
+                     c: dFused + rows.lowerBound * c, ldc: c)
             }
-            if !dout.isEmpty {
-                gemm(transA: true, m: dout.count, n: d, k: n, a: hidden + dout.lowerBound, lda: m, b: dPost, ldb: d,
-                     c: g + L.mlpOut + dout.lowerBound * d, ldc: d)
-            }
-            if !din.isEmpty {
-                gemm(transA: true, m: din.count, n: m, k: n, a: mid + din.lowerBound, lda: d, b: dHidden, ldb: m,
-                     c: g + L.mlpIn + din.lowerBound * m, ldc: m)
-            }
-            // db_out = Σ d resid_post, db_in = Σ d pre, d x_{2p} (the residual path) = Σ d resid_mid
-            Self.columnSums(dPost, rows: n, columns: d, range: rows(d), into: g + L.mlpOutBias)
-            Self.columnSums(dHidden, rows: n, columns: m, range: rows(m), into: g + L.mlpInBias)
-            Self.columnSums(dMid, rows: n, columns: d, range: rows(d), into: dEq)
+            Self.columnSums(dPre, rows: n, columns: m, range: rows, into: dIn)
+            Self.columnSums(dLogits, rows: n, columns: c, range: WorkSplit.block(worker, of: c, pieces: split.workers),
+                            into: dUn)
         }
         backwardThroughAttention(ws)
-        tables.backward(dScores: dScores.pointer, dValueOut: dValueOut.pointer, dEquals: dEq, parameters: w, gradients: g,
-                        layout: L, scratch: scratch, workers: split)
+        backwardThroughProducts(parameters: w, gradients: g)
+        tables.backward(dScores: dScores.pointer, dValueOut: dValueOut.pointer, dEquals: dEquals.pointer, parameters: w,
+                        gradients: g, layout: L, scratch: scratch, workers: split)
         return batchResult(ws)
+    }
+
+    /// From the gradients of the product tables to the weights, each output split by rows over the workers:
+    /// valueOut·W_in and valueOut·W_U give d valueOut = dVOI W_inᵀ + dVOU W_Uᵀ, dW_in = valueOutᵀ dVOI + x_{2p} ⊗ d equalsIn,
+    /// and dW_U = valueOutᵀ dVOU + W_outᵀ d(W_out·W_U) + (x_{2p} + b_out) ⊗ d equalsUnembed; W_out·W_U gives
+    /// dW_out = d(W_out·W_U) W_Uᵀ; the constant rows give db_in = d equalsIn, db_out = W_U d equalsUnembed, and the direct
+    /// gradient of x_{2p}, W_in d equalsIn + db_out.
+    private func backwardThroughProducts(parameters w: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+        let s = shape, d = s.dModel, m = s.dMLP, c = s.classes, L = layout, tableRows = s.heads * tables.rows
+        let vo = tables.valueOut.pointer, equals = tables.inputs.pointer + 2 * s.p * d
+        let dVO = dValueOut.pointer, dVOI = dValueOutIn.pointer, dVOU = dValueOutUnembed.pointer
+        let dFused = dFusedOut.pointer, dIn = dEqualsIn.pointer, dUn = dEqualsUnembed.pointer, dEq = dEquals.pointer
+        let wIn = w + L.mlpIn, wOut = w + L.mlpOut, wU = w + L.unembed, bOut = w + L.mlpOutBias
+        let gIn = g + L.mlpIn, gOut = g + L.mlpOut, gU = g + L.unembed
+        split.forEach(split.workers) { worker in
+            func rows(_ total: Int) -> Range<Int> { WorkSplit.block(worker, of: total, pieces: split.workers) }
+            let tableBlock = rows(tableRows), modelRows = rows(d), mlpRows = rows(m)
+            if !tableBlock.isEmpty {
+                let lo = tableBlock.lowerBound
+                gemm(transB: true, m: tableBlock.count, n: d, k: m, a: dVOI + lo * m, lda: m, b: wIn, ldb: m,
+                     c: dVO + lo * d, ldc: d)
+                gemm(transB: true, m: tableBlock.count, n: d, k: c, a: dVOU + lo * c, lda: c, b: wU, ldb: c, beta: 1,
+                     c: dVO + lo * d, ldc: d)
+            }
+            if !modelRows.isEmpty {
+                let lo = modelRows.lowerBound
+                gemm(transA: true, m: modelRows.count, n: m, k: tableRows, a: vo + lo, lda: d, b: dVOI, ldb: m,
+                     c: gIn + lo * m, ldc: m)
+                gemm(transA: true, m: modelRows.count, n: c, k: tableRows, a: vo + lo, lda: d, b: dVOU, ldb: c,
+                     c: gU + lo * c, ldc: c)
+                gemm(transA: true, m: modelRows.count, n: c, k: m, a: wOut + lo, lda: d, b: dFused, ldb: c, beta: 1,
+                     c: gU + lo * c, ldc: c)
+                for i in modelRows {
+                    let x = equals[i], shifted = equals[i] + bOut[i]
+                    let inRow = gIn + i * m, unRow = gU + i * c, wInRow = wIn + i * m, wURow = wU + i * c
+                    for j in 0..<m { inRow[j] += x * dIn[j] }
+                    for j in 0..<c { unRow[j] += shifted * dUn[j] }
+                    var biasOut: Float = 0, direct: Float = 0
+                    for j in 0..<c { biasOut += wURow[j] * dUn[j] }
+                    for j in 0..<m { direct += wInRow[j] * dIn[j] }
+                    g[L.mlpOutBias + i] = biasOut
+                    dEq[i] = direct + biasOut
+                }
+            }
+            if !mlpRows.isEmpty {
+                let lo = mlpRows.lowerBound
+                gemm(transB: true, m: mlpRows.count, n: d, k: c, a: dFused + lo * c, lda: c, b: wU, ldb: c,
+                     c: gOut + lo * d, ldc: d)
+                for j in mlpRows { g[L.mlpInBias + j] = dIn[j] }
+            }
+        }
     }
 
     /// out[j] = Σ_e x[e, j] for j in `range`, added in example order.
@@ -176,16 +215,18 @@ public final class StructuredModel {
         }
     }
 
-    /// From d resid_mid (in `ws.dResidMid`) to the gradients of the attention tables, one head per task
-    /// (`wb_attention_backward_head`): the value rows (dVO_{h,r} += A·g) and, through the softmax, the scores
+    /// From d pre and dlogits to the gradients of the tables, one head per task (`wb_attention_backward_head`): the
+    /// product rows (dVOI_{h,r} += A·d pre, dVOU_{h,r} += A·dlogits) and, through the softmax, the scores
     /// (dS = A ⊙ (dA − Σ A dA)).
     private func backwardThroughAttention(_ ws: BatchWorkspace) {
-        let s = shape, n = ws.count
-        let att = ws.attention.pointer, grad = ws.dResidMid!.pointer, vo = tables.valueOut.pointer
-        let dS = dScores.pointer, dVO = dValueOut.pointer, aTok = ws.a.pointer, bTok = ws.b.pointer
+        let s = shape, n = ws.count, t = tables
+        let att = ws.attention.pointer, dPre = ws.dHidden!.pointer, dLogits = ws.dLogits!.pointer
+        let dS = dScores.pointer, dVOI = dValueOutIn.pointer, dVOU = dValueOutUnembed.pointer
+        let aTok = ws.a.pointer, bTok = ws.b.pointer
         split.forEach(s.heads) { h in
-            wb_attention_backward_head(Int32(h), Int32(n), aTok, bTok, Int32(s.p), Int32(s.heads), Int32(s.dModel), att, grad,
-                                       vo, dS, dVO)
+            wb_attention_backward_head(Int32(h), Int32(n), aTok, bTok, Int32(s.p), Int32(s.heads), Int32(s.dMLP),
+                                       Int32(s.classes), att, dPre, dLogits, t.valueOutIn.pointer,
+                                       t.valueOutUnembed.pointer, dS, dVOI, dVOU, ws.dAttention!.pointer)
         }
     }
 }

@@ -26,10 +26,22 @@ static inline __attribute__((always_inline)) void weighted_rows_scalar(float *re
 #if defined(__x86_64__)
 #include <immintrin.h>
 /// The same sums, eight elements at a time (each lane: a fused multiply-add per term, in t order, as the scalar loop).
+/// Eight registers of output are summed at once: each sum is a chain of dependent FMAs, so one chain at a time would wait
+/// on the FMA latency; the order within each element's sum is unchanged.
 __attribute__((target("avx2,fma"))) static void weighted_rows_avx2(float *restrict out, const float *restrict start,
         const float *w, const float *const *rows, int terms, int count, int relu) {
     int j = 0;
     const __m256 zero = _mm256_setzero_ps();
+    for (; j + 64 <= count; j += 64) {
+        __m256 acc[8];
+        for (int k = 0; k < 8; k++) acc[k] = _mm256_loadu_ps(start + j + 8 * k);
+        for (int t = 0; t < terms; t++) {
+            const __m256 wt = _mm256_set1_ps(w[t]);
+            const float *row = rows[t] + j;
+            for (int k = 0; k < 8; k++) acc[k] = _mm256_fmadd_ps(wt, _mm256_loadu_ps(row + 8 * k), acc[k]);
+        }
+        for (int k = 0; k < 8; k++) _mm256_storeu_ps(out + j + 8 * k, relu ? _mm256_max_ps(acc[k], zero) : acc[k]);
+    }
     for (; j + 16 <= count; j += 16) {
         __m256 a0 = _mm256_loadu_ps(start + j), a1 = _mm256_loadu_ps(start + j + 8);
         for (int t = 0; t < terms; t++) {
@@ -58,11 +70,6 @@ static void weighted_rows(float *restrict out, const float *restrict start, cons
     weighted_rows_scalar(out, start, w, rows, terms, count, relu);
 }
 
-/// Columns handled together in the per-example loops: the table rows' slices for one block stay in the L2 cache while
-/// every example of the range passes over them. Each output element is computed whole inside one block, and a dot
-/// product adds its blocks' partial sums in block order, so the block size is part of the definition of the numbers.
-enum { FORWARD_COLUMNS = 1 << 20, BACKWARD_COLUMNS = 1 << 20 };
-
 static void attend_body(int begin, int end, const int32_t *a, const int32_t *b, int p, int heads, int m, int c,
         const float *scores, const float *valueOutIn, const float *valueOutUnembed, const float *equalsIn,
         const float *equalsUnembed, float *attention, float *hidden, float *logits) {
@@ -84,66 +91,78 @@ static void attend_body(int begin, int end, const int32_t *a, const int32_t *b, 
         const int width = pass == 0 ? m : c;
         const float *table = pass == 0 ? valueOutIn : valueOutUnembed, *start = pass == 0 ? equalsIn : equalsUnembed;
         float *out = pass == 0 ? hidden : logits;
-        for (int lo = 0; lo < width; lo += FORWARD_COLUMNS) {
-            const int count = width - lo < FORWARD_COLUMNS ? width - lo : FORWARD_COLUMNS;
-            for (int e = begin; e < end; e++) {
-                const int r[3] = {a[e], p + b[e], 2 * p};
-                const float *rowsOfTerms[terms];
-                for (int t = 0; t < terms; t++) rowsOfTerms[t] = table + ((long)(t / 3) * rows + r[t % 3]) * width + lo;
-                weighted_rows(out + (long)e * width + lo, start + lo, attention + (long)e * terms, rowsOfTerms, terms,
-                              count, pass == 0);
-            }
+        for (int e = begin; e < end; e++) {
+            const int r[3] = {a[e], p + b[e], 2 * p};
+            const float *rowsOfTerms[terms];
+            for (int t = 0; t < terms; t++) rowsOfTerms[t] = table + ((long)(t / 3) * rows + r[t % 3]) * width;
+            weighted_rows(out + (long)e * width, start, attention + (long)e * terms, rowsOfTerms, terms, width, pass == 0);
         }
     }
 }
 
-/// Σ_j g[j]·row[j] in one fixed order (eight partial sums, lane k adding j ≡ k (mod 8) in order, then
-/// ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7)), then the tail in order), while adding weight·g[j] into dRow[j].
-static float dot_and_accumulate_scalar(const float *restrict g, const float *restrict row, float *restrict dRow,
-                                       float weight, int count) {
-    float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    int j = 0;
-    for (; j + 8 <= count; j += 8)
-        for (int k = 0; k < 8; k++) {
-            lanes[k] = fmaf(g[j + k], row[j + k], lanes[k]);
-            dRow[j + k] = fmaf(weight, g[j + k], dRow[j + k]);
+/// For the three rows of one example (its token a, its token b, `=`): dots[s] = Σ_j g[j]·row_s[j] in one fixed order
+/// (eight partial sums, lane k adding j ≡ k (mod 8) in order, then ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7)),
+/// then the tail in order), while adding weight_s·g[j] into dRow_s[j]. The rows are distinct.
+static void dots_and_accumulate_scalar(const float *restrict g, const float *const *rows, float *const *dRows,
+                                       const float *weights, int count, float *dots) {
+    for (int s = 0; s < 3; s++) {
+        const float *restrict row = rows[s];
+        float *restrict dRow = dRows[s];
+        const float weight = weights[s];
+        float lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        int j = 0;
+        for (; j + 8 <= count; j += 8)
+            for (int k = 0; k < 8; k++) {
+                lanes[k] = fmaf(g[j + k], row[j + k], lanes[k]);
+                dRow[j + k] = fmaf(weight, g[j + k], dRow[j + k]);
+            }
+        float dot = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
+        for (; j < count; j++) {
+            dot = fmaf(g[j], row[j], dot);
+            dRow[j] = fmaf(weight, g[j], dRow[j]);
         }
-    float dot = ((lanes[0] + lanes[4]) + (lanes[1] + lanes[5])) + ((lanes[2] + lanes[6]) + (lanes[3] + lanes[7]));
-    for (; j < count; j++) {
-        dot = fmaf(g[j], row[j], dot);
-        dRow[j] = fmaf(weight, g[j], dRow[j]);
+        dots[s] = dot;
     }
-    return dot;
 }
 
 #if defined(__x86_64__)
-/// The same, eight lanes in one register.
-__attribute__((target("avx2,fma"))) static float dot_and_accumulate_avx2(const float *restrict g, const float *restrict row,
-        float *restrict dRow, float weight, int count) {
-    __m256 lanes = _mm256_setzero_ps();
-    const __m256 wv = _mm256_set1_ps(weight);
+/// The same, eight lanes in one register per row, the three rows in one pass over g (three independent FMA chains).
+__attribute__((target("avx2,fma"))) static void dots_and_accumulate_avx2(const float *restrict g,
+        const float *const *rows, float *const *dRows, const float *weights, int count, float *dots) {
+    const float *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
+    float *d0 = dRows[0], *d1 = dRows[1], *d2 = dRows[2];
+    const __m256 w0 = _mm256_set1_ps(weights[0]), w1 = _mm256_set1_ps(weights[1]), w2 = _mm256_set1_ps(weights[2]);
+    __m256 l0 = _mm256_setzero_ps(), l1 = _mm256_setzero_ps(), l2 = _mm256_setzero_ps();
     int j = 0;
     for (; j + 8 <= count; j += 8) {
         const __m256 gv = _mm256_loadu_ps(g + j);
-        lanes = _mm256_fmadd_ps(gv, _mm256_loadu_ps(row + j), lanes);
-        _mm256_storeu_ps(dRow + j, _mm256_fmadd_ps(wv, gv, _mm256_loadu_ps(dRow + j)));
+        l0 = _mm256_fmadd_ps(gv, _mm256_loadu_ps(r0 + j), l0);
+        l1 = _mm256_fmadd_ps(gv, _mm256_loadu_ps(r1 + j), l1);
+        l2 = _mm256_fmadd_ps(gv, _mm256_loadu_ps(r2 + j), l2);
+        _mm256_storeu_ps(d0 + j, _mm256_fmadd_ps(w0, gv, _mm256_loadu_ps(d0 + j)));
+        _mm256_storeu_ps(d1 + j, _mm256_fmadd_ps(w1, gv, _mm256_loadu_ps(d1 + j)));
+        _mm256_storeu_ps(d2 + j, _mm256_fmadd_ps(w2, gv, _mm256_loadu_ps(d2 + j)));
     }
-    float pairs[4];
-    _mm_storeu_ps(pairs, _mm_add_ps(_mm256_castps256_ps128(lanes), _mm256_extractf128_ps(lanes, 1)));
-    float dot = (pairs[0] + pairs[1]) + (pairs[2] + pairs[3]);
-    for (; j < count; j++) {
-        dot = fmaf(g[j], row[j], dot);
-        dRow[j] = fmaf(weight, g[j], dRow[j]);
+    const __m256 lanes[3] = {l0, l1, l2};
+    for (int s = 0; s < 3; s++) {
+        float pairs[4];
+        _mm_storeu_ps(pairs, _mm_add_ps(_mm256_castps256_ps128(lanes[s]), _mm256_extractf128_ps(lanes[s], 1)));
+        float dot = (pairs[0] + pairs[1]) + (pairs[2] + pairs[3]);
+        for (int t = j; t < count; t++) {
+            dot = fmaf(g[t], rows[s][t], dot);
+            dRows[s][t] = fmaf(weights[s], g[t], dRows[s][t]);
+        }
+        dots[s] = dot;
     }
-    return dot;
 }
 #endif
 
-static float dot_and_accumulate(const float *g, const float *row, float *dRow, float weight, int count) {
+static void dots_and_accumulate(const float *g, const float *const *rows, float *const *dRows, const float *weights,
+                                int count, float *dots) {
 #if defined(__x86_64__)
-    if (wb_kernels_use_avx2()) return dot_and_accumulate_avx2(g, row, dRow, weight, count);
+    if (wb_kernels_use_avx2()) { dots_and_accumulate_avx2(g, rows, dRows, weights, count, dots); return; }
 #endif
-    return dot_and_accumulate_scalar(g, row, dRow, weight, count);
+    dots_and_accumulate_scalar(g, rows, dRows, weights, count, dots);
 }
 
 void wb_attention_backward_head(int h, int n, const int32_t *a, const int32_t *b, int p, int heads, int m, int c,
@@ -154,24 +173,22 @@ void wb_attention_backward_head(int h, int n, const int32_t *a, const int32_t *b
     float *dS = dScores + (long)h * rows;
     memset(dS, 0, sizeof(float) * rows);
     for (int e = 0; e < n; e++) for (int slot = 0; slot < 3; slot++) dAttention[(long)e * terms + h * 3 + slot] = 0;
-    // dA[e, slot] = Σ over column blocks, in block order, of the block's dot product of (d pre, dlogits) with the row.
+    // dA[e, slot] = (0 + the dot product of d pre with the slot's valueOutIn row) + that of dlogits with its
+    // valueOutUnembed row.
     for (int pass = 0; pass < 2; pass++) {
         const int width = pass == 0 ? m : c;
         const float *grad = pass == 0 ? dPre : dLogits;
         const float *table = (pass == 0 ? valueOutIn : valueOutUnembed) + (long)h * rows * width;
         float *dTable = (pass == 0 ? dValueOutIn : dValueOutUnembed) + (long)h * rows * width;
         memset(dTable, 0, sizeof(float) * rows * (long)width);
-        for (int lo = 0; lo < width; lo += BACKWARD_COLUMNS) {
-            const int count = width - lo < BACKWARD_COLUMNS ? width - lo : BACKWARD_COLUMNS;
-            for (int e = 0; e < n; e++) {
-                const int r[3] = {a[e], p + b[e], 2 * p};
-                const float *w = attention + (long)e * terms + h * 3, *g = grad + (long)e * width + lo;
-                float *dA = dAttention + (long)e * terms + h * 3;
-                for (int slot = 0; slot < 3; slot++) {
-                    const long offset = (long)r[slot] * width + lo;
-                    dA[slot] = dA[slot] + dot_and_accumulate(g, table + offset, dTable + offset, w[slot], count);
-                }
-            }
+        for (int e = 0; e < n; e++) {
+            const long r[3] = {a[e], p + b[e], 2 * p};
+            const float *slotRows[3] = {table + r[0] * width, table + r[1] * width, table + r[2] * width};
+            float *dSlotRows[3] = {dTable + r[0] * width, dTable + r[1] * width, dTable + r[2] * width};
+            float dots[3], *dA = dAttention + (long)e * terms + h * 3;
+            dots_and_accumulate(grad + (long)e * width, slotRows, dSlotRows, attention + (long)e * terms + h * 3, width,
+                                dots);
+            for (int slot = 0; slot < 3; slot++) dA[slot] = dA[slot] + dots[slot];
         }
     }
     // Through the softmax: dS = A ⊙ (dA − Σ A dA), added in example order.

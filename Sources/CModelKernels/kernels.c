@@ -1,6 +1,7 @@
-// See wb_kernels.h. The bodies are written once (static inline) and compiled twice: for AVX2 and for the baseline;
-// the choice is made once per process. Every multiply-add is a fused one (one rounding), written as fmaf in the plain
-// code and as an FMA instruction in the vector code, so each lane does exactly what the plain code does.
+// See wb_kernels.h. Each loop has a plain C body and an AVX2+FMA one (intrinsics, or the plain body compiled again for
+// that target); the choice is made once per process (`wb_kernels_use_avx2`). Every multiply-add is a fused one (one
+// rounding), written as fmaf in the plain code and as an FMA instruction in the vector code, so each lane does exactly
+// what the plain code does.
 #include "wb_kernels.h"
 #include "vector_choice.h"
 

@@ -42,8 +42,7 @@ final class StructuredModelTests: XCTestCase {
                 XCTAssertLessThan(err, 1e-5, "\(entry.name) at p=\(shape.p)")
             }
             // The evaluation-only path (fused W_out·W_U) gives the same loss.
-            var evaluated = BatchResult(loss: 0, correct: 0, count: 0)
-            w.withUnsafeBufferPointer { evaluated = model.evaluate(ws, parameters: $0.baseAddress!) }
+            let evaluated = model.evaluate(ws)
             XCTAssertEqual(evaluated.loss, result.loss, accuracy: 1e-5 * loss)
             XCTAssertEqual(evaluated.correct, result.correct)
         }

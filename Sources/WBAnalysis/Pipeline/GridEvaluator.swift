@@ -28,7 +28,7 @@ public final class GridEvaluator {
         precondition(parameters.count == model.layout.totalCount, "forward: parameter count does not match the shape")
         parameters.withUnsafeBufferPointer { w in
             model.prepare(parameters: w.baseAddress!)
-            _ = model.evaluate(workspace, parameters: w.baseAddress!)
+            _ = model.evaluate(workspace)
         }
         let n = view.n
         if n == shape.p && view.classes.enumerated().allSatisfy({ $0 == $1 }) {

@@ -99,7 +99,7 @@ public final class StructuredModel {
     }
 
     /// Forward pass for evaluation only. Needs `prepare` first.
-    public func evaluate(_ ws: BatchWorkspace, parameters w: UnsafePointer<Float>) -> BatchResult {
+    public func evaluate(_ ws: BatchWorkspace) -> BatchResult {
         split.forEachBlock(ws.count, minimum: Self.minimumBlock) { forward(ws, $0) }
         return batchResult(ws)
     }

@@ -65,7 +65,7 @@ public final class TrainingEngine {
             gradients.withUnsafeMutableBufferPointer { g in
                 train = model.lossAndGradient(trainWorkspace, parameters: w.baseAddress!, gradients: g.baseAddress!)
             }
-            if evaluate { test = model.evaluate(testWorkspace, parameters: w.baseAddress!) }
+            if evaluate { test = model.evaluate(testWorkspace) }
         }
         var gradSquares = 0.0, weightSquares = 0.0
         for v in gradients { gradSquares += Double(v) * Double(v) }

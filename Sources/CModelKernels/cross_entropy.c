@@ -38,56 +38,164 @@ static void exponentials_scalar(const float *row, double top, int c, double *exp
     for (int j = 0; j < c; j++) exps[j] = exp_nonpositive((double)row[j] - top);
 }
 
+/// The row's first maximum over all c classes (`first`) and its first maximum over the first p (`best`), as the plain
+/// scans "keep j when row[j] > the best so far" find them (a NaN logit included).
+static void row_maxima_scalar(const float *row, int c, int p, int *first, int *best) {
+    float maxValue = row[0], bestValue = row[0];
+    *first = 0;
+    *best = 0;
+    for (int j = 1; j < c; j++) if (row[j] > maxValue) { maxValue = row[j]; *first = j; }
+    for (int j = 1; j < p; j++) if (row[j] > bestValue) { bestValue = row[j]; *best = j; }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
-/// The same, four lanes at a time.
+/// exp_nonpositive on four lanes: the same operations, lane by lane.
+__attribute__((target("avx2,fma"))) static inline __m256d exp4(__m256d x) {
+    const __m256d k = _mm256_round_pd(_mm256_mul_pd(x, _mm256_set1_pd(LOG2E)),
+                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    const __m256d r = _mm256_sub_pd(_mm256_sub_pd(x, _mm256_mul_pd(k, _mm256_set1_pd(LN2_HI))),
+                                    _mm256_mul_pd(k, _mm256_set1_pd(LN2_LO)));
+    __m256d poly = _mm256_set1_pd(TAYLOR[12]);
+    for (int i = 11; i >= 0; i--) poly = _mm256_fmadd_pd(poly, r, _mm256_set1_pd(TAYLOR[i]));
+    // k ≥ −1022 wherever x ≥ −708; the lanes below the floor are masked to 0 after (NaN lanes are kept: NaN).
+    const __m256d kClamped = _mm256_max_pd(k, _mm256_set1_pd(-1022.0));
+    const __m128i k32 = _mm_add_epi32(_mm256_cvtpd_epi32(kClamped), _mm_set1_epi32(1023));
+    const __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_cvtepi32_epi64(k32), 52));
+    return _mm256_and_pd(_mm256_mul_pd(poly, scale), _mm256_cmp_pd(x, _mm256_set1_pd(EXP_FLOOR), _CMP_NLT_UQ));
+}
+
+/// The same exponentials, four lanes at a time and three vectors per step: each exponential is a chain of twelve
+/// dependent FMAs, so independent chains side by side keep the FMA units busy instead of waiting on their latency.
 __attribute__((target("avx2,fma"))) static void exponentials_avx2(const float *row, double top, int c, double *exps) {
-    const __m256d log2e = _mm256_set1_pd(LOG2E), hi = _mm256_set1_pd(LN2_HI), lo = _mm256_set1_pd(LN2_LO);
-    const __m256d floor = _mm256_set1_pd(EXP_FLOOR), topv = _mm256_set1_pd(top);
+    const __m256d topv = _mm256_set1_pd(top);
     int j = 0;
-    for (; j + 4 <= c; j += 4) {
-        const __m256d x = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), topv);
-        const __m256d k = _mm256_round_pd(_mm256_mul_pd(x, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-        const __m256d r = _mm256_sub_pd(_mm256_sub_pd(x, _mm256_mul_pd(k, hi)), _mm256_mul_pd(k, lo));
-        __m256d poly = _mm256_set1_pd(TAYLOR[12]);
-        for (int i = 11; i >= 0; i--) poly = _mm256_fmadd_pd(poly, r, _mm256_set1_pd(TAYLOR[i]));
-        // k ≥ −1022 wherever x ≥ −708; the lanes below the floor are masked to 0 after (NaN lanes are kept: NaN).
-        const __m256d kClamped = _mm256_max_pd(k, _mm256_set1_pd(-1022.0));
-        const __m128i k32 = _mm_add_epi32(_mm256_cvtpd_epi32(kClamped), _mm_set1_epi32(1023));
-        const __m256d scale = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_cvtepi32_epi64(k32), 52));
-        const __m256d value = _mm256_and_pd(_mm256_mul_pd(poly, scale), _mm256_cmp_pd(x, floor, _CMP_NLT_UQ));
-        _mm256_storeu_pd(exps + j, value);
+    for (; j + 12 <= c; j += 12) {
+        const __m256d e0 = exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), topv));
+        const __m256d e1 = exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j + 4)), topv));
+        const __m256d e2 = exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j + 8)), topv));
+        _mm256_storeu_pd(exps + j, e0);
+        _mm256_storeu_pd(exps + j + 4, e1);
+        _mm256_storeu_pd(exps + j + 8, e2);
     }
+    for (; j + 4 <= c; j += 4)
+        _mm256_storeu_pd(exps + j, exp4(_mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), topv)));
     for (; j < c; j++) exps[j] = exp_nonpositive((double)row[j] - top);
 }
+
+/// The largest of row[0..<count] (which holds no NaN), eight lanes at a time; which of equal values (±0) it returns does
+/// not matter, only where the first element equal to it is.
+__attribute__((target("avx2"))) static float max_avx2(const float *row, int count) {
+    float top = row[0];
+    int j = 0;
+    if (count >= 8) {
+        __m256 m = _mm256_loadu_ps(row);
+        for (j = 8; j + 8 <= count; j += 8) m = _mm256_max_ps(m, _mm256_loadu_ps(row + j));
+        float lanes[8];
+        _mm256_storeu_ps(lanes, m);
+        top = lanes[0];
+        for (int k = 1; k < 8; k++) top = lanes[k] > top ? lanes[k] : top;
+    }
+    for (; j < count; j++) top = row[j] > top ? row[j] : top;
+    return top;
+}
+
+/// The first j with row[j] == value (there is one).
+__attribute__((target("avx2"))) static int first_equal_avx2(const float *row, int count, float value) {
+    const __m256 v = _mm256_set1_ps(value);
+    int j = 0;
+    for (; j + 8 <= count; j += 8) {
+        const int mask = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + j), v, _CMP_EQ_OQ));
+        if (mask) return j + __builtin_ctz((unsigned)mask);
+    }
+    for (; j < count; j++) if (row[j] == value) return j;
+    return 0;
+}
+
+/// row_maxima_scalar's answer: without a NaN, the first element equal to the maximum is the one the scan keeps; a row
+/// with a NaN goes through the scan itself.
+__attribute__((target("avx2"))) static void row_maxima_avx2(const float *row, int c, int p, int *first, int *best) {
+    __m256 unordered = _mm256_setzero_ps();
+    int j = 0;
+    for (; j + 8 <= c; j += 8) {
+        const __m256 v = _mm256_loadu_ps(row + j);
+        unordered = _mm256_or_ps(unordered, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+    }
+    int nan = _mm256_movemask_ps(unordered) != 0;
+    for (; j < c; j++) nan |= isnan(row[j]);
+    if (nan) { row_maxima_scalar(row, c, p, first, best); return; }
+    *first = first_equal_avx2(row, c, max_avx2(row, c));
+    *best = p > 0 ? first_equal_avx2(row, p, max_avx2(row, p)) : 0;
+}
+
+/// Σ_j exps[j] as four partial sums (lane k adding j ≡ k (mod 4) in order), then (l0 + l1) + (l2 + l3), then the tail
+/// in order: the plain loop's additions, four at once.
+__attribute__((target("avx2"))) static double sum_avx2(const double *exps, int c) {
+    __m256d lanes = _mm256_setzero_pd();
+    int j = 0;
+    for (; j + 4 <= c; j += 4) lanes = _mm256_add_pd(lanes, _mm256_loadu_pd(exps + j));
+    double l[4];
+    _mm256_storeu_pd(l, lanes);
+    double total = (l[0] + l[1]) + (l[2] + l[3]);
+    for (; j < c; j++) total = total + exps[j];
+    return total;
+}
+
+/// out[j] = (float)(exps[j] · scale), four at a time.
+__attribute__((target("avx2"))) static void scaled_avx2(const double *exps, double scale, int c, float *out) {
+    const __m256d s = _mm256_set1_pd(scale);
+    int j = 0;
+    for (; j + 4 <= c; j += 4) _mm_storeu_ps(out + j, _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_loadu_pd(exps + j), s)));
+    for (; j < c; j++) out[j] = (float)(exps[j] * scale);
+}
 #endif
+
+/// See sum_avx2.
+static double sum_scalar(const double *exps, int c) {
+    double lanes[4] = {0, 0, 0, 0};
+    int j = 0;
+    for (; j + 4 <= c; j += 4)
+        for (int k = 0; k < 4; k++) lanes[k] = lanes[k] + exps[j + k];
+    double total = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+    for (; j < c; j++) total = total + exps[j];
+    return total;
+}
+
+static void scaled_scalar(const double *exps, double scale, int c, float *out) {
+    for (int j = 0; j < c; j++) out[j] = (float)(exps[j] * scale);
+}
 
 void wb_cross_entropy(const float *logits, const int32_t *labels, int n, int c, int p, int batchSize, double *losses,
                       uint8_t *correct, float *gradient, double *exps) {
     const double invN = 1.0 / (double)batchSize;
+#if defined(__x86_64__)
     const int vector = wb_kernels_use_avx2();
+#endif
     for (int e = 0; e < n; e++) {
         const float *row = logits + (long)e * c;
-        float maxValue = row[0], bestValue = row[0];
-        int best = 0, first = 0;
-        for (int j = 1; j < c; j++) if (row[j] > maxValue) { maxValue = row[j]; first = j; }
-        for (int j = 1; j < p; j++) if (row[j] > bestValue) { bestValue = row[j]; best = j; }
-        const double top = (double)maxValue;
+        int first, best;
+#if defined(__x86_64__)
+        if (vector) row_maxima_avx2(row, c, p, &first, &best); else row_maxima_scalar(row, c, p, &first, &best);
+#else
+        row_maxima_scalar(row, c, p, &first, &best);
+#endif
+        const double top = (double)row[first];
 #if defined(__x86_64__)
         if (vector) exponentials_avx2(row, top, c, exps); else exponentials_scalar(row, top, c, exps);
 #else
-        (void)vector;
         exponentials_scalar(row, top, c, exps);
 #endif
-        // Σ = 1 + rest, where 1 is the first maximum's term and rest the others (four partial sums, lane k adding
-        // j ≡ k (mod 4) in order, then (l0 + l1) + (l2 + l3), then the tail in order): log1p(rest) and the exact
-        // difference x_label − max keep a well-fit example's tiny loss to its last digits.
-        double lanes[4] = {0, 0, 0, 0};
-        int j = 0;
-        for (; j + 4 <= c; j += 4)
-            for (int k = 0; k < 4; k++) lanes[k] = lanes[k] + (j + k == first ? 0.0 : exps[j + k]);
-        double rest = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
-        for (; j < c; j++) if (j != first) rest = rest + exps[j];
+        // Σ = 1 + rest, where 1 is the first maximum's term and rest the sum of the others (that term counted as +0, which
+        // changes no partial sum of non-negative terms): log1p(rest) and the exact difference x_label − max keep a
+        // well-fit example's tiny loss to its last digits.
+        const double firstTerm = exps[first];
+        exps[first] = 0.0;
+#if defined(__x86_64__)
+        const double rest = vector ? sum_avx2(exps, c) : sum_scalar(exps, c);
+#else
+        const double rest = sum_scalar(exps, c);
+#endif
+        exps[first] = firstTerm;
         const double sum = 1.0 + rest;
         const int label = labels[e];
         losses[e] = log1p(rest) - ((double)row[label] - top);
@@ -96,7 +204,11 @@ void wb_cross_entropy(const float *logits, const int32_t *labels, int n, int c, 
             // softmax_j = exp(x_j − max) / Σ, from the exponentials already taken.
             float *out = gradient + (long)e * c;
             const double scale = invN / sum;
-            for (int j = 0; j < c; j++) out[j] = (float)(exps[j] * scale);
+#if defined(__x86_64__)
+            if (vector) scaled_avx2(exps, scale, c, out); else scaled_scalar(exps, scale, c, out);
+#else
+            scaled_scalar(exps, scale, c, out);
+#endif
             out[label] = (float)((exps[label] / sum - 1.0) * invN);
         }
     }

@@ -77,6 +77,35 @@ final class CrossEntropyTests: XCTestCase {
         }
     }
 
+    /// Rows whose maximum is tied (within and across the first p classes), is ±0, or sits in the tail after the last whole
+    /// vector, and rows with a NaN: both paths pick the same first maximum and argmax, and give the same bits (NaN where
+    /// NaN).
+    func testTiesSignedZerosAndNaNsPickTheSameMaximaOnBothPaths() {
+        let c = 114, p = 113
+        var rows: [[Float]] = []
+        rows.append([Float](repeating: 0.5, count: c))                            // all equal
+        rows.append((0..<c).map { $0 % 2 == 0 ? -0.0 : 0.0 })                     // ±0 everywhere
+        rows.append((0..<c).map { $0 == 40 || $0 == 90 ? 3 : -1 })               // a tie inside
+        rows.append((0..<c).map { $0 == 113 ? 9 : ($0 == 112 || $0 == 7 ? 8 : 0) }) // max on `=`, tie below it
+        rows.append((0..<c).map { $0 >= 104 ? 2 : 1 })                           // the maximum only in the tail
+        rows.append((0..<c).map { $0 == 50 ? .nan : Float($0 % 9) })             // a NaN between ties
+        rows.append((0..<c).map { $0 == 0 ? .nan : 1 })                          // a NaN first
+        rows.append((0..<c).map { $0 == 113 ? .nan : -Float($0) })               // a NaN in the tail
+        let labels: [Int32] = [0, 5, 90, 7, 110, 8, 3, 0]
+        let logits = Array(rows.joined())
+        let vector = run(logits, labels: labels, classes: c, p: p)
+        wb_kernels_allow_vector(0)
+        let plain = run(logits, labels: labels, classes: c, p: p)
+        wb_kernels_allow_vector(1)
+        XCTAssertEqual(vector.correct, plain.correct)
+        XCTAssertEqual(vector.correct[0..<5], [1, 0, 0, 1, 0])
+        func bits(_ x: Double) -> UInt64 { x.isNaN ? 1 : x.bitPattern }
+        func bits(_ x: Float) -> UInt32 { x.isNaN ? 1 : x.bitPattern }
+        XCTAssertEqual(vector.losses.map(bits), plain.losses.map(bits))
+        XCTAssertEqual(vector.gradient.map(bits), plain.gradient.map(bits))
+        XCTAssertTrue(vector.losses[5...].allSatisfy(\.isNaN))
+    }
+
     func testANaNLogitGivesANaNLossOnBothPaths() {
         for vector in [1, 0] as [Int32] {
             wb_kernels_allow_vector(vector)

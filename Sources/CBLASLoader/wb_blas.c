@@ -103,19 +103,28 @@ const wb_blas_info *wb_blas_load(void) {
 }
 
 static int timing;
-static unsigned long long timed_ns;
+static unsigned long long timed_ns, timed_flops;
 
 void wb_blas_set_timing(int on) {
     __atomic_store_n(&timed_ns, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&timed_flops, 0, __ATOMIC_RELAXED);
     timing = on;
 }
 
 unsigned long long wb_blas_timed_nanoseconds(void) { return __atomic_load_n(&timed_ns, __ATOMIC_RELAXED); }
 
+unsigned long long wb_blas_timed_flops(void) { return __atomic_load_n(&timed_flops, __ATOMIC_RELAXED); }
+
 static unsigned long long now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
+}
+
+/// Adds one GEMM's time and operations to the counters.
+static void count(unsigned long long start, int m, int n, int k) {
+    __atomic_add_fetch(&timed_ns, now_ns() - start, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&timed_flops, 2ull * (unsigned)m * (unsigned)n * (unsigned)k, __ATOMIC_RELAXED);
 }
 
 static void require_loaded(void) {
@@ -131,7 +140,7 @@ void wb_sgemm(int transA, int transB, int m, int n, int k, float alpha, const fl
     if (!sgemm_ptr) require_loaded();
     unsigned long long start = timing ? now_ns() : 0;
     sgemm_ptr(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    if (timing) __atomic_add_fetch(&timed_ns, now_ns() - start, __ATOMIC_RELAXED);
+    if (timing) count(start, m, n, k);
 }
 
 void wb_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
@@ -139,5 +148,5 @@ void wb_dgemm(int transA, int transB, int m, int n, int k, double alpha, const d
     if (!dgemm_ptr) require_loaded();
     unsigned long long start = timing ? now_ns() : 0;
     dgemm_ptr(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    if (timing) __atomic_add_fetch(&timed_ns, now_ns() - start, __ATOMIC_RELAXED);
+    if (timing) count(start, m, n, k);
 }

@@ -113,7 +113,7 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<warmup { engine.step() }
         var times: [Double] = []
         let cpuStart = cpuSeconds(), wallStart = DispatchTime.now().uptimeNanoseconds
-        let gemmNanoseconds = NumericPlatform.gemmNanoseconds {
+        let tally = NumericPlatform.gemmTally {
             for _ in 0..<epochs {
                 let start = DispatchTime.now().uptimeNanoseconds
                 engine.step()
@@ -122,7 +122,8 @@ struct BenchCommand: ParsableCommand {
         }
         let cpu = (cpuSeconds() - cpuStart) * 1000 / Double(epochs)
         let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e6 / Double(epochs)
-        let gemm = Double(gemmNanoseconds) / 1e6 / Double(epochs)
+        let gemm = Double(tally.nanoseconds) / 1e6 / Double(epochs)
+        let gflop = Double(tally.flops) / 1e9 / Double(epochs), peak = NumericPlatform.gemmPeakPerThread(threads: config.threads)
         times.sort()
         let median = times[times.count / 2]
         print("config: p=\(config.p) frac=\(config.frac) d_model=\(config.dModel) heads=\(config.heads) d_mlp=\(config.dMLP) threads=\(config.threads) task=\(config.task.rawValue) grokfast=\(config.grokfast.rawValue)")
@@ -134,6 +135,10 @@ struct BenchCommand: ParsableCommand {
                      config.threads))
         print(String(format: "in GEMMs (OpenBLAS, single-threaded calls): %.1f ms per epoch, %.0f %% of the cpu time; our own loops "
                      + "and the rest: %.1f ms (%.0f %%)", gemm, 100 * gemm / cpu, cpu - gemm, 100 * (cpu - gemm) / cpu))
+        print(String(format: "GEMM work: %.2f GFLOP per epoch at %.1f GFLOP/s per thread; this processor's pinned sgemm peaks at "
+                     + "%.1f GFLOP/s per thread (1024³ products, all threads at once), so the GEMMs alone need at least %.1f ms "
+                     + "per epoch on %d threads",
+                     gflop, gflop / gemm * 1000, peak, gflop / (peak * Double(config.threads)) * 1000, config.threads))
         print(String(format: "peak resident memory: %.0f MB", peakResidentMB()))
         return String(format: "ms_per_epoch=%.1f", median)
     }

@@ -42,6 +42,8 @@ void wb_dgemm(int transA, int transB, int m, int n, int k, double alpha, const d
 void wb_blas_set_timing(int on);
 /// The nanoseconds spent in GEMMs since timing was switched on (summed over threads).
 unsigned long long wb_blas_timed_nanoseconds(void);
+/// The floating-point operations (2·m·n·k per GEMM) done since timing was switched on.
+unsigned long long wb_blas_timed_flops(void);
 
 #ifdef __cplusplus
 }

@@ -117,6 +117,20 @@ final class JupyterClientTests: KernelTestCase {
     }
 
     /// 10,000 malformed, truncated, wrongly signed or huge messages on the shell, control and stdin sockets.
+    /// A front end killed with SIGKILL while a cell trains: the kernel notices within seconds, stops the cell as an
+    /// interrupt would (its checkpoint on disk) and exits instead of training on for nobody.
+    func testKernelExitsWhenItsFrontEndDies() throws {
+        let out = try KernelDriver.run("orphan", in: folder)
+        XCTAssertEqual(out["front_end_status"] as? Int, -9)
+        let seconds = try XCTUnwrap(out["kernel_exit_seconds"] as? Double, "the kernel outlived its front end by 30 s")
+        XCTAssertLessThan(seconds, 5)
+        let log = try XCTUnwrap(out["log"] as? String)
+        XCTAssertTrue(log.contains("has gone; stopping the running cell"), log)
+        let checkpoints = try XCTUnwrap(out["checkpoints"] as? [String])
+        XCTAssertEqual(checkpoints.count, 2, "epoch 0 and the epoch reached: \(checkpoints)")
+        XCTAssertEqual(checkpoints.first, "0.safetensors")
+    }
+
     func testFuzzedMessagesNeitherCrashNorStopTheHeartbeat() throws {
         let out = try KernelDriver.run("fuzz", "10000", in: folder)
         XCTAssertEqual(out["sent"] as? Int, 10_000)

@@ -7,7 +7,8 @@ import WBShell
 /// the heartbeat echoes on its own thread; shell requests run one at a time on the cell thread (a serial queue), which
 /// sends through the outbox. Control requests (`interrupt`, `shutdown`, `kernel_info`) are answered here at once, so a
 /// training cell can be interrupted. Messages with a bad signature, or that are not messages at all, are logged and
-/// dropped, never executed.
+/// dropped, never executed. When the front end that started the kernel dies, the kernel stops as on a shutdown
+/// (`ParentWatch`).
 public final class KernelServer {
     /// How the front end interrupts: SIGINT (`signal`, the kernelspec's default) or `interrupt_request` (`message`);
     /// the kernel honours both.
@@ -24,6 +25,7 @@ public final class KernelServer {
     private let cells = DispatchQueue(label: "wb.kernel.cells")
     private let log: (String) -> Void
     private var restartRequested = false
+    private let parentWatch = ParentWatch()
 
     /// Binds every socket of `connection`; the session is the one cells run against.
     public init(connection: ConnectionFile, session: Session, log: @escaping (String) -> Void) throws {
@@ -54,9 +56,18 @@ public final class KernelServer {
         // Front ends wait for the first `status` before sending; IPython publishes `starting` the same way.
         messenger.status("starting", parent: nil)
         var deadline: Date?
+        var parentCheckedAt = Date()
         while true {
             let ready = ZMQSocket.poll([outboxReceiver, control, shell, stdin], milliseconds: 50)
             if InterruptSignal.take() { state.interrupt() }
+            if Date().timeIntervalSince(parentCheckedAt) >= 1 {
+                parentCheckedAt = Date()
+                if !state.isStopping, parentWatch.frontEndIsGone {
+                    log("the front end that started this kernel (pid \(parentWatch.frontEnd ?? 0)) has gone; stopping the running "
+                        + "cell (it keeps its work, as after an interrupt) and exiting")
+                    beginStopping()
+                }
+            }
             if ready.contains(0) { forwardOutbox() }
             if ready.contains(1) { while let frames = control.receive() { serveControl(frames, messenger: messenger) } }
             if ready.contains(2) { while let frames = shell.receive() { serveShell(frames, messenger: messenger) } }
@@ -139,6 +150,11 @@ public final class KernelServer {
     private func shutdown(_ request: KernelMessage, on channel: KernelChannel, messenger: KernelMessenger) {
         restartRequested = request.content["restart"]?.bool ?? false
         messenger.reply(to: request, "shutdown_reply", ["status": "ok", "restart": .bool(restartRequested)], on: channel)
+        beginStopping()
+    }
+
+    /// Stops the cell that runs and lets the loop end once the cell thread is idle; a second call does nothing.
+    private func beginStopping() {
         guard !state.isStopping else { return }
         state.stop()
         cells.async { [state] in state.markDrained() }

@@ -3,7 +3,8 @@
 
     kernel_driver.py MODE WB WORKDIR [ARGS]
 
-MODE is protocol, interrupt (ARGS: signal|message), fuzz (ARGS: count), notebook (ARGS: an .ipynb to execute) or bench.
+MODE is protocol, interrupt (ARGS: signal|message), fuzz (ARGS: count), notebook (ARGS: an .ipynb to execute), orphan
+(a front end killed under a training cell) or bench.
 The kernelspec is installed under WORKDIR/jupyter (JUPYTER_PATH points there), the kernel runs in WORKDIR with
 WB_HOME=WORKDIR/home, and its stderr goes to WORKDIR/kernel.log. Prints one JSON object: what was observed. The Swift
 tests assert on it; nothing here decides pass or fail except a crash of the driver itself.
@@ -385,6 +386,55 @@ def notebook():
     return {"seconds": seconds, "cells": cells, "executed": executed, "kernelspec": nb.metadata.get("kernelspec")}
 
 
+def alive(pid):
+    """Whether pid is a live process (a zombie is not: nobody may reap an orphan in a container)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def orphan_front_end():
+    """The front end that dies: starts the kernel, starts a long training cell, then kills itself with SIGKILL."""
+    km, kc, _ = start()
+    msg_id = kc.execute(f'train {SMALL} epochs=1000000 checkpoints="0..1000000 step 100000" name=long')
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "display_data":
+            break
+    time.sleep(1.0)
+    with open(os.path.join(WORK, "orphan.pid"), "w") as f:
+        f.write(str(km.provisioner.process.pid))
+    os.kill(os.getpid(), 9)
+
+
+def orphan():
+    """A front end killed while its kernel trains: how long the kernel lives on, and what it left on disk."""
+    install()
+    front_end = subprocess.Popen([sys.executable, os.path.abspath(__file__), "orphan_front_end", WB, WORK],
+                                 stdout=subprocess.DEVNULL)
+    front_end.wait(timeout=180)
+    pid = int(open(os.path.join(WORK, "orphan.pid")).read())
+    killed = time.time()
+    seconds = None
+    while time.time() - killed < 30:
+        if not alive(pid):
+            seconds = time.time() - killed
+            break
+        time.sleep(0.05)
+    if seconds is None:
+        os.kill(pid, 9)  # leave nothing behind
+    folder = os.path.join(WORK, "runs", "long", "checkpoints")
+    return {"front_end_status": front_end.returncode, "kernel_exit_seconds": seconds,
+            "checkpoints": sorted(os.listdir(folder)) if os.path.isdir(folder) else [], "log": log_text()}
+
+
 def bench():
     install()
     starts = []
@@ -414,4 +464,5 @@ def bench():
             "plot_freq_round_trip_ms": statistics.median(plots) * 1000, "plot_ok": ok}
 
 
-print(json.dumps({"protocol": protocol, "interrupt": interrupt, "fuzz": fuzz, "notebook": notebook, "bench": bench}[MODE]()))
+print(json.dumps({"protocol": protocol, "interrupt": interrupt, "fuzz": fuzz, "notebook": notebook, "bench": bench,
+                  "orphan": orphan, "orphan_front_end": orphan_front_end}[MODE]()))

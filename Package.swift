@@ -63,17 +63,19 @@ let package = Package(
             ]
         ),
 
+        // What several test targets share (a test case with a temporary folder); only the tests build it.
+        .target(name: "WBTestSupport", path: "Tests/WBTestSupport"),
         .testTarget(
             name: "WBTrainingTests",
-            dependencies: ["WBTraining", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["WBTraining", "WBTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"], exclude: ["Snapshots"]),
         .testTarget(name: "WBAnalysisTests", dependencies: ["WBAnalysis"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining"]),
+        .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining", "WBTestSupport"]),
         .testTarget(name: "WBNotebookTests", dependencies: ["WBNotebook"]),
         .testTarget(name: "WBSweepsTests", dependencies: ["WBSweeps", "WBTraining"]),
-        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook"], exclude: ["Python"]),
+        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook", "WBTestSupport"], exclude: ["Python"]),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
+import WBTestSupport
 
 /// wb's kernel driven by real Jupyter clients (jupyter_client, nbclient and pyzmq, installed by Scripts/setup) through
 /// `Python/kernel_driver.py`, which installs the kernelspec into a temporary JUPYTER_PATH, starts `wb kernel` as Jupyter
 /// does and reports what it observed as JSON; the assertions are here.
-final class JupyterClientTests: KernelTestCase {
+final class JupyterClientTests: TemporaryFolderTestCase {
     func testProtocolThroughJupyterClient() throws {
-        let out = try KernelDriver.run("protocol", in: folder)
+        let out = try KernelDriver.run("protocol", in: root)
         let info = try XCTUnwrap(out["kernel_info"] as? [String: Any])
         XCTAssertEqual(info["protocol_version"] as? String, "5.3")
         XCTAssertEqual(info["implementation"] as? String, "wb")
@@ -98,7 +99,7 @@ final class JupyterClientTests: KernelTestCase {
     func testInterruptByMessageStopsTrainingWithItsCheckpoint() throws { try checkInterrupt("message") }
 
     private func checkInterrupt(_ mode: String) throws {
-        let out = try KernelDriver.run("interrupt", mode, in: folder)
+        let out = try KernelDriver.run("interrupt", mode, in: root)
         XCTAssertEqual(out["training_started"] as? Bool, true)
         let seconds = try XCTUnwrap(out["seconds"] as? Double)
         XCTAssertLessThan(seconds, 2, "the reply comes within 2 s of the interrupt")
@@ -120,7 +121,7 @@ final class JupyterClientTests: KernelTestCase {
     /// A front end killed with SIGKILL while a cell trains: the kernel notices within seconds, stops the cell as an
     /// interrupt would (its checkpoint on disk) and exits instead of training on for nobody.
     func testKernelExitsWhenItsFrontEndDies() throws {
-        let out = try KernelDriver.run("orphan", in: folder)
+        let out = try KernelDriver.run("orphan", in: root)
         XCTAssertEqual(out["front_end_status"] as? Int, -9)
         let seconds = try XCTUnwrap(out["kernel_exit_seconds"] as? Double, "the kernel outlived its front end by 30 s")
         XCTAssertLessThan(seconds, 5)
@@ -132,7 +133,7 @@ final class JupyterClientTests: KernelTestCase {
     }
 
     func testFuzzedMessagesNeitherCrashNorStopTheHeartbeat() throws {
-        let out = try KernelDriver.run("fuzz", "10000", in: folder)
+        let out = try KernelDriver.run("fuzz", "10000", in: root)
         XCTAssertEqual(out["sent"] as? Int, 10_000)
         XCTAssertEqual(out["alive"] as? Bool, true)
         XCTAssertEqual(out["heartbeat_failures"] as? Int, 0)
@@ -148,7 +149,7 @@ final class JupyterClientTests: KernelTestCase {
     /// The shipped quickstart, exported with `wb export --ipynb`, runs in nbclient on the wb kernel, and every text output
     /// is the `.wbnb`'s.
     func testExportedQuickstartRunsInNbclient() throws {
-        let notebook = folder.appendingPathComponent("quickstart.ipynb")
+        let notebook = root.appendingPathComponent("quickstart.ipynb")
         let export = Process()
         export.executableURL = KernelDriver.binary
         export.arguments = ["export", "--ipynb", KernelDriver.repository.appendingPathComponent("Notebooks/quickstart.wbnb").path,
@@ -161,7 +162,7 @@ final class JupyterClientTests: KernelTestCase {
         let exportedCells = (exported["cells"] as! [[String: Any]]).filter { $0["cell_type"] as? String == "code" }
         XCTAssertEqual(((exported["metadata"] as? [String: Any])?["kernelspec"] as? [String: Any])?["name"] as? String, "wb")
 
-        let out = try KernelDriver.run("notebook", notebook.path, in: folder)
+        let out = try KernelDriver.run("notebook", notebook.path, in: root)
         let cells = try XCTUnwrap(out["cells"] as? [[String: Any]])
         XCTAssertEqual(cells.count, exportedCells.count)
         XCTAssertGreaterThan(cells.count, 10)

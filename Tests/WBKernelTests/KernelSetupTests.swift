@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
+import WBTestSupport
 @testable import WBKernel
 
 /// The connection file and the kernelspec: what is read, what is written, and the messages for bad input.
-final class KernelSetupTests: KernelTestCase {
+final class KernelSetupTests: TemporaryFolderTestCase {
     private func write(_ text: String) throws -> URL {
-        let url = folder.appendingPathComponent("connection-\(UUID().uuidString).json")
+        let url = root.appendingPathComponent("connection-\(UUID().uuidString).json")
         try Data(text.utf8).write(to: url)
         return url
     }
@@ -39,16 +40,16 @@ final class KernelSetupTests: KernelTestCase {
             .contains("shell_port 70000 is not a port"))
         XCTAssertTrue(try message(#"{"shell_port":"x","iopub_port":2,"stdin_port":3,"control_port":4,"hb_port":5}"#)
             .contains("'shell_port' has the wrong type"))
-        let missing = folder.appendingPathComponent("nowhere.json")
+        let missing = root.appendingPathComponent("nowhere.json")
         XCTAssertThrowsError(try ConnectionFile.read(from: missing)) { XCTAssertTrue("\($0)".contains("cannot read the connection file")) }
     }
 
     func testKernelSpecInstallAndUninstall() throws {
         let executable = URL(fileURLWithPath: "/opt/wb/bin/wb")
         let spec = KernelSpec(executable: executable)
-        let location = KernelSpec.Location.prefix(folder.path)
+        let location = KernelSpec.Location.prefix(root.path)
         let installed = try spec.install(name: "wb", at: location)
-        XCTAssertEqual(installed.path, folder.appendingPathComponent("share/jupyter/kernels/wb").path)
+        XCTAssertEqual(installed.path, root.appendingPathComponent("share/jupyter/kernels/wb").path)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: installed.appendingPathComponent("kernel.json"))) as! [String: Any]
         XCTAssertEqual(json["argv"] as? [String], ["/opt/wb/bin/wb", "kernel", "-f", "{connection_file}"])
         XCTAssertEqual(json["display_name"] as? String, "wb")

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WBTestSupport
 import WBNotebook
 import WBPlotting
 @testable import WBShell

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WBTestSupport
 @testable import WBShell
 
 /// The dashboard in the real `wb` binary under a terminal (tmux): drawn to fit, redrawn in place by `prev`, stepped

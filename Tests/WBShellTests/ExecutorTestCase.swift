@@ -1,4 +1,5 @@
 import Foundation
+import WBTestSupport
 @testable import WBShell
 
 /// A test case with a command executor over a fresh session: runs in `root/runs`, WB_HOME in `root/home`.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WBTestSupport
 import WBTraining
 
 /// A trajectory is a function of its config: the same config trained in child processes under environments that used to

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WBTestSupport
 @testable import WBShell
 
 /// `range pick` in the real `wb` binary: keystrokes under a terminal (tmux), and the refusal without one.

@@ -1,4 +1,5 @@
 import Foundation
+import WBTestSupport
 @testable import WBShell
 
 /// A test case whose working directory is `root` for the test (notebook paths are relative to it), with shell runners

@@ -1,6 +1,7 @@
 import Foundation
 import WBAnalysis
 import XCTest
+import WBTestSupport
 import WBSweeps
 import WBTraining
 

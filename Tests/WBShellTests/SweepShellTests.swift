@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WBTestSupport
 import WBSweeps
 import WBTraining
 @testable import WBShell

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import WBTestSupport
 @testable import WBShell
 
 /// The `wb` binary as people run it: `wb -c`, a script on standard input, and the prompt under a real terminal (tmux).

@@ -1,4 +1,5 @@
 import Foundation
+import WBTestSupport
 
 /// The `wb` executable built next to the test runner, run as people run it: in a folder of its own, with WB_HOME and
 /// WB_HISTORY inside that folder (so no test reads or writes the real ones).

@@ -1,17 +1,9 @@
 import XCTest
+import WBTestSupport
 @testable import WBTraining
 
 /// `CheckpointFiller`: recreated checkpoints equal an uninterrupted run's bit for bit; gaps, cancellation and refusals.
-final class CheckpointFillerTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-fill-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
+final class CheckpointFillerTests: TemporaryFolderTestCase {
     /// The same trajectory as `TrainerTests.smallConfig`, saved every `step` epochs.
     func train(_ name: String, every step: Int, epochs: Int = 60) throws -> RunFolder {
         let config = try TrainingConfig().applying(["p=23", "d_model=32", "heads=4", "d_mlp=128", "epochs=\(epochs)",

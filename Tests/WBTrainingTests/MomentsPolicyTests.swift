@@ -1,20 +1,12 @@
 import Foundation
 import XCTest
+import WBTestSupport
 @testable import WBTraining
 
 /// `moments=latest`: every checkpoint but epoch 0 and the newest holds the weights alone; the trajectory, its hash and
 /// every byte of the weights are those of `moments=every`; resume and `range fill` stay bit-exact; a kill between
 /// writing a checkpoint and thinning the previous one leaves a run that resumes and cleans up.
-final class MomentsPolicyTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-moments-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
+final class MomentsPolicyTests: TemporaryFolderTestCase {
     /// Runs of one name in separate folders, so their checkpoints (whose metadata names the run) can be equal byte for byte.
     func train(_ folder: String, _ extra: [String], epochs: Int = 60, step: Int = 10,
                cancel: CancellationToken = CancellationToken(), progress: Trainer.ProgressHandler = { _ in }) throws -> RunFolder {

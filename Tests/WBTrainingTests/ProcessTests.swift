@@ -1,19 +1,11 @@
 import Foundation
 import XCTest
+import WBTestSupport
 @testable import WBTraining
 
 /// Tests that run the `wb` executable: kill -9 in the middle of training, then resume; Python's `safetensors` reads a
 /// checkpoint.
-final class ProcessTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-process-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
+final class ProcessTests: TemporaryFolderTestCase {
     /// The `wb` binary built next to the test bundle.
     static var wbBinary: URL { Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("wb") }
 

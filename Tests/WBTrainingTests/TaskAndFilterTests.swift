@@ -1,20 +1,12 @@
 import Crypto
 import Foundation
 import XCTest
+import WBTestSupport
 @testable import WBTraining
 
 /// The task, Grokfast and init_scale keys: labels, refusals, checkpoints that carry the filter's state, and resume and
 /// fill that stay bit-exact with a filter.
-final class TaskAndFilterTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-tasks-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
+final class TaskAndFilterTests: TemporaryFolderTestCase {
     func config(_ name: String, _ extra: [String], epochs: Int = 40) throws -> TrainingConfig {
         try TrainingConfig().applying(["p=23", "d_model=32", "heads=4", "d_mlp=128", "epochs=\(epochs)",
                                        "checkpoints=0..\(epochs) step 10", "name=\(name)", "init_seed=3"] + extra)

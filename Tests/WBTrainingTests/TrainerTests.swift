@@ -1,16 +1,8 @@
 import XCTest
+import WBTestSupport
 @testable import WBTraining
 
-final class TrainerTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-trainer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
-
+final class TrainerTests: TemporaryFolderTestCase {
     static func smallConfig(_ name: String, epochs: Int = 60) throws -> TrainingConfig {
         try TrainingConfig().applying(["p=23", "d_model=32", "heads=4", "d_mlp=128", "epochs=\(epochs)",
                                        "checkpoints=0..\(epochs) step 20", "name=\(name)", "init_seed=7"])

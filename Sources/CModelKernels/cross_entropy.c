@@ -113,7 +113,8 @@ __attribute__((target("avx2"))) static int first_equal_avx2(const float *row, in
 }
 
 /// row_maxima_scalar's answer: without a NaN, the first element equal to the maximum is the one the scan keeps; a row
-/// with a NaN goes through the scan itself.
+/// with a NaN goes through the scan itself. The first p classes are scanned once: the maximum over all c is theirs unless
+/// a later class exceeds it, and then its first place is among the later ones.
 __attribute__((target("avx2"))) static void row_maxima_avx2(const float *row, int c, int p, int *first, int *best) {
     __m256 unordered = _mm256_setzero_ps();
     int j = 0;
@@ -124,8 +125,12 @@ __attribute__((target("avx2"))) static void row_maxima_avx2(const float *row, in
     int nan = _mm256_movemask_ps(unordered) != 0;
     for (; j < c; j++) nan |= isnan(row[j]);
     if (nan) { row_maxima_scalar(row, c, p, first, best); return; }
-    *first = first_equal_avx2(row, c, max_avx2(row, c));
-    *best = p > 0 ? first_equal_avx2(row, p, max_avx2(row, p)) : 0;
+    const int head = p < c ? p : c;
+    const float bestValue = head > 0 ? max_avx2(row, head) : row[0];
+    *best = head > 0 ? first_equal_avx2(row, head, bestValue) : 0;
+    float top = bestValue;
+    for (j = head; j < c; j++) top = row[j] > top ? row[j] : top;
+    *first = top == bestValue ? *best : head + first_equal_avx2(row + head, c - head, top);
 }
 
 /// Σ_j exps[j] as four partial sums (lane k adding j ≡ k (mod 4) in order), then (l0 + l1) + (l2 + l3), then the tail

@@ -22,9 +22,10 @@ public enum SweepPointTrainer {
                 throw SweepError.worker("\(run.url.path) holds a run of another config (hash \(record.config.trajectoryHash), "
                     + "the point's is \(point.config.trajectoryHash)); move it away to train the point")
             }
-            let layout = ParameterLayout(record.config.shape)
+            let layout = record.config.layout
             let resumable = run.checkpointEpochs().reversed().first {
-                run.resumableCheckpoint(epoch: $0, layout: layout, filter: record.config.grokfast) != nil
+                run.resumableCheckpoint(epoch: $0, layout: layout, filter: record.config.grokfast,
+                                       minibatches: record.config.batch > 0) != nil
             }
             if let latest = resumable {
                 if latest >= record.config.epochs { return nil }

@@ -63,7 +63,7 @@ struct BenchCommand: ParsableCommand {
     /// whole epochs with each filter against plain ones. The three engines step in turn (plain, EMA, MA, plain, …) after
     /// the MA window has filled, so a change of the machine's speed during the run affects all three alike.
     func filterBenchmark(_ config: TrainingConfig) throws {
-        let layout = ParameterLayout(config.shape)
+        let layout = config.layout
         let initial = ParameterInitializer.paperInitialization(layout, seed: config.initSeed)
         var engines: [(label: String, engine: TrainingEngine, alone: Double?)] = []
         for kind in [GradientFilterKind.none, .ema, .ma] {
@@ -107,7 +107,7 @@ struct BenchCommand: ParsableCommand {
 
     /// Times full epochs (train step + test evaluation) of `config` and reports the median and peak memory.
     func trainingBenchmark(_ config: TrainingConfig) throws -> String {
-        let layout = ParameterLayout(config.shape)
+        let layout = config.layout
         let engine = TrainingEngine(config: config, split: config.shuffledSplit,
                                     parameters: ParameterInitializer.paperInitialization(layout, seed: config.initSeed))
         for _ in 0..<warmup { engine.step() }

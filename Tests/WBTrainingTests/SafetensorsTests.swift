@@ -106,7 +106,7 @@ final class SafetensorsTests: XCTestCase {
     func testCheckpointRoundTripAndMetadata() throws {
         let layout = Golden.layout
         let initial = try Golden.initial()
-        var opt = AdamWState(count: layout.totalCount)
+        var opt = OptimizerState(count: layout.totalCount)
         opt.firstMoment[3] = 0.5; opt.secondMoment[7] = 0.25; opt.step = 12
         let checkpoint = Checkpoint(epoch: 12, parameters: initial.parameters, optimizer: opt)
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("wb-ckpt-\(UUID().uuidString).safetensors")

@@ -19,7 +19,13 @@ final class TrainerTests: TemporaryFolderTestCase {
         XCTAssertEqual(metrics[0].trainLoss, Foundation.log(24.0), accuracy: 0.2)
         XCTAssertLessThan(metrics[60].trainLoss, metrics[0].trainLoss)
         let text = try String(contentsOf: run.metricsURL, encoding: .utf8)
-        XCTAssertTrue(text.hasPrefix("epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,seconds\n"))
+        XCTAssertTrue(text.hasPrefix("epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,seconds,steps,softmax_collapse\n"))
+        XCTAssertEqual(metrics.map(\.steps), Array(0...60), "full batch: one optimizer step per epoch")
+        // A file from before the last two columns still reads (steps are then the epochs, the collapse 0).
+        let old = MetricsTable.nineColumnHeader + "\n3,1.5,2.5,0.5,0.25,0.001,0.1,10,0.02\n"
+        XCTAssertEqual(try MetricsTable.parse(old), [EpochMetrics(epoch: 3, trainLoss: 1.5, testLoss: 2.5, trainAccuracy: 0.5,
+                                                                  testAccuracy: 0.25, lr: 0.001, gradNorm: 0.1, weightNorm: 10,
+                                                                  seconds: 0.02)])
         // Exact round trip of every number.
         XCTAssertEqual(try MetricsTable.parse(MetricsTable.render(metrics)), metrics)
         let record = try run.readRecord()

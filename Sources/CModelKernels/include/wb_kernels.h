@@ -42,6 +42,16 @@ void wb_cross_entropy(const float *logits, const int32_t *labels, int n, int c, 
 /// grad[i] = act[i] > 0 ? grad[i] : 0 for i in [0, count): the gradient through a ReLU whose outputs are `act`.
 void wb_relu_backward(float *grad, const float *act, long count);
 
+/// exp(x) for x ≤ 0 in double precision, wb's own (see cross_entropy.c): the same bits on every processor.
+double wb_exp_nonpositive(double x);
+
+/// y[i] = GELU(x[i]) = 0.5·x·(1 + erf(x/√2)), the exact erf form (TransformerLens's "gelu"), in double precision
+/// then rounded; wb's own erf, so the same bits on every processor.
+void wb_gelu_forward(const float *x, float *y, long count);
+
+/// grad[i] *= GELU'(x[i]) = 0.5·(1 + erf(x/√2)) + x·φ(x), the slope in double precision rounded to float.
+void wb_gelu_backward(const float *x, float *grad, long count);
+
 /// 0 makes every kernel take its plain (non-AVX2) path, 1 lets it choose again (for the tests that compare the two).
 void wb_kernels_allow_vector(int allowed);
 

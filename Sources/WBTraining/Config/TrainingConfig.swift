@@ -48,6 +48,28 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         get { storedMoments ?? .every }
         set { storedMoments = newValue == .every ? nil : newValue }
     }
+    /// The network (`ModelKind`); the paper's is a transformer.
+    public var model: ModelKind = .transformer
+    /// Transformer blocks.
+    public var layers: Int = 1
+    /// The transformer's normalisation.
+    public var norm: Normalization = .none
+    /// The hidden activation of the transformer's MLP or of every MLP layer.
+    public var act: ActivationKind = .relu
+    /// The MLP's hidden widths, first layer first; `nil` means `MLPDefaults.hidden`. Only with `model=mlp`.
+    public var hidden: [Int]? = nil
+    /// Whether the MLP's linear layers have biases; `nil` means yes. Only with `model=mlp`.
+    public var bias: Bool? = nil
+    public var loss: LossKind = .ce
+    public var optimizer: OptimizerKind = .adamw
+    /// SGD's heavy-ball momentum (torch's `momentum`, no dampening); only with `optimizer=sgd`.
+    public var momentum: Double = 0
+    /// ⊥Grad (Prieto et al. 2025): each tensor's gradient loses its component along the weights, keeping its norm.
+    public var orthograd: Bool = false
+    /// Examples per optimizer step; 0 is the full training set (one step per epoch).
+    public var batch: Int = 0
+    /// Seed of the Python generator that shuffles the training positions at the start of every epoch (with `batch`).
+    public var batchSeed: Int = 0
 
     public init() {}
 
@@ -56,6 +78,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case lr, wd, beta1, beta2, eps, warmup, epochs, evalEvery = "eval_every", checkpoints, initFile = "init", threads
         case task, grokfast, gfAlpha = "gf_alpha", gfLambda = "gf_lambda", gfWindow = "gf_window", initScale = "init_scale"
         case storedMoments = "moments"
+        case model, layers, norm, act, hidden, bias, loss, optimizer, momentum, orthograd, batch, batchSeed = "batch_seed"
     }
 
     /// Reads a config; keys a file does not have (it was written before they existed) keep their defaults.
@@ -78,12 +101,45 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         gfLambda = try c.decodeIfPresent(Double.self, forKey: .gfLambda)
         gfWindow = try value(.gfWindow, d.gfWindow); initScale = try value(.initScale, d.initScale)
         moments = try value(.storedMoments, MomentsPolicy.every)
+        model = try value(.model, d.model); layers = try value(.layers, d.layers); norm = try value(.norm, d.norm)
+        act = try value(.act, d.act); hidden = try c.decodeIfPresent([Int].self, forKey: .hidden)
+        bias = try c.decodeIfPresent(Bool.self, forKey: .bias); loss = try value(.loss, d.loss)
+        optimizer = try value(.optimizer, d.optimizer); momentum = try value(.momentum, d.momentum)
+        orthograd = try value(.orthograd, d.orthograd); batch = try value(.batch, d.batch)
+        batchSeed = try value(.batchSeed, d.batchSeed)
+    }
+
+    /// Writes every key the paper's config has, and the keys added with the other models and regimes only where they
+    /// differ from their defaults, so a paper run's `config.json` and checkpoint metadata keep their bytes.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        let d = TrainingConfig()
+        try c.encode(name, forKey: .name); try c.encode(p, forKey: .p); try c.encode(frac, forKey: .frac)
+        try c.encode(dataSeed, forKey: .dataSeed); try c.encode(initSeed, forKey: .initSeed)
+        try c.encode(dModel, forKey: .dModel); try c.encode(heads, forKey: .heads); try c.encode(dMLP, forKey: .dMLP)
+        try c.encode(lr, forKey: .lr); try c.encode(wd, forKey: .wd); try c.encode(beta1, forKey: .beta1)
+        try c.encode(beta2, forKey: .beta2); try c.encode(eps, forKey: .eps); try c.encode(warmup, forKey: .warmup)
+        try c.encode(epochs, forKey: .epochs); try c.encode(evalEvery, forKey: .evalEvery)
+        try c.encodeIfPresent(checkpoints, forKey: .checkpoints); try c.encodeIfPresent(initFile, forKey: .initFile)
+        try c.encode(threads, forKey: .threads); try c.encode(task, forKey: .task); try c.encode(grokfast, forKey: .grokfast)
+        try c.encode(gfAlpha, forKey: .gfAlpha); try c.encodeIfPresent(gfLambda, forKey: .gfLambda)
+        try c.encode(gfWindow, forKey: .gfWindow); try c.encode(initScale, forKey: .initScale)
+        try c.encodeIfPresent(storedMoments, forKey: .storedMoments)
+        func add<T: Encodable & Equatable>(_ value: T, _ standard: T, _ key: CodingKeys) throws {
+            if value != standard { try c.encode(value, forKey: key) }
+        }
+        try add(model, d.model, .model); try add(layers, d.layers, .layers); try add(norm, d.norm, .norm)
+        try add(act, d.act, .act); try c.encodeIfPresent(hidden, forKey: .hidden); try c.encodeIfPresent(bias, forKey: .bias)
+        try add(loss, d.loss, .loss); try add(optimizer, d.optimizer, .optimizer); try add(momentum, d.momentum, .momentum)
+        try add(orthograd, d.orthograd, .orthograd); try add(batch, d.batch, .batch); try add(batchSeed, d.batchSeed, .batchSeed)
     }
 
     /// The keys accepted by `set(_:to:)`, in the order help lists them.
     public static let keys = ["p", "frac", "data_seed", "init_seed", "d_model", "heads", "d_mlp", "lr", "wd", "beta1",
                               "beta2", "eps", "warmup", "epochs", "eval_every", "checkpoints", "init", "name", "threads",
-                              "task", "grokfast", "gf_alpha", "gf_lambda", "gf_window", "init_scale", "moments"]
+                              "task", "grokfast", "gf_alpha", "gf_lambda", "gf_window", "init_scale", "moments",
+                              "model", "layers", "norm", "act", "hidden", "bias", "loss", "optimizer", "momentum",
+                              "orthograd", "batch", "batch_seed"]
 
     /// One line of help per key: what it is, its default.
     public static let keyHelp: [(key: String, help: String)] = [
@@ -105,6 +161,18 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         ("init_scale", "factor on the initial weights (Omnigrok's α, Liu et al. 2023) (1)"),
         ("moments", "checkpoints keeping the AdamW moments: every, or latest (epoch 0 and the newest; the rest weights "
             + "only); storage only (every; sweeps: latest)"),
+        ("model", "the network: transformer (tokens a b =) or mlp (one-hot a ‖ one-hot b) (transformer)"),
+        ("layers", "transformer blocks, 1...16 (1)"),
+        ("norm", "transformer normalisation: none, or ln (TransformerLens pre-LN: ln1, ln2, ln_final) (none)"),
+        ("act", "hidden activation: relu, gelu (exact erf), quad (x², mlp only) (relu)"),
+        ("hidden", "model=mlp: hidden widths, e.g. 500 or 200,200 (\(MLPDefaults.hidden.map(String.init).joined(separator: ",")))"),
+        ("bias", "model=mlp: biases in the linear layers, yes or no (yes)"),
+        ("loss", "ce (cross-entropy), mse (against one-hot, mean over batch and classes) or stablemax (Prieto et al. 2025) (ce)"),
+        ("optimizer", "adamw (decoupled wd), adam (coupled L2: wd·w added to the gradient) or sgd (coupled wd) (adamw)"),
+        ("momentum", "optimizer=sgd: heavy-ball momentum, no dampening (0)"),
+        ("orthograd", "⊥Grad (Prieto et al. 2025): drop each gradient's component along its weights, keep its norm; yes or no (no)"),
+        ("batch", "examples per optimizer step, or full (all training pairs, one step per epoch) (full)"),
+        ("batch_seed", "seed of Python's random.shuffle of the training positions at every epoch, with batch=B (0)"),
     ]
 
     /// The keys, one aligned line each (for `help keys` and `wb help train`).
@@ -112,13 +180,19 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         keyHelp.map { "  \($0.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.help)" }
     }
 
-    /// Applies `key=value` assignments in order; the first bad one throws. Nothing is changed on error.
+    /// Applies `key=value` assignments in order; the first bad one throws. Nothing is changed on error. A key given twice
+    /// with different values (`loss=stablemax loss=mse`) is refused: one of the two would be silently lost.
     public func applying(_ assignments: [String]) throws -> TrainingConfig {
         var copy = self
+        var given: [String: String] = [:]
         for token in assignments {
             guard let eq = token.firstIndex(of: "="), eq != token.startIndex else { throw ConfigError.malformed(token) }
             let key = String(token[..<eq]).lowercased()
             let value = String(token[token.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            if let earlier = given[key], earlier != value {
+                throw ConfigError.invalid(key: key, value: value, allowed: "one value per key; \(key)=\(earlier) was given before")
+            }
+            given[key] = value
             try copy.set(key, to: value)
         }
         try copy.validate()
@@ -138,6 +212,19 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
                 throw ConfigError.invalid(key: key, value: value, allowed: "a number (e.g. 0.3, 1e-3)")
             }
             return v
+        }
+        func choice<T: RawRepresentable & CaseIterable>(_ type: T.Type) throws -> T where T.RawValue == String {
+            guard let v = T(rawValue: value.lowercased()) else {
+                throw ConfigError.invalid(key: key, value: value, allowed: T.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return v
+        }
+        func flag() throws -> Bool {
+            switch value.lowercased() {
+            case "yes", "true", "on", "1": return true
+            case "no", "false", "off", "0": return false
+            default: throw ConfigError.invalid(key: key, value: value, allowed: "yes or no")
+            }
         }
         switch key {
         case "p": p = try int()
@@ -179,6 +266,24 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
                 throw ConfigError.invalid(key: key, value: value, allowed: MomentsPolicy.allowedText)
             }
             moments = policy
+        case "model": model = try choice(ModelKind.self)
+        case "layers": layers = try int()
+        case "norm": norm = try choice(Normalization.self)
+        case "act": act = try choice(ActivationKind.self)
+        case "hidden":
+            if value == "default" { hidden = nil; break }
+            let widths = value.split(separator: ",", omittingEmptySubsequences: false).map { NumberLiteral.integer(String($0)) }
+            guard !widths.isEmpty, !widths.contains(nil) else {
+                throw ConfigError.invalid(key: key, value: value, allowed: "widths separated by commas (e.g. 500 or 200,200)")
+            }
+            hidden = widths.map { $0! }
+        case "bias": bias = value == "default" ? nil : try flag()
+        case "loss": loss = try choice(LossKind.self)
+        case "optimizer": optimizer = try choice(OptimizerKind.self)
+        case "momentum": momentum = try real()
+        case "orthograd": orthograd = try flag()
+        case "batch": batch = value.lowercased() == "full" ? 0 : try int()
+        case "batch_seed": batchSeed = try int()
         default: throw ConfigError.unknownKey(key, known: Self.keys)
         }
     }
@@ -217,6 +322,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         try check(gfWindow >= 1 && gfWindow <= 1000, "gf_window", gfWindow, "a whole number of gradients in 1...1000")
         try check(gfWindow == 100 || grokfast == .ma, "gf_window", gfWindow, "a value only with grokfast=ma")
+        try validateModelAndRegime(check)
         let nameOK = !name.isEmpty && name.count <= 100 && !name.hasPrefix(".")
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.=,+".contains($0)) }
         try check(nameOK, "name", name, "letters, digits, '-', '_', '.', '=', ',' and '+', not starting with '.'")
@@ -231,6 +337,73 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
                 throw ConfigError.invalid(key: "checkpoints", value: spec, allowed: error.description)
             }
         }
+    }
+
+    /// The keys of the other models, losses, optimizers and minibatches: their ranges, and the keys that only mean
+    /// something with another key's value.
+    private func validateModelAndRegime(_ check: (Bool, String, Any, String) throws -> Void) throws {
+        let d = TrainingConfig()
+        switch model {
+        case .transformer:
+            try check(layers >= 1 && layers <= 16, "layers", layers, "a whole number in 1...16")
+            try check(act != .quad, "act", act.rawValue, "relu or gelu for model=transformer (quad is for model=mlp)")
+            if let hidden {
+                try check(false, "hidden", hidden.map(String.init).joined(separator: ","), "a value only with model=mlp")
+            }
+            if let bias { try check(false, "bias", bias ? "yes" : "no", "a value only with model=mlp") }
+        case .mlp:
+            for (key, value, standard) in [("layers", layers, d.layers), ("d_model", dModel, d.dModel),
+                                           ("heads", heads, d.heads), ("d_mlp", dMLP, d.dMLP)] {
+                try check(value == standard, key, value, "a value only with model=transformer (an MLP's widths are hidden=…)")
+            }
+            try check(norm == .none, "norm", norm.rawValue, "a value only with model=transformer")
+            let widths = mlpHidden
+            try check(!widths.isEmpty && widths.count <= 8 && widths.allSatisfy { $0 >= 1 && $0 <= 16384 }, "hidden",
+                      widths.map(String.init).joined(separator: ","), "1 to 8 widths, each in 1...16384")
+        }
+        try check(momentum >= 0 && momentum < 1, "momentum", momentum, "a number in [0, 1)")
+        try check(momentum == 0 || optimizer == .sgd, "momentum", momentum, "a value only with optimizer=sgd")
+        if optimizer == .sgd {
+            for (key, value, standard) in [("beta1", beta1, d.beta1), ("beta2", beta2, d.beta2), ("eps", eps, d.eps)] {
+                try check(value == standard, key, value, "a value only with optimizer=adamw or adam (sgd has momentum)")
+            }
+        }
+        let trainCount = Int(frac * Double(task.pairCount(p: p)))
+        try check(batch >= 0 && batch <= trainCount, "batch", batch,
+                  "full, or a whole number of examples in 1...\(trainCount) (the training pairs)")
+        try check(batchSeed >= 0, "batch_seed", batchSeed, "a whole number ≥ 0")
+        try check(batchSeed == d.batchSeed || batch > 0, "batch_seed", batchSeed, "a value only with batch=B (minibatches)")
+    }
+
+    /// The MLP's hidden widths (the default when none are given).
+    public var mlpHidden: [Int] { hidden ?? MLPDefaults.hidden }
+
+    /// Whether the MLP's linear layers carry biases.
+    public var mlpBias: Bool { bias ?? true }
+
+    /// The network the config describes.
+    public var architecture: ModelArchitecture {
+        switch model {
+        case .transformer:
+            return .transformer(shape: shape, layers: layers, norm: norm, act: act)
+        case .mlp:
+            return .mlp(p: p, hidden: mlpHidden, act: act, bias: mlpBias)
+        }
+    }
+
+    /// Where each weight lives in the flat buffer, for this config's network.
+    public var layout: ParameterLayout { ParameterLayout(architecture) }
+
+    /// Optimizer steps in one epoch over `trainCount` training pairs: 1 for the full batch, else ⌈trainCount / batch⌉.
+    public func stepsPerEpoch(trainCount: Int) -> Int {
+        batch <= 0 ? 1 : (trainCount + batch - 1) / batch
+    }
+
+    /// The learning rate of optimizer step `step` (counted from 0 across epochs): lr·min(step/warmup, 1) (LambdaLR).
+    /// With the full batch, steps are epochs.
+    public func learningRate(atStep step: Int) -> Double {
+        guard warmup > 0 else { return lr }
+        return lr * min(Double(step) / Double(warmup), 1.0)
     }
 
     /// The sorted checkpoint epochs: the spec's, or every 100 and the last. The final epoch is always included.
@@ -273,6 +446,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case .ma: text += ", Grokfast-MA (window \(gfWindow), λ \(NumberLiteral.short(gfLambdaValue)))"
         }
         if initScale != 1 { text += ", init ×\(NumberLiteral.short(initScale))" }
+        if !regimeWords.isEmpty { text += ", " + regimeWords.joined(separator: " ") }
         return text
     }
 
@@ -283,7 +457,16 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if task != .add { parts.append(task.rawValue) }
         if grokfast != .none { parts.append("grokfast=\(grokfast.rawValue)") }
         if initScale != 1 { parts.append("init×\(NumberLiteral.short(initScale))") }
+        parts += regimeWords
         return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
+    /// The model, loss, optimizer and batch where they differ from the paper's, as `key=value` words.
+    public var regimeWords: [String] {
+        nonDefaultAssignments.filter {
+            ["model=", "layers=", "norm=", "act=", "hidden=", "bias=", "loss=", "optimizer=", "momentum=", "orthograd=",
+             "batch="].contains(where: $0.hasPrefix)
+        }
     }
 
     /// The model's shape.
@@ -309,6 +492,17 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case .ma: text += ";grokfast=ma;gf_window=\(gfWindow);gf_lambda=\(gfLambdaValue)"
         }
         if initScale != 1 { text += ";init_scale=\(initScale)" }
+        let d = TrainingConfig()
+        if model != d.model { text += ";model=\(model.rawValue)" }
+        if layers != d.layers { text += ";layers=\(layers)" }
+        if norm != d.norm { text += ";norm=\(norm.rawValue)" }
+        if act != d.act { text += ";act=\(act.rawValue)" }
+        if model == .mlp { text += ";hidden=\(mlpHidden.map(String.init).joined(separator: ","));bias=\(mlpBias)" }
+        if loss != d.loss { text += ";loss=\(loss.rawValue)" }
+        if optimizer != d.optimizer { text += ";optimizer=\(optimizer.rawValue)" }
+        if momentum != d.momentum { text += ";momentum=\(momentum)" }
+        if orthograd { text += ";orthograd=yes" }
+        if batch != d.batch { text += ";batch=\(batch);batch_seed=\(batchSeed)" }
         return text
     }
 
@@ -334,6 +528,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let lambda = gfLambda { words.append("gf_lambda=\(lambda)") }
         add("gf_window", gfWindow, defaults.gfWindow); add("init_scale", initScale, defaults.initScale)
         add("moments", moments.rawValue, defaults.moments.rawValue)
+        add("model", model.rawValue, defaults.model.rawValue); add("layers", layers, defaults.layers)
+        add("norm", norm.rawValue, defaults.norm.rawValue); add("act", act.rawValue, defaults.act.rawValue)
+        if let hidden { words.append("hidden=\(hidden.map(String.init).joined(separator: ","))") }
+        if let bias { words.append("bias=\(bias ? "yes" : "no")") }
+        add("loss", loss.rawValue, defaults.loss.rawValue); add("optimizer", optimizer.rawValue, defaults.optimizer.rawValue)
+        add("momentum", momentum, defaults.momentum)
+        if orthograd { words.append("orthograd=yes") }
+        add("batch", batch, defaults.batch); add("batch_seed", batchSeed, defaults.batchSeed)
         return words
     }
 }

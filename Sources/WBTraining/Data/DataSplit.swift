@@ -59,6 +59,15 @@ public struct ExampleBatch: Sendable {
     public let labels: [Int32]
     public var count: Int { labels.count }
 
+    public init(a: [Int32], b: [Int32], labels: [Int32]) {
+        self.a = a; self.b = b; self.labels = labels
+    }
+
+    /// The examples at `positions`, in that order (a minibatch).
+    public func subset<C: Collection>(_ positions: C) -> ExampleBatch where C.Element == Int {
+        ExampleBatch(a: positions.map { a[$0] }, b: positions.map { b[$0] }, labels: positions.map { labels[$0] })
+    }
+
     /// The pairs at `flatIndices` (a·p + b), labelled by `task`.
     public init(flatIndices: [Int], p: Int, task: ModularTask = .add) {
         a = flatIndices.map { Int32($0 / p) }

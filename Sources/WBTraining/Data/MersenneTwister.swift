@@ -16,6 +16,17 @@ public struct MersenneTwister: Sendable {
         initByArray(key)
     }
 
+    /// The generator's whole state: the 624 words, then the position of the next word (CPython's `getstate()` holds the
+    /// same 625 numbers). For checkpoints of minibatch runs, so resume continues the batch order exactly.
+    public var savedState: [UInt32] { state + [UInt32(index)] }
+
+    /// A generator continuing from `savedState`; nil when the array is not 625 numbers with a position in 0...624.
+    public init?(savedState: [UInt32]) {
+        guard savedState.count == 625, savedState[624] <= 624 else { return nil }
+        state = Array(savedState[0..<624])
+        index = Int(savedState[624])
+    }
+
     private mutating func initGenrand(_ s: UInt32) {
         state[0] = s
         for i in 1..<624 {

@@ -6,7 +6,11 @@ public struct BatchResult: Sendable, Equatable {
     public var loss: Double
     public var correct: Int
     public var count: Int
+    /// Examples whose float32 softmax of the correct class rounds to exactly 1 (Prieto et al.'s softmax collapse).
+    public var collapsed: Int = 0
     public var accuracy: Double { count == 0 ? 0 : Double(correct) / Double(count) }
+    /// The fraction of examples in softmax collapse.
+    public var collapseFraction: Double { count == 0 ? 0 : Double(collapsed) / Double(count) }
 }
 
 /// The 1-layer transformer in the structured formulation of `../shared/DESIGN.md` (Performance), carried through to the
@@ -22,7 +26,7 @@ public struct BatchResult: Sendable, Equatable {
 /// their output rows or columns (every sum over examples runs whole, in example order, on one worker), and the table
 /// gradients by head. The batch loss is the per-example losses added in example order, divided once by the batch size.
 /// So the numbers depend on the config (its `threads` included) and the kernels, never on the machine.
-public final class StructuredModel {
+public final class StructuredModel: TrainableModel {
     public let shape: ModelShape
     public let layout: ParameterLayout
     public let split: WorkSplit
@@ -109,12 +113,41 @@ public final class StructuredModel {
         split.forEachBlock(ws.count, minimum: Self.minimumBlock) { attendAndActivate(ws, $0, logits: false) }
     }
 
-    /// The mean of the per-example losses (added in example order, divided once by the batch size) and the hits.
+    /// The mean of the per-example losses (added in example order, divided once by the batch size), the hits, and the
+    /// examples in softmax collapse (−log softmax_y = log1p(rest) ≤ log1p(2⁻²⁴), see `LossFunction.collapseThreshold`).
     private func batchResult(_ ws: BatchWorkspace) -> BatchResult {
         let n = ws.count, losses = ws.exampleLoss.pointer, hits = ws.exampleCorrect.pointer
-        var total = 0.0, correct = 0
-        for e in 0..<n { total += losses[e]; correct += Int(hits[e]) }
-        return BatchResult(loss: total / Double(n), correct: correct, count: n)
+        var total = 0.0, correct = 0, collapsed = 0
+        let line = Self.collapseLine
+        for e in 0..<n {
+            total += losses[e]; correct += Int(hits[e])
+            if losses[e] <= line { collapsed += 1 }
+        }
+        return BatchResult(loss: total / Double(n), correct: correct, count: n, collapsed: collapsed)
+    }
+
+    private static let collapseLine = log1p(LossFunction.collapseThreshold)
+
+    /// Workspaces of the batches this model was asked about through `TrainableModel` (the trainer's train and test sets).
+    private var workspaces: [BatchWorkspace] = []
+
+    /// The workspace of `batch`, made once.
+    private func workspace(_ batch: ExampleBatch) -> BatchWorkspace {
+        if let known = workspaces.first(where: { $0.batch.a == batch.a && $0.batch.b == batch.b && $0.batch.labels == batch.labels }) {
+            return known
+        }
+        let made = makeWorkspace(batch)
+        workspaces.append(made)
+        return made
+    }
+
+    public func lossAndGradient(_ examples: ExampleBatch, parameters: UnsafePointer<Float>,
+                                gradients: UnsafeMutablePointer<Float>) -> BatchResult {
+        lossAndGradient(workspace(examples), parameters: parameters, gradients: gradients)
+    }
+
+    public func evaluate(_ examples: ExampleBatch, parameters: UnsafePointer<Float>) -> BatchResult {
+        evaluate(workspace(examples))
     }
 
     /// Loss, accuracy and the gradient of the mean loss with respect to every parameter (written into `g`, same layout as

@@ -66,11 +66,12 @@ public struct CheckpointFiller {
             throw CheckpointFillerError.beyondLastCheckpoint(run: run.name, epochs: beyond, last: existing.last,
                                                              configEpochs: record.config.epochs)
         }
-        let layout = ParameterLayout(record.config.shape)
+        let layout = record.config.layout
         var resumable: [Int: Bool] = [:]
         func isResumable(_ epoch: Int) -> Bool {
             if let known = resumable[epoch] { return known }
-            let ok = run.resumableCheckpoint(epoch: epoch, layout: layout, filter: record.config.grokfast) != nil
+            let ok = run.resumableCheckpoint(epoch: epoch, layout: layout, filter: record.config.grokfast,
+                                              minibatches: record.config.batch > 0) != nil
             resumable[epoch] = ok
             return ok
         }
@@ -106,7 +107,7 @@ public struct CheckpointFiller {
         }
         let record = try run.readRecord()
         let config = record.config
-        let layout = ParameterLayout(config.shape)
+        let layout = config.layout
         let split = try run.split(for: config)
         Trainer.noteNumericPlatform(of: config, recorded: record, in: run)
         let planned = plan.targets
@@ -119,7 +120,8 @@ public struct CheckpointFiller {
         gaps: for gap in plan.gaps {
             let start = try Checkpoint.read(from: run.checkpointURL(epoch: gap.start), layout: layout)
             let engine = TrainingEngine(config: config, split: split, parameters: start.parameters, optimizer: start.optimizer,
-                                        epoch: start.epoch, filterState: start.filter?.state ?? GradientFilterState())
+                                        epoch: start.epoch, filterState: start.filter?.state ?? GradientFilterState(),
+                                    batchGenerator: start.batchGenerator)
             var pending = gap.targets[...]
             while let next = pending.first {
                 if cancel.isCancelled { cancelled = true; break gaps }

@@ -75,10 +75,12 @@ public struct RunFolder: Sendable {
 
     /// The checkpoint of `epoch` when training can continue from it: readable, holding optimizer state (and the state of
     /// the Grokfast filter `filter`, when there is one), and of that epoch.
-    public func resumableCheckpoint(epoch: Int, layout: ParameterLayout, filter: GradientFilterKind = .none) -> Checkpoint? {
+    public func resumableCheckpoint(epoch: Int, layout: ParameterLayout, filter: GradientFilterKind = .none,
+                                    minibatches: Bool = false) -> Checkpoint? {
         // Weights-only checkpoints (moments=latest) are told apart by their header, without reading their weights.
         guard holdsTrainingState(epoch: epoch), let checkpoint = try? Checkpoint.read(from: checkpointURL(epoch: epoch), layout: layout),
               checkpoint.optimizer != nil, checkpoint.epoch == epoch else { return nil }
+        if minibatches && checkpoint.batchGenerator == nil { return nil }
         if filter != .none {
             // After epoch 0 the filter has seen gradients, so its state must be there.
             guard let saved = checkpoint.filter, saved.kind == filter, epoch == 0 || !saved.state.isEmpty else { return nil }

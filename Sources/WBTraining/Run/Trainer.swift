@@ -49,7 +49,7 @@ public enum Trainer {
             let epochs = run.checkpointEpochs().last.map { "latest checkpoint at epoch \($0)" } ?? "no checkpoints"
             throw RunFolderError.alreadyExists(name: config.name, detail: epochs)
         }
-        let layout = ParameterLayout(config.shape)
+        let layout = config.layout
         var parameters: [Float]
         var split: DataSplit
         if let initPath = config.initFile {
@@ -95,9 +95,9 @@ public enum Trainer {
                               progress: ProgressHandler = { _ in }) throws -> TrainingOutcome {
         var record = try run.readRecord()
         var config = record.config
-        let layout = ParameterLayout(config.shape)
+        let layout = config.layout
         let latest = run.checkpointEpochs().reversed().lazy.compactMap {
-            run.resumableCheckpoint(epoch: $0, layout: layout, filter: config.grokfast)
+            run.resumableCheckpoint(epoch: $0, layout: layout, filter: config.grokfast, minibatches: config.batch > 0)
         }.first
         guard let start = latest else { throw RunFolderError.noCheckpoint(path: run.url.path) }
         if let epochs {
@@ -118,7 +118,8 @@ public enum Trainer {
         let metrics = try run.readMetrics().filter { $0.epoch < start.epoch }
         run.log("resume from epoch \(start.epoch) to \(config.epochs)")
         let engine = TrainingEngine(config: config, split: split, parameters: start.parameters, optimizer: start.optimizer,
-                                    epoch: start.epoch, filterState: start.filter?.state ?? GradientFilterState())
+                                    epoch: start.epoch, filterState: start.filter?.state ?? GradientFilterState(),
+                                    batchGenerator: start.batchGenerator)
         return try loop(engine: engine, run: run, metrics: metrics, cancel: cancel, progress: progress)
     }
 

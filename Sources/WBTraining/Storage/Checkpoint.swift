@@ -14,24 +14,35 @@ import Foundation
 /// `grokfast_history` (how many gradients MA keeps so far), tensors `grokfast.ema.<name>` (the EMA, shaped as the weight)
 /// or `grokfast.ma.<name>` ([history, …the weight's shape], oldest first).
 ///
-/// The moments and the filter state are what training needs to continue ("training state"). A run with
+/// SGD's momentum buffer is saved as `optimizer.momentum_buffer.<name>` (torch's name) and no `exp_avg_sq`. A minibatch
+/// run also saves its batch generator (`batch_rng`, 625 I64: the MT19937 state and position), so resume continues the
+/// batch order exactly.
+///
+/// The general models write their own architecture's tensor names (`ParameterLayout`), and metadata to match: a
+/// transformer's `n_layers`, `normalization_type` (`LN` or absent), `act_fn`; an MLP's `model`, `hidden`, `bias`, `act`.
+///
+/// The moments, the filter state and the batch generator are what training needs to continue ("training state"). A run with
 /// `moments=latest` keeps them in epoch 0 and its newest checkpoint only; the others are `weightsOnly`: the same file
 /// without the `optimizer.*` and `grokfast.*` tensors and the `adam_step` and `grokfast*` metadata.
 public struct Checkpoint: Sendable {
     public static let format = "wb-checkpoint/1"
     public var epoch: Int
     public var parameters: [Float]
-    public var optimizer: AdamWState?
+    public var optimizer: OptimizerState?
     /// `train_indices` when the file carries a training split (golden init files do).
     public var trainIndices: [Int]?
     public var metadata: [String: String]
     /// The Grokfast filter's kind and state, when the run uses one.
     public var filter: (kind: GradientFilterKind, state: GradientFilterState)?
+    /// The minibatch order's generator, when the run has minibatches.
+    public var batchGenerator: MersenneTwister?
 
-    public init(epoch: Int, parameters: [Float], optimizer: AdamWState?, trainIndices: [Int]? = nil,
-                metadata: [String: String] = [:], filter: (kind: GradientFilterKind, state: GradientFilterState)? = nil) {
+    public init(epoch: Int, parameters: [Float], optimizer: OptimizerState?, trainIndices: [Int]? = nil,
+                metadata: [String: String] = [:], filter: (kind: GradientFilterKind, state: GradientFilterState)? = nil,
+                batchGenerator: MersenneTwister? = nil) {
         self.epoch = epoch; self.parameters = parameters; self.optimizer = optimizer
         self.trainIndices = trainIndices; self.metadata = metadata; self.filter = filter
+        self.batchGenerator = batchGenerator
     }
 
     /// The safetensors contents for this checkpoint.
@@ -39,7 +50,9 @@ public struct Checkpoint: Sendable {
         var tensors: [String: SafetensorsTensor] = [:]
         for entry in layout.entries {
             tensors[entry.name] = SafetensorsTensor(floats: Array(parameters[entry.range]), shape: entry.shape)
-            if let opt = optimizer {
+            if let opt = optimizer, opt.isMomentumOnly {
+                tensors["optimizer.momentum_buffer.\(entry.name)"] = SafetensorsTensor(floats: Array(opt.firstMoment[entry.range]), shape: entry.shape)
+            } else if let opt = optimizer {
                 tensors["optimizer.exp_avg.\(entry.name)"] = SafetensorsTensor(floats: Array(opt.firstMoment[entry.range]), shape: entry.shape)
                 tensors["optimizer.exp_avg_sq.\(entry.name)"] = SafetensorsTensor(floats: Array(opt.secondMoment[entry.range]), shape: entry.shape)
             }
@@ -60,16 +73,25 @@ public struct Checkpoint: Sendable {
                 }
             }
         }
+        if let generator = batchGenerator {
+            tensors["batch_rng"] = SafetensorsTensor(int64s: generator.savedState.map(Int64.init), shape: [625])
+        }
         if let indices = trainIndices {
             tensors["train_indices"] = SafetensorsTensor(int64s: indices.map(Int64.init), shape: [indices.count])
         }
-        let s = layout.shape
         meta["format"] = Self.format
         meta["epoch"] = "\(epoch)"
         if let opt = optimizer { meta["adam_step"] = "\(opt.step)" }
-        meta["n_layers"] = "1"; meta["d_model"] = "\(s.dModel)"; meta["n_heads"] = "\(s.heads)"; meta["d_head"] = "\(s.dHead)"
-        meta["d_mlp"] = "\(s.dMLP)"; meta["d_vocab"] = "\(s.vocab)"; meta["d_vocab_out"] = "\(s.classes)"; meta["n_ctx"] = "3"
-        meta["act_fn"] = "relu"; meta["p"] = "\(s.p)"
+        switch layout.architecture {
+        case .transformer(let s, let layers, let norm, let act):
+            meta["n_layers"] = "\(layers)"; meta["d_model"] = "\(s.dModel)"; meta["n_heads"] = "\(s.heads)"
+            meta["d_head"] = "\(s.dHead)"; meta["d_mlp"] = "\(s.dMLP)"; meta["d_vocab"] = "\(s.vocab)"
+            meta["d_vocab_out"] = "\(s.classes)"; meta["n_ctx"] = "3"; meta["act_fn"] = act.rawValue; meta["p"] = "\(s.p)"
+            if norm == .ln { meta["normalization_type"] = "LN" }
+        case .mlp(let p, let hidden, let act, let bias):
+            meta["model"] = "mlp"; meta["p"] = "\(p)"; meta["hidden"] = hidden.map(String.init).joined(separator: ",")
+            meta["act"] = act.rawValue; meta["bias"] = bias ? "true" : "false"; meta["d_vocab_out"] = "\(p)"
+        }
         if var config {
             // Where the moments are kept is the run folder's business, not the checkpoint's: a checkpoint's bytes are
             // the same whichever `moments` the run has.
@@ -92,13 +114,14 @@ public struct Checkpoint: Sendable {
         var copy = self
         copy.optimizer = nil
         copy.filter = nil
+        copy.batchGenerator = nil
         copy.metadata = metadata.filter { !Self.isTrainingStateMetadata($0.key) }
         return copy
     }
 
     /// Tensor names that hold training state.
     public static func isTrainingStateTensor(_ name: String) -> Bool {
-        name.hasPrefix("optimizer.") || name.hasPrefix("grokfast.")
+        name.hasPrefix("optimizer.") || name.hasPrefix("grokfast.") || name == "batch_rng"
     }
 
     /// Metadata keys that describe training state.
@@ -113,7 +136,7 @@ public struct Checkpoint: Sendable {
 
     /// Whether a checkpoint file holds AdamW moments, from its header alone.
     public static func holdsTrainingState(_ header: SafetensorsHeader) -> Bool {
-        header.tensorNames.contains { $0.hasPrefix("optimizer.exp_avg.") }
+        header.tensorNames.contains { $0.hasPrefix("optimizer.exp_avg.") || $0.hasPrefix("optimizer.momentum_buffer.") }
     }
 
     /// Reads weights (and the optimizer state and split when present) for a model of `layout`'s shape.
@@ -125,9 +148,9 @@ public struct Checkpoint: Sendable {
             let values = try file.floats(entry.name, shape: entry.shape)
             parameters.replaceSubrange(entry.range, with: values)
         }
-        var optimizer: AdamWState?
+        var optimizer: OptimizerState?
         if file.tensors["optimizer.exp_avg.\(layout.entries[0].name)"] != nil {
-            var state = AdamWState(count: layout.totalCount)
+            var state = OptimizerState(count: layout.totalCount)
             for entry in layout.entries {
                 state.firstMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.exp_avg.\(entry.name)", shape: entry.shape))
                 state.secondMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.exp_avg_sq.\(entry.name)", shape: entry.shape))
@@ -137,6 +160,24 @@ public struct Checkpoint: Sendable {
             }
             state.step = step
             optimizer = state
+        } else if file.tensors["optimizer.momentum_buffer.\(layout.entries[0].name)"] != nil {
+            var state = OptimizerState(count: layout.totalCount, secondMoment: false)
+            for entry in layout.entries {
+                state.firstMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.momentum_buffer.\(entry.name)", shape: entry.shape))
+            }
+            guard let step = file.metadata["adam_step"].flatMap(Int.init), step >= 0 else {
+                throw SafetensorsError.badMetadata("a file with optimizer state needs a whole-number 'adam_step'")
+            }
+            state.step = step
+            optimizer = state
+        }
+        var batchGenerator: MersenneTwister?
+        if let tensor = file.tensors["batch_rng"] {
+            guard tensor.shape == [625], let values = tensor.integers(), values.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }),
+                  let generator = MersenneTwister(savedState: values.map { UInt32($0) }) else {
+                throw SafetensorsError.wrongTensor(name: "batch_rng", reason: "expected 625 I64 values: an MT19937 state (624 words) and a position in 0...624")
+            }
+            batchGenerator = generator
         }
         var trainIndices: [Int]?
         if let tensor = file.tensors["train_indices"] {
@@ -147,13 +188,14 @@ public struct Checkpoint: Sendable {
         }
         let epoch = file.metadata["epoch"].flatMap(Int.init) ?? 0
         return Checkpoint(epoch: epoch, parameters: parameters, optimizer: optimizer, trainIndices: trainIndices,
-                          metadata: file.metadata, filter: try readFilter(file, layout: layout))
+                          metadata: file.metadata, filter: try readFilter(file, layout: layout), batchGenerator: batchGenerator)
     }
 
     /// The Grokfast state of a file, when its metadata names a filter.
     private static func readFilter(_ file: SafetensorsFile, layout: ParameterLayout)
         throws -> (kind: GradientFilterKind, state: GradientFilterState)? {
-        guard let name = file.metadata["grokfast"] else { return nil }
+        // A PyTorch fixture writes `null` where no filter applies.
+        guard let name = file.metadata["grokfast"], name != "null" else { return nil }
         guard let kind = GradientFilterKind(rawValue: name) else {
             throw SafetensorsError.badMetadata("'grokfast' is \(name); allowed: none, ema, ma")
         }

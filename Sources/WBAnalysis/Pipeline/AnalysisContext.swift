@@ -32,8 +32,16 @@ public struct RunContext: Sendable {
 
     /// The context of a run folder: its config, and its split (`train_indices.txt` when the run was made from an init
     /// file, else the seeded shuffle), as `Trainer.resume` reads them.
+    /// Refuses a run of another model than the paper's transformer: the analyses read its embedding, attention and
+    /// neurons by their TransformerLens names.
     public init(run: RunFolder) throws {
         let config = try run.readRecord().config
+        guard config.architecture.isPaperTransformer else {
+            throw AnalysisError.unsupported("the analyses read the paper's 1-layer ReLU transformer; run '\(run.name)' trains "
+                + "\(config.architecture.summary) (\(config.regimeWords.joined(separator: " "))). Its loss, accuracy and "
+                + "softmax collapse are in metrics.csv (plot loss, plot collapse, compare); the Fourier analyses of other "
+                + "models are not built yet")
+        }
         try self.init(shape: config.shape, split: try run.split(for: config), config: config)
     }
 

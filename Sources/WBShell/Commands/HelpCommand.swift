@@ -27,6 +27,15 @@ extension CommandExecutor {
                 + TrainingConfig.keyHelpLines)
                 .joined(separator: "\n"))
         }
+        if topic.hasPrefix("template ") {
+            let template = try session.templates.find(String(topic.dropFirst("template ".count)))
+            var lines = ["template \(template.name): \(template.description)"]
+            if let notes = template.notes {
+                lines += TextWrap.lines(notes, width: Double(Self.helpWidth - 2)) { Double($0.count) }.map { "  " + $0 }
+            }
+            lines.append("  train template=\(template.name) is: train \(template.config.nonDefaultAssignments.joined(separator: " "))")
+            return .text(lines.joined(separator: "\n"))
+        }
         guard let info = CommandCatalog.info(topic == "dash" ? "dashboard" : topic) else {
             let hint = CommandCatalog.suggestion(for: topic, among: CommandCatalog.names + ["keys"]).map { " Did you mean '\($0)'?" } ?? ""
             throw ShellError("no help on '\(topic)'.\(hint) Type `help` for the commands.")

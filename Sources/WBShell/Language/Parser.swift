@@ -145,7 +145,8 @@ public enum Parser {
             return .log(lines: try args.first.map { try integer($0, what: "a number of lines") })
         case "help", "?":
             let list = try words()
-            guard list.count <= 1 else { throw fail("`help` takes one topic", at: args[1]) }
+            if list.count == 2, list[0].lowercased() == "template" { return .help(topic: "template " + list[1]) }
+            guard list.count <= 1 else { throw fail("`help` takes one topic (or `help template NAME`)", at: args[1]) }
             return .help(topic: list.first?.lowercased())
         case "quit", "exit": try noArguments(); return .quit
         case "save":

@@ -437,14 +437,19 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         DataSplit.shuffled(p: p, frac: frac, seed: UInt64(dataSeed), task: task)
     }
 
+    /// The filter in words, e.g. `Grokfast-EMA (α 0.98, λ 2)`; nil without one.
+    public var grokfastDescription: String? {
+        switch grokfast {
+        case .none: return nil
+        case .ema: return "Grokfast-EMA (α \(NumberLiteral.short(gfAlpha)), λ \(NumberLiteral.short(gfLambdaValue)))"
+        case .ma: return "Grokfast-MA (window \(gfWindow), λ \(NumberLiteral.short(gfLambdaValue)))"
+        }
+    }
+
     /// The task and filter in words, e.g. `mul (a · b) mod 113, Grokfast-EMA (α 0.98, λ 2)`; for titles and `info`.
     public var taskDescription: String {
         var text = "\(task.rawValue) (\(task.formula)) mod \(p)"
-        switch grokfast {
-        case .none: break
-        case .ema: text += ", Grokfast-EMA (α \(NumberLiteral.short(gfAlpha)), λ \(NumberLiteral.short(gfLambdaValue)))"
-        case .ma: text += ", Grokfast-MA (window \(gfWindow), λ \(NumberLiteral.short(gfLambdaValue)))"
-        }
+        if let filter = grokfastDescription { text += ", " + filter }
         if initScale != 1 { text += ", init ×\(NumberLiteral.short(initScale))" }
         if !regimeWords.isEmpty { text += ", " + regimeWords.joined(separator: " ") }
         return text

@@ -76,6 +76,27 @@ final class SweepSpecTests: XCTestCase {
         XCTAssertEqual(message("p=3,5 frac=0.05,0.5"), "point p=3,frac=0.05: frac=0.05 is not allowed: a fraction that leaves at least one training and one test pair of the 9 (task=add).")
     }
 
+    /// The keys of the other models and regimes sweep like the others; an MLP's widths are joined by x there.
+    func testGridOverModelsLossesOptimizersAndBatches() throws {
+        let spec = try SweepSpec.parse(name: "lit", text: "model=mlp hidden=64,32x32 loss=ce,stablemax batch=full,50 p=23 frac=0.5 epochs=20")
+        let points = try SweepGrid.make(spec: spec, base: TrainingConfig())
+        XCTAssertEqual(points.count, 8)
+        XCTAssertEqual(points.map(\.name).first, "hidden=64,loss=ce,batch=full")
+        let last = try XCTUnwrap(points.last)
+        XCTAssertEqual(last.name, "hidden=32x32,loss=stablemax,batch=50")
+        XCTAssertEqual(last.config.model, .mlp)
+        XCTAssertEqual(last.config.hidden, [32, 32])
+        XCTAssertEqual(last.config.loss, .stablemax)
+        XCTAssertEqual(last.config.batch, 50)
+        let optimizers = try SweepGrid.make(spec: SweepSpec.parse(name: "o", text: "optimizer=adamw,adam,sgd orthograd=no,yes p=23"),
+                                            base: TrainingConfig())
+        XCTAssertEqual(optimizers.map(\.config.optimizer), [.adamw, .adamw, .adam, .adam, .sgd, .sgd])
+        XCTAssertEqual(optimizers.map(\.config.orthograd), [false, true, false, true, false, true])
+        XCTAssertThrowsError(try SweepGrid.make(spec: SweepSpec.parse(name: "b", text: "hidden=64,128 p=23"), base: TrainingConfig())) {
+            XCTAssertEqual("\($0)", "in `hidden=64`: hidden=64 is not allowed: a value only with model=mlp.")
+        }
+    }
+
     func testManifestRoundTripsAndStatesComeFromTheFolders() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-sweep-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -104,7 +104,7 @@ final class LiteratureRegimeTests: TemporaryFolderTestCase {
             (["model=mlp", "norm=ln"], "norm=ln is not allowed: a value only with model=transformer."),
             (["model=mlp", "d_model=64"], "d_model=64 is not allowed: a value only with model=transformer (an MLP's widths are hidden=…)."),
             (["model=mlp", "hidden=0"], "hidden=0 is not allowed: 1 to 8 widths, each in 1...16384."),
-            (["model=mlp", "hidden=20,x"], "hidden=20,x is not allowed: widths separated by commas (e.g. 500 or 200,200)."),
+            (["model=mlp", "hidden=20,x"], "hidden=20,x is not allowed: widths separated by commas or x (e.g. 500, 200,200 or 200x200)."),
             (["loss=stablemax", "loss=mse"], "loss=mse is not allowed: one value per key; loss=stablemax was given before."),
             (["loss=hinge"], "loss=hinge is not allowed: ce, mse, stablemax."),
             (["optimizer=rmsprop"], "optimizer=rmsprop is not allowed: adamw, adam, sgd."),

@@ -165,7 +165,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         ("layers", "transformer blocks, 1...16 (1)"),
         ("norm", "transformer normalisation: none, or ln (TransformerLens pre-LN: ln1, ln2, ln_final) (none)"),
         ("act", "hidden activation: relu, gelu (exact erf), quad (x², mlp only) (relu)"),
-        ("hidden", "model=mlp: hidden widths, e.g. 500 or 200,200 (\(MLPDefaults.hidden.map(String.init).joined(separator: ",")))"),
+        ("hidden", "model=mlp: hidden widths, e.g. 500 or 200,200 (200x200 in a sweep) (\(MLPDefaults.hidden.map(String.init).joined(separator: ",")))"),
         ("bias", "model=mlp: biases in the linear layers, yes or no (yes)"),
         ("loss", "ce (cross-entropy), mse (against one-hot, mean over batch and classes) or stablemax (Prieto et al. 2025) (ce)"),
         ("optimizer", "adamw (decoupled wd), adam (coupled L2: wd·w added to the gradient) or sgd (coupled wd) (adamw)"),
@@ -272,9 +272,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case "act": act = try choice(ActivationKind.self)
         case "hidden":
             if value == "default" { hidden = nil; break }
-            let widths = value.split(separator: ",", omittingEmptySubsequences: false).map { NumberLiteral.integer(String($0)) }
+            // Commas or x between widths: `200,200` at the prompt, `200x200` in a sweep (where commas separate points).
+            let widths = value.split(omittingEmptySubsequences: false) { $0 == "," || $0 == "x" }
+                .map { NumberLiteral.integer(String($0)) }
             guard !widths.isEmpty, !widths.contains(nil) else {
-                throw ConfigError.invalid(key: key, value: value, allowed: "widths separated by commas (e.g. 500 or 200,200)")
+                throw ConfigError.invalid(key: key, value: value, allowed: "widths separated by commas or x (e.g. 500, 200,200 or 200x200)")
             }
             hidden = widths.map { $0! }
         case "bias": bias = value == "default" ? nil : try flag()

@@ -46,8 +46,8 @@ void wb_relu_backward(float *grad, const float *act, long count);
 double wb_exp_nonpositive(double x);
 
 /// y[i] = GELU(x[i]) = 0.5·x·(1 + erf(x/√2)), the exact erf form (TransformerLens's "gelu"), in double precision
-/// then rounded; wb's own erf, so the same bits on every processor.
-void wb_gelu_forward(const float *x, float *y, long count);
+/// then rounded; wb's own erf, so the same bits on every processor. With `slope` (else NULL), also GELU'(x[i]) there.
+void wb_gelu_forward(const float *x, float *y, float *slope, long count);
 
 /// grad[i] *= GELU'(x[i]) = 0.5·(1 + erf(x/√2)) + x·φ(x), the slope in double precision rounded to float.
 void wb_gelu_backward(const float *x, float *grad, long count);

@@ -108,7 +108,7 @@ final class GeneralTransformer: TrainableModel {
                          gradients g: UnsafeMutablePointer<Float>) -> BatchResult {
         let n = examples.count
         let ws = buffers(capacity: n)
-        ws.ensureGradientBuffers()
+        ws.ensureGradientBuffers(keepingSlopes: act == .gelu)
         ws.load(examples, from: 0, count: n, p: shape.p)
         split.forEachBlock(n, minimum: Self.minimumBlock) { range in
             forward(ws, range, parameters: w, batchSize: n, gradient: true)
@@ -161,7 +161,8 @@ final class GeneralTransformer: TrainableModel {
             let pre = ws.pre[l].pointer, post = ws.post[l].pointer
             for r in rows { let dst = pre + r * m, bias = w + o.bIn; for j in 0..<m { dst[j] = bias[j] } }
             gemm(m: nr, n: m, k: d, a: h2 + r0 * d, lda: d, b: w + o.wIn, ldb: m, beta: 1, c: pre + r0 * m, ldc: m)
-            Activation.forward(act, pre + r0 * m, post + r0 * m, count: nr * m)
+            Activation.forward(act, pre + r0 * m, post + r0 * m, slope: gradient && act == .gelu ? ws.slope[l].pointer + r0 * m : nil,
+                               count: nr * m)
             for r in rows {
                 let src = mid + r * d, dst = next + r * d, bias = w + o.bOut
                 for j in 0..<d { dst[j] = src[j] + bias[j] }
@@ -212,7 +213,8 @@ final class GeneralTransformer: TrainableModel {
             let dQKV = ws.dQKV[l].pointer, dX = ws.dResidual[l].pointer
             // MLP: d post = dx·W_outᵀ, through the activation, d h₂ = d pre·W_inᵀ.
             gemm(transB: true, m: nr, n: m, k: d, a: dNext + r0 * d, lda: d, b: w + o.wOut, ldb: d, c: dPre + r0 * m, ldc: m)
-            Activation.backward(act, preActivation: ws.pre[l].pointer + r0 * m, dPre + r0 * m, count: nr * m)
+            Activation.backward(act, preActivation: ws.pre[l].pointer + r0 * m,
+                                slope: act == .gelu ? ws.slope[l].pointer + r0 * m : nil, dPre + r0 * m, count: nr * m)
             gemm(transB: true, m: nr, n: d, k: m, a: dPre + r0 * m, lda: m, b: w + o.wIn, ldb: m, c: dH2 + r0 * d, ldc: d)
             for r in rows { let a = dNext + r * d, dst = dMid + r * d; for j in 0..<d { dst[j] = a[j] } }
             if layerNorm {

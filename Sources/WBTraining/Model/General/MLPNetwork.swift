@@ -23,15 +23,16 @@ final class MLPNetwork: TrainableModel {
     final class Buffers {
         let capacity: Int
         let a: AlignedBuffer<Int32>, b: AlignedBuffer<Int32>, labels: AlignedBuffer<Int32>
-        let pre: [AlignedBuffer<Float>], post: [AlignedBuffer<Float>], dPre: [AlignedBuffer<Float>]
+        let pre: [AlignedBuffer<Float>], post: [AlignedBuffer<Float>], dPre: [AlignedBuffer<Float>], slope: [AlignedBuffer<Float>]
         let logits: AlignedBuffer<Float>, dLogits: AlignedBuffer<Float>
         let losses: AlignedBuffer<Double>, correct: AlignedBuffer<UInt8>, collapsed: AlignedBuffer<UInt8>
-        init(capacity: Int, widths: [Int], classes: Int) {
+        init(capacity: Int, widths: [Int], classes: Int, keepingSlopes: Bool) {
             self.capacity = capacity
             a = AlignedBuffer(capacity, zero: 0); b = AlignedBuffer(capacity, zero: 0); labels = AlignedBuffer(capacity, zero: 0)
             pre = widths.map { AlignedBuffer(capacity * $0, zero: 0) }
             post = widths.map { AlignedBuffer(capacity * $0, zero: 0) }
             dPre = widths.map { AlignedBuffer(capacity * $0, zero: 0) }
+            slope = keepingSlopes ? widths.map { AlignedBuffer(capacity * $0, zero: 0) } : []
             logits = AlignedBuffer(capacity * classes, zero: 0); dLogits = AlignedBuffer(capacity * classes, zero: 0)
             losses = AlignedBuffer(capacity, zero: 0); correct = AlignedBuffer(capacity, zero: 0)
             collapsed = AlignedBuffer(capacity, zero: 0)
@@ -63,7 +64,7 @@ final class MLPNetwork: TrainableModel {
 
     private func workspace(capacity: Int) -> Buffers {
         if let existing = buffers, existing.capacity >= capacity { return existing }
-        let made = Buffers(capacity: capacity, widths: widths, classes: p)
+        let made = Buffers(capacity: capacity, widths: widths, classes: p, keepingSlopes: act == .gelu)
         buffers = made
         return made
     }
@@ -119,7 +120,8 @@ final class MLPNetwork: TrainableModel {
                 if hasBias { out[j] = out[j] + w[biases[0] + j] }
             }
         }
-        Activation.forward(act, pre0 + lo * h0, ws.post[0].pointer + lo * h0, count: n * h0)
+        Activation.forward(act, pre0 + lo * h0, ws.post[0].pointer + lo * h0,
+                           slope: gradient && act == .gelu ? ws.slope[0].pointer + lo * h0 : nil, count: n * h0)
         var input = ws.post[0].pointer, fanIn = h0
         for l in 1..<(widths.count + 1) {
             let last = l == widths.count
@@ -129,7 +131,8 @@ final class MLPNetwork: TrainableModel {
             gemm(transB: true, m: n, n: width, k: fanIn, a: input + lo * fanIn, lda: fanIn, b: w + weights[l], ldb: fanIn,
                  beta: 1, c: out + lo * width, ldc: width)
             if !last {
-                Activation.forward(act, out + lo * width, ws.post[l].pointer + lo * width, count: n * width)
+                Activation.forward(act, out + lo * width, ws.post[l].pointer + lo * width,
+                                   slope: gradient && act == .gelu ? ws.slope[l].pointer + lo * width : nil, count: n * width)
                 input = ws.post[l].pointer
                 fanIn = width
             }
@@ -156,7 +159,8 @@ final class MLPNetwork: TrainableModel {
             // d post_l = d (next pre)·W_{l+1}, W_{l+1} [upWidth, width]
             gemm(m: n, n: width, k: upWidth, a: upstream + lo * upWidth, lda: upWidth, b: w + weights[l + 1], ldb: width,
                  c: dPre + lo * width, ldc: width)
-            Activation.backward(act, preActivation: ws.pre[l].pointer + lo * width, dPre + lo * width, count: n * width)
+            Activation.backward(act, preActivation: ws.pre[l].pointer + lo * width,
+                                slope: act == .gelu ? ws.slope[l].pointer + lo * width : nil, dPre + lo * width, count: n * width)
             upstream = dPre
             upWidth = width
         }

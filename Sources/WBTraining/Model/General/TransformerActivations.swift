@@ -34,6 +34,8 @@ final class TransformerActivations {
     private(set) var dNormed2: [AlignedBuffer<Float>] = []
     private(set) var dQKV: [AlignedBuffer<Float>] = []
     private(set) var dPre: [AlignedBuffer<Float>] = []
+    /// GELU's slope at each pre-activation, kept by a training forward (empty for other activations).
+    private(set) var slope: [AlignedBuffer<Float>] = []
     private(set) var dZ: AlignedBuffer<Float>! = nil
 
     init(capacity: Int, shape s: ModelShape, layers: Int, layerNorm: Bool) {
@@ -65,8 +67,9 @@ final class TransformerActivations {
         collapsed = AlignedBuffer(capacity, zero: 0)
     }
 
-    func ensureGradientBuffers() {
+    func ensureGradientBuffers(keepingSlopes: Bool) {
         guard dLogits == nil else { return }
+        if keepingSlopes { slope = (0..<layers).map { _ in AlignedBuffer(3 * capacity * shape.dMLP, zero: 0) } }
         let rows = 3 * capacity, d = shape.dModel, m = shape.dMLP
         func many(_ count: Int, _ size: Int) -> [AlignedBuffer<Float>] { (0..<count).map { _ in AlignedBuffer(size, zero: 0) } }
         dLogits = AlignedBuffer(capacity * shape.classes, zero: 0)

@@ -1,3 +1,4 @@
+import CModelKernels
 import Foundation
 import XCTest
 import WBTestSupport
@@ -161,5 +162,33 @@ final class LiteratureRegimeTests: TemporaryFolderTestCase {
             XCTAssertEqual(collapsed, [1, 0, 0], kind.rawValue)
             XCTAssertEqual(correct, [1, 1, 0], kind.rawValue)
         }
+    }
+
+    /// GELU is the exact erf form to float32 rounding (against libm's erfc in double precision), its slope too, and the
+    /// AVX2 and plain paths give the same bits.
+    func testGELUIsTheErfFormAndBothPathsAgree() {
+        var x = (0...40_000).map { Float(-12 + 24 * Double($0) / 40_000) } + [0, -0.0, .nan, 1e-30, -1e-30, 100, -100]
+        x += [1, -1, 3, -5]
+        let n = x.count
+        func run(vector: Bool) -> (y: [Float], slope: [Float]) {
+            wb_kernels_allow_vector(vector ? 1 : 0)
+            defer { wb_kernels_allow_vector(1) }
+            var y = [Float](repeating: 0, count: n), slope = [Float](repeating: 0, count: n)
+            wb_gelu_forward(x, &y, &slope, n)
+            return (y, slope)
+        }
+        let plain = run(vector: false), vector = run(vector: true)
+        XCTAssertEqual(plain.y.map(\.bitPattern), vector.y.map(\.bitPattern))
+        XCTAssertEqual(plain.slope.map(\.bitPattern), vector.slope.map(\.bitPattern))
+        for (i, value) in x.enumerated() where value.isFinite {
+            let v = Double(value)
+            let exact = 0.5 * v * erfc(-v / 2.0.squareRoot())
+            let slope = 0.5 * erfc(-v / 2.0.squareRoot()) + v * Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
+            XCTAssertEqual(Double(plain.y[i]), exact, accuracy: max(abs(exact) * 1.2e-7, 1e-38), "GELU(\(value))")
+            XCTAssertEqual(Double(plain.slope[i]), slope, accuracy: max(abs(slope) * 1.2e-7, 1e-38), "GELU'(\(value))")
+        }
+        XCTAssertTrue(plain.y[x.firstIndex { $0.isNaN }!].isNaN, "a NaN stays NaN")
+        XCTAssertEqual(plain.y[n - 4], 0.8413447, accuracy: 1e-7)       // GELU(1) = Φ(1)
+        XCTAssertEqual(plain.y[n - 3], -0.15865526, accuracy: 1e-8)     // GELU(−1)
     }
 }

@@ -1,9 +1,9 @@
 // See wb_kernels.h (wb_gelu_forward, wb_gelu_backward). The error function is wb's own, built from additions,
 // multiplications, divisions and wb_exp_nonpositive only (no contraction), so GELU gives the same bits on every processor.
 //
-// erf on [0, 4) comes from a table of Taylor polynomials, one per interval of width 1/16 around its centre c, to degree 10
-// in t = z − c (|t| ≤ 1/32): a₀ = erf(c), aₙ = (2/√π)·(−1)ⁿ⁻¹·Hₙ₋₁(c)·e^(−c²)/n! (Hₙ the Hermite polynomials), so the
-// truncation is below 1e-17. The table is built once, when the library loads, from erf(c) by its Maclaurin series
+// erf on [0, 4) comes from a table of Taylor polynomials, one per interval of width 1/32 around its centre c, to degree 7
+// in t = z − c (|t| ≤ 1/64): a₀ = erf(c), aₙ = (2/√π)·(−1)ⁿ⁻¹·Hₙ₋₁(c)·e^(−c²)/n! (Hₙ the Hermite polynomials), so the
+// truncation is below 1e-16. The table is built once, when the library loads, from erf(c) by its Maclaurin series
 // (c < 2.5) or its continued fraction (c ≥ 2.5). Beyond 4 the continued fraction gives erfc directly.
 #include "wb_kernels.h"
 #include "vector_choice.h"
@@ -20,7 +20,8 @@
 static const double TWO_OVER_SQRT_PI = 1.12837916709551257390, INV_SQRT_PI = 0.56418958354775628695,
                     INV_SQRT2 = 0.70710678118654752440, INV_SQRT_2PI = 0.39894228040143267794;
 
-enum { INTERVALS = 64, DEGREE = 10 };
+enum { INTERVALS = 128, DEGREE = 7 };
+static const double SLOTS_PER_UNIT = 32.0;
 static double table[INTERVALS][DEGREE + 1];
 
 // erf(z) for 0 ≤ z < 2.5 by its Maclaurin series 2/√π Σ (−1)ⁿ z^(2n+1) / (n!(2n+1)), 44 terms summed from the smallest.
@@ -46,7 +47,7 @@ static double erfc_fraction(double z) {
 
 __attribute__((constructor)) static void build_table(void) {
     for (int k = 0; k < INTERVALS; k++) {
-        const double c = ((double)k + 0.5) / 16.0;
+        const double c = ((double)k + 0.5) / SLOTS_PER_UNIT;
         table[k][0] = c < 2.5 ? erf_series(c) : 1.0 - erfc_fraction(c);
         // H₀ = 1, H₁ = 2c, Hₙ₊₁ = 2c·Hₙ − 2n·Hₙ₋₁
         double hPrevious = 1.0, h = 2.0 * c;
@@ -75,8 +76,8 @@ static double one_plus_erf(double x) {
         const double tail = erfc_fraction(a);
         return z < 0 ? tail : 2.0 - tail;
     }
-    const int k = (int)(a * 16.0);
-    const double t = a - ((double)k + 0.5) / 16.0;
+    const int k = (int)(a * SLOTS_PER_UNIT);
+    const double t = a - ((double)k + 0.5) / SLOTS_PER_UNIT;
     const double *coefficients = table[k];
     double value = coefficients[DEGREE];
     for (int n = DEGREE - 1; n >= 0; n--) value = value * t + coefficients[n];
@@ -107,8 +108,9 @@ __attribute__((target("avx2,fma"))) static void gelu_avx2(const float *x, float 
             gelu_scalar(x, y, slope, i, i + 4);
             continue;
         }
-        const __m256d k = _mm256_floor_pd(_mm256_mul_pd(a, _mm256_set1_pd(16.0)));
-        const __m256d t = _mm256_sub_pd(a, _mm256_div_pd(_mm256_add_pd(k, half), _mm256_set1_pd(16.0)));
+        const __m256d slots = _mm256_set1_pd(SLOTS_PER_UNIT);
+        const __m256d k = _mm256_floor_pd(_mm256_mul_pd(a, slots));
+        const __m256d t = _mm256_sub_pd(a, _mm256_div_pd(_mm256_add_pd(k, half), slots));
         const __m128i row = _mm_mullo_epi32(_mm256_cvttpd_epi32(k), _mm_set1_epi32(DEGREE + 1));
         __m256d value = _mm256_i32gather_pd(flat + DEGREE, row, 8);
         for (int n = DEGREE - 1; n >= 0; n--)

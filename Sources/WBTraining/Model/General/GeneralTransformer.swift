@@ -128,9 +128,13 @@ final class GeneralTransformer: TrainableModel {
     // MARK: forward
 
     /// Examples `range` of the loaded batch: every activation, the logits, the loss (and its gradient).
+    ///
+    /// The last block only needs the `=` position past its keys and values (nothing after it reads positions 0 and 1),
+    /// so there q, attention, W_O, ln2 and the MLP run on one row per example, kept compact (row e, not 3e + 2) in that
+    /// block's buffers and in `residual[layers]`.
     private func forward(_ ws: TransformerActivations, _ range: Range<Int>, parameters w: UnsafePointer<Float>,
                          batchSize: Int, gradient: Bool) {
-        let s = shape, d = s.dModel, m = s.dMLP, c = s.classes
+        let s = shape, d = s.dModel, m = s.dMLP, c = s.classes, lo = range.lowerBound, ne = range.count
         let rows = (3 * range.lowerBound)..<(3 * range.upperBound), r0 = rows.lowerBound, nr = rows.count
         // Embedding: x₀ = W_E[token] + W_pos[position].
         let x0 = ws.residual[0].pointer, embed = w + layout.offset("embed.W_E"), pos = w + layout.offset("pos_embed.W_pos")
@@ -139,6 +143,9 @@ final class GeneralTransformer: TrainableModel {
             for j in 0..<d { out[j] = e[j] + q[j] }
         }
         for (l, o) in blocks.enumerated() {
+            let compact = l == layers - 1
+            // The rows past attention: every row, or (compact) one per example.
+            let out = compact ? range : rows, o0 = out.lowerBound, no = out.count
             let x = ws.residual[l].pointer, mid = ws.middle[l].pointer, next = ws.residual[l + 1].pointer
             var h1: UnsafePointer<Float> = UnsafePointer(x)
             if layerNorm {
@@ -146,41 +153,50 @@ final class GeneralTransformer: TrainableModel {
                                   weight: w + o.ln1w, bias: w + o.ln1b, rows: rows, width: d)
                 h1 = UnsafePointer(ws.normed1[l].pointer)
             }
-            let qkv = ws.qkv[l].pointer, z = ws.z[l].pointer
-            gemm(m: nr, n: 3 * d, k: d, a: h1 + r0 * d, lda: d, b: packedQKV[l].pointer, ldb: 3 * d, c: qkv + r0 * 3 * d, ldc: 3 * d)
-            CausalAttention.forward(qkv: qkv, z: z, weights: ws.attention[l].pointer, examples: range, heads: s.heads, dHead: s.dHead)
+            let qkv = ws.qkv[l].pointer, z = ws.z[l].pointer, packed = packedQKV[l].pointer
+            if compact {
+                // k and v of every row; q of the `=` rows only (rows 3e + 2: a stride of three rows).
+                gemm(m: nr, n: 2 * d, k: d, a: h1 + r0 * d, lda: d, b: packed + d, ldb: 3 * d, c: qkv + r0 * 3 * d + d, ldc: 3 * d)
+                gemm(m: ne, n: d, k: d, a: h1 + (r0 + 2) * d, lda: 3 * d, b: packed, ldb: 3 * d, c: qkv + (r0 + 2) * 3 * d,
+                     ldc: 9 * d)
+            } else {
+                gemm(m: nr, n: 3 * d, k: d, a: h1 + r0 * d, lda: d, b: packed, ldb: 3 * d, c: qkv + r0 * 3 * d, ldc: 3 * d)
+            }
+            CausalAttention.forward(qkv: qkv, z: z, weights: ws.attention[l].pointer, examples: range, heads: s.heads,
+                                    dHead: s.dHead, lastQueryOnly: compact)
             // x_mid = x + z·W_O (W_O [heads, d_head, d_model] is [d_model, d_model] row-major).
-            for r in rows { let src = x + r * d, dst = mid + r * d; for j in 0..<d { dst[j] = src[j] } }
-            gemm(m: nr, n: d, k: d, a: z + r0 * d, lda: d, b: w + o.o, ldb: d, beta: 1, c: mid + r0 * d, ldc: d)
+            for r in out {
+                let src = x + (compact ? 3 * r + 2 : r) * d, dst = mid + r * d
+                for j in 0..<d { dst[j] = src[j] }
+            }
+            gemm(m: no, n: d, k: d, a: z + o0 * d, lda: d, b: w + o.o, ldb: d, beta: 1, c: mid + o0 * d, ldc: d)
             var h2: UnsafePointer<Float> = UnsafePointer(mid)
             if layerNorm {
                 LayerNorm.forward(mid, ws.normed2[l].pointer, normalized: ws.hat2[l].pointer, inverseScale: ws.inverse2[l].pointer,
-                                  weight: w + o.ln2w, bias: w + o.ln2b, rows: rows, width: d)
+                                  weight: w + o.ln2w, bias: w + o.ln2b, rows: out, width: d)
                 h2 = UnsafePointer(ws.normed2[l].pointer)
             }
             let pre = ws.pre[l].pointer, post = ws.post[l].pointer
-            for r in rows { let dst = pre + r * m, bias = w + o.bIn; for j in 0..<m { dst[j] = bias[j] } }
-            gemm(m: nr, n: m, k: d, a: h2 + r0 * d, lda: d, b: w + o.wIn, ldb: m, beta: 1, c: pre + r0 * m, ldc: m)
-            Activation.forward(act, pre + r0 * m, post + r0 * m, slope: gradient && act == .gelu ? ws.slope[l].pointer + r0 * m : nil,
-                               count: nr * m)
-            for r in rows {
+            for r in out { let dst = pre + r * m, bias = w + o.bIn; for j in 0..<m { dst[j] = bias[j] } }
+            gemm(m: no, n: m, k: d, a: h2 + o0 * d, lda: d, b: w + o.wIn, ldb: m, beta: 1, c: pre + o0 * m, ldc: m)
+            Activation.forward(act, pre + o0 * m, post + o0 * m, slope: gradient && act == .gelu ? ws.slope[l].pointer + o0 * m : nil,
+                               count: no * m)
+            for r in out {
                 let src = mid + r * d, dst = next + r * d, bias = w + o.bOut
                 for j in 0..<d { dst[j] = src[j] + bias[j] }
             }
-            gemm(m: nr, n: d, k: m, a: post + r0 * m, lda: m, b: w + o.wOut, ldb: d, beta: 1, c: next + r0 * d, ldc: d)
+            gemm(m: no, n: d, k: m, a: post + o0 * m, lda: m, b: w + o.wOut, ldb: d, beta: 1, c: next + o0 * d, ldc: d)
         }
-        // The `=` rows, through ln_final, to the logits.
-        let last = ws.residual[layers].pointer, final = ws.final.pointer
-        for e in range { let src = last + (3 * e + 2) * d, dst = final + e * d; for j in 0..<d { dst[j] = src[j] } }
+        // The `=` rows (compact after the last block), through ln_final, to the logits.
+        let final = ws.residual[layers].pointer
         var hf: UnsafePointer<Float> = UnsafePointer(final)
         if layerNorm {
             LayerNorm.forward(final, ws.normedFinal.pointer, normalized: ws.hatFinal.pointer, inverseScale: ws.inverseFinal.pointer,
                               weight: w + layout.offset("ln_final.w"), bias: w + layout.offset("ln_final.b"), rows: range, width: d)
             hf = UnsafePointer(ws.normedFinal.pointer)
         }
-        let lo = range.lowerBound, logits = ws.logits.pointer
-        gemm(m: range.count, n: c, k: d, a: hf + lo * d, lda: d, b: w + layout.offset("unembed.W_U"), ldb: c,
-             c: logits + lo * c, ldc: c)
+        let logits = ws.logits.pointer
+        gemm(m: ne, n: c, k: d, a: hf + lo * d, lda: d, b: w + layout.offset("unembed.W_U"), ldb: c, c: logits + lo * c, ldc: c)
         loss.evaluate(logits: logits, labels: ws.labels.pointer, rows: range, batchSize: batchSize,
                       losses: ws.losses.pointer, correct: ws.correct.pointer, collapsed: ws.collapsed.pointer,
                       gradient: gradient ? ws.dLogits.pointer : nil)
@@ -188,48 +204,54 @@ final class GeneralTransformer: TrainableModel {
 
     // MARK: backward
 
-    /// Examples `range`: the gradient of every activation, from the logits' down to the embedding's.
+    /// Examples `range`: the gradient of every activation, from the logits' down to the embedding's (compact rows in the
+    /// last block, as the forward pass keeps them).
     private func backward(_ ws: TransformerActivations, _ range: Range<Int>, parameters w: UnsafePointer<Float>) {
         let s = shape, d = s.dModel, m = s.dMLP, c = s.classes, lo = range.lowerBound
         let rows = (3 * range.lowerBound)..<(3 * range.upperBound), r0 = rows.lowerBound, nr = rows.count
-        let dFinal = ws.dFinal.pointer
+        let dFinal = ws.dFinal.pointer, top = ws.dResidual[layers].pointer
         gemm(transB: true, m: range.count, n: d, k: c, a: ws.dLogits.pointer + lo * c, lda: c,
              b: w + layout.offset("unembed.W_U"), ldb: c, c: dFinal + lo * d, ldc: d)
-        let top = ws.dResidual[layers].pointer
-        for r in rows { let dst = top + r * d; for j in 0..<d { dst[j] = 0 } }
         if layerNorm {
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: range.count * d) { scratch in
-                let dx = scratch.baseAddress! - lo * d
-                LayerNorm.backward(dFinal, dx, normalized: ws.hatFinal.pointer, inverseScale: ws.inverseFinal.pointer,
-                                   weight: w + layout.offset("ln_final.w"), rows: range, width: d, accumulate: false)
-                for e in range { let src = dx + e * d, dst = top + (3 * e + 2) * d; for j in 0..<d { dst[j] = src[j] } }
-            }
+            LayerNorm.backward(dFinal, top, normalized: ws.hatFinal.pointer, inverseScale: ws.inverseFinal.pointer,
+                               weight: w + layout.offset("ln_final.w"), rows: range, width: d, accumulate: false)
         } else {
-            for e in range { let src = dFinal + e * d, dst = top + (3 * e + 2) * d; for j in 0..<d { dst[j] = src[j] } }
+            for e in range { let src = dFinal + e * d, dst = top + e * d; for j in 0..<d { dst[j] = src[j] } }
         }
         for (l, o) in blocks.enumerated().reversed() {
+            let compact = l == layers - 1
+            let out = compact ? range : rows, o0 = out.lowerBound, no = out.count
             let dNext = ws.dResidual[l + 1].pointer, dMid = ws.dMiddle[l].pointer, dPre = ws.dPre[l].pointer
-            let dH2 = ws.dNormed2[l].pointer, dH1 = ws.dNormed1[l].pointer, dZ = ws.dZ.pointer
+            let dH2 = ws.dNormed2[l].pointer, dH1 = ws.dNormed1[l].pointer, dZ = ws.dZ[l].pointer
             let dQKV = ws.dQKV[l].pointer, dX = ws.dResidual[l].pointer
             // MLP: d post = dx·W_outᵀ, through the activation, d h₂ = d pre·W_inᵀ.
-            gemm(transB: true, m: nr, n: m, k: d, a: dNext + r0 * d, lda: d, b: w + o.wOut, ldb: d, c: dPre + r0 * m, ldc: m)
-            Activation.backward(act, preActivation: ws.pre[l].pointer + r0 * m,
-                                slope: act == .gelu ? ws.slope[l].pointer + r0 * m : nil, dPre + r0 * m, count: nr * m)
-            gemm(transB: true, m: nr, n: d, k: m, a: dPre + r0 * m, lda: m, b: w + o.wIn, ldb: m, c: dH2 + r0 * d, ldc: d)
-            for r in rows { let a = dNext + r * d, dst = dMid + r * d; for j in 0..<d { dst[j] = a[j] } }
+            gemm(transB: true, m: no, n: m, k: d, a: dNext + o0 * d, lda: d, b: w + o.wOut, ldb: d, c: dPre + o0 * m, ldc: m)
+            Activation.backward(act, preActivation: ws.pre[l].pointer + o0 * m,
+                                slope: act == .gelu ? ws.slope[l].pointer + o0 * m : nil, dPre + o0 * m, count: no * m)
+            gemm(transB: true, m: no, n: d, k: m, a: dPre + o0 * m, lda: m, b: w + o.wIn, ldb: m, c: dH2 + o0 * d, ldc: d)
+            for r in out { let a = dNext + r * d, dst = dMid + r * d; for j in 0..<d { dst[j] = a[j] } }
             if layerNorm {
                 LayerNorm.backward(dH2, dMid, normalized: ws.hat2[l].pointer, inverseScale: ws.inverse2[l].pointer,
-                                   weight: w + o.ln2w, rows: rows, width: d, accumulate: true)
+                                   weight: w + o.ln2w, rows: out, width: d, accumulate: true)
             } else {
-                for r in rows { let a = dH2 + r * d, dst = dMid + r * d; for j in 0..<d { dst[j] += a[j] } }
+                for r in out { let a = dH2 + r * d, dst = dMid + r * d; for j in 0..<d { dst[j] += a[j] } }
             }
             // Attention: dz = d x_mid·W_Oᵀ, through the softmax to dq, dk, dv, then d h₁ = dqkv·W_qkvᵀ.
-            gemm(transB: true, m: nr, n: d, k: d, a: dMid + r0 * d, lda: d, b: w + o.o, ldb: d, c: dZ + r0 * d, ldc: d)
+            gemm(transB: true, m: no, n: d, k: d, a: dMid + o0 * d, lda: d, b: w + o.o, ldb: d, c: dZ + o0 * d, ldc: d)
             CausalAttention.backward(qkv: ws.qkv[l].pointer, weights: ws.attention[l].pointer, dz: dZ, dqkv: dQKV,
-                                     examples: range, heads: s.heads, dHead: s.dHead)
+                                     examples: range, heads: s.heads, dHead: s.dHead, lastQueryOnly: compact)
             gemm(transB: true, m: nr, n: d, k: 3 * d, a: dQKV + r0 * 3 * d, lda: 3 * d, b: packedQKV[l].pointer, ldb: 3 * d,
                  c: dH1 + r0 * d, ldc: d)
-            for r in rows { let a = dMid + r * d, dst = dX + r * d; for j in 0..<d { dst[j] = a[j] } }
+            // d x = d x_mid (the `=` rows only, in the compact block) + the path through ln1 and attention.
+            for r in rows {
+                let dst = dX + r * d
+                if compact {
+                    if r % 3 == 2 { let a = dMid + (r / 3) * d; for j in 0..<d { dst[j] = a[j] } } else { for j in 0..<d { dst[j] = 0 } }
+                } else {
+                    let a = dMid + r * d
+                    for j in 0..<d { dst[j] = a[j] }
+                }
+            }
             if layerNorm {
                 LayerNorm.backward(dH1, dX, normalized: ws.hat1[l].pointer, inverseScale: ws.inverse1[l].pointer,
                                    weight: w + o.ln1w, rows: rows, width: d, accumulate: true)
@@ -244,7 +266,7 @@ final class GeneralTransformer: TrainableModel {
                                  gradients g: UnsafeMutablePointer<Float>) {
         let s = shape, d = s.dModel, m = s.dMLP, c = s.classes, rows = 3 * n, dh = s.dHead
         let unembed = layout.offset("unembed.W_U")
-        let hf = layerNorm ? ws.normedFinal.pointer : ws.final.pointer
+        let hf = layerNorm ? ws.normedFinal.pointer : ws.residual[layers].pointer
         split.forEach(split.workers) { worker in
             func part(_ total: Int) -> Range<Int> { WorkSplit.block(worker, of: total, pieces: split.workers) }
             let dRows = part(d), mRows = part(m)
@@ -259,24 +281,25 @@ final class GeneralTransformer: TrainableModel {
                 }
             }
             for (l, o) in blocks.enumerated() {
-                let h1 = layerNorm ? ws.normed1[l].pointer : ws.residual[l].pointer
+                // Past attention, the last block has one row per example.
+                let outRows = l == layers - 1 ? n : rows
                 let h2 = layerNorm ? ws.normed2[l].pointer : ws.middle[l].pointer
                 let dNext = ws.dResidual[l + 1].pointer, dPre = ws.dPre[l].pointer, dMid = ws.dMiddle[l].pointer
                 if !mRows.isEmpty {
                     let lo = mRows.lowerBound
-                    gemm(transA: true, m: mRows.count, n: d, k: rows, a: ws.post[l].pointer + lo, lda: m, b: dNext, ldb: d,
+                    gemm(transA: true, m: mRows.count, n: d, k: outRows, a: ws.post[l].pointer + lo, lda: m, b: dNext, ldb: d,
                          c: g + o.wOut + lo * d, ldc: d)
-                    columnSums(dPre, rows: rows, width: m, columns: mRows, into: g + o.bIn)
+                    columnSums(dPre, rows: outRows, width: m, columns: mRows, into: g + o.bIn)
                 }
                 if !dRows.isEmpty {
                     let lo = dRows.lowerBound
-                    columnSums(dNext, rows: rows, width: d, columns: dRows, into: g + o.bOut)
-                    gemm(transA: true, m: dRows.count, n: m, k: rows, a: h2 + lo, lda: d, b: dPre, ldb: m,
+                    columnSums(dNext, rows: outRows, width: d, columns: dRows, into: g + o.bOut)
+                    gemm(transA: true, m: dRows.count, n: m, k: outRows, a: h2 + lo, lda: d, b: dPre, ldb: m,
                          c: g + o.wIn + lo * m, ldc: m)
-                    gemm(transA: true, m: dRows.count, n: d, k: rows, a: ws.z[l].pointer + lo, lda: d, b: dMid, ldb: d,
+                    gemm(transA: true, m: dRows.count, n: d, k: outRows, a: ws.z[l].pointer + lo, lda: d, b: dMid, ldb: d,
                          c: g + o.o + lo * d, ldc: d)
                     if layerNorm {
-                        LayerNorm.parameterGradients(ws.dNormed2[l].pointer, normalized: ws.hat2[l].pointer, rows: rows,
+                        LayerNorm.parameterGradients(ws.dNormed2[l].pointer, normalized: ws.hat2[l].pointer, rows: outRows,
                                                      width: d, columns: dRows, dWeight: g + o.ln2w, dBias: g + o.ln2b)
                         LayerNorm.parameterGradients(ws.dNormed1[l].pointer, normalized: ws.hat1[l].pointer, rows: rows,
                                                      width: d, columns: dRows, dWeight: g + o.ln1w, dBias: g + o.ln1b)
@@ -295,7 +318,8 @@ final class GeneralTransformer: TrainableModel {
                 }
             }
         }
-        // W_Q, W_K, W_V: one packed [d, 3d] gradient per block, each split by rows, then unpacked.
+        // W_Q, W_K, W_V: one packed [d, 3d] gradient per block (over every row: the last block's q rows other than `=`
+        // carry zeros), each split by rows, then unpacked.
         for (l, o) in blocks.enumerated() {
             let h1 = layerNorm ? ws.normed1[l].pointer : ws.residual[l].pointer
             let packed = packedGradient.pointer

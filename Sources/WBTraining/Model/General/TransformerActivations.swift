@@ -1,6 +1,7 @@
 /// Every buffer `GeneralTransformer` needs for up to `capacity` examples (3 rows each, row 3e + position), allocated once
 /// and reused each step. Per block l: `residual[l]` is the block's input (`residual[layers]` the last block's output),
-/// `middle[l]` the residual after attention, `normed1/2[l]` the LayerNorm outputs with their `hat` (x̂) and `inverse`
+/// `middle[l]` the residual after attention (the last block keeps one row per example from attention on: row e, not
+/// 3e + 2, in `middle`, `z`, `normed2`, `pre`, `post` and `residual[layers]`, and their gradients), `normed1/2[l]` the LayerNorm outputs with their `hat` (x̂) and `inverse`
 /// (1/scale), `qkv[l]` [rows, 3·d_model], `attention[l]` [examples, heads, 3, 3], `z[l]` [rows, d_model], `pre[l]` and
 /// `post[l]` [rows, d_mlp]. The `d…` buffers hold the gradients of the same activations.
 final class TransformerActivations {
@@ -16,7 +17,7 @@ final class TransformerActivations {
     let z: [AlignedBuffer<Float>]
     let pre: [AlignedBuffer<Float>]
     let post: [AlignedBuffer<Float>]
-    let final: AlignedBuffer<Float>, normedFinal: AlignedBuffer<Float>, hatFinal: AlignedBuffer<Float>
+    let normedFinal: AlignedBuffer<Float>, hatFinal: AlignedBuffer<Float>
     let inverseFinal: AlignedBuffer<Float>
     let logits: AlignedBuffer<Float>
     let losses: AlignedBuffer<Double>
@@ -36,7 +37,8 @@ final class TransformerActivations {
     private(set) var dPre: [AlignedBuffer<Float>] = []
     /// GELU's slope at each pre-activation, kept by a training forward (empty for other activations).
     private(set) var slope: [AlignedBuffer<Float>] = []
-    private(set) var dZ: AlignedBuffer<Float>! = nil
+    /// Per block: each worker's examples own their rows (the last block's compact rows would overlap another block's).
+    private(set) var dZ: [AlignedBuffer<Float>] = []
 
     init(capacity: Int, shape s: ModelShape, layers: Int, layerNorm: Bool) {
         self.capacity = capacity
@@ -57,7 +59,6 @@ final class TransformerActivations {
         z = many(layers, rows * d)
         pre = many(layers, rows * m)
         post = many(layers, rows * m)
-        final = AlignedBuffer(capacity * d, zero: 0)
         normedFinal = AlignedBuffer(layerNorm ? capacity * d : 0, zero: 0)
         hatFinal = AlignedBuffer(layerNorm ? capacity * d : 0, zero: 0)
         inverseFinal = AlignedBuffer(layerNorm ? capacity : 0, zero: 0)
@@ -80,7 +81,7 @@ final class TransformerActivations {
         dNormed2 = many(layers, rows * d)
         dQKV = many(layers, rows * 3 * d)
         dPre = many(layers, rows * m)
-        dZ = AlignedBuffer(rows * d, zero: 0)
+        dZ = many(layers, rows * d)
     }
 
     /// Examples [start, start + count) of `batch` as token rows (a, b, =) and labels.

@@ -7,7 +7,7 @@ import WBTraining
 
 /// `wb bench`: the benchmarks (`Scripts/bench` runs them in a release build). Sections: training (paper config, ms per epoch),
 /// figures (render times and sizes), analysis (one checkpoint, 100 cold, 100 cached), shell (`at` + plot from the cache),
-/// dashboard (a live step from the cache, the report over 50 checkpoints).
+/// dashboard (a live step from the cache, the report over 50 checkpoints), literature (the templates of the other papers).
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -18,16 +18,17 @@ struct BenchCommand: ParsableCommand {
           wb bench --only training         just the training engine
           wb bench --epochs 100 threads=1  more epochs, one worker thread
           wb bench --only training grokfast=ema   the paper config with Grokfast-EMA
+          wb bench --only literature       the literature templates (steps or epochs per second)
           wb bench --only dashboard --dashboard-run runs/nanda2023
                                            the dashboard on a copy of 50 checkpoints of a trained run
         """
     )
 
-    enum Section: String, ExpressibleByArgument, CaseIterable { case training, figures, analysis, shell, dashboard }
+    enum Section: String, ExpressibleByArgument, CaseIterable { case training, figures, analysis, shell, dashboard, literature }
 
     @Option(help: "Epochs to time after the warm-up.") var epochs = 60
     @Option(help: "Untimed warm-up epochs.") var warmup = 10
-    @Option(help: "Run only this section (training, figures, analysis, shell, dashboard).") var only: Section?
+    @Option(help: "Run only this section (training, figures, analysis, shell, dashboard, literature).") var only: Section?
     @Option(help: "A trained run for the dashboard section (up to 50 of its checkpoints are copied; default: a paper-config run trained for 49 epochs here).")
     var dashboardRun: String?
     @Flag(help: "Skip the Grokfast rows of the training section.") var noFilters = false
@@ -47,6 +48,9 @@ struct BenchCommand: ParsableCommand {
             case .dashboard:
                 try DashboardBenchmark.run(source: dashboardRun.map { URL(fileURLWithPath: $0).standardizedFileURL }, threads: config.threads)
                     .forEach { print($0) }
+            case .literature:
+                let threads = assignments.contains { $0.hasPrefix("threads=") } ? config.threads : nil
+                try LiteratureBenchmark.run(repeats: max(5, epochs / 4), threads: threads).forEach { print($0) }
             case .training: break
             }
         }

@@ -135,7 +135,7 @@ final class AnalysisPlotCommandTests: ExecutorTestCase {
         XCTAssertTrue(freq.plainText.contains("wrote \(svg)"))
         let data = try Data(contentsOf: URL(fileURLWithPath: svg))
         XCTAssertTrue(XMLParser(data: data).parse(), "the SVG is valid XML")
-        for kind in ["loss", "acc", "lr", "gradnorm", "freq over time", "neurons", "heatmap 0,5", "clusters", "progress"] {
+        for kind in ["loss", "acc", "lr", "gradnorm", "freq over time", "neurons", "heatmap 0,5", "clusters", "progress", "collapse"] {
             let output = try run("plot \(kind)")
             XCTAssertEqual(output.figures.count, 1, kind)
         }

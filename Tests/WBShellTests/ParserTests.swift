@@ -73,7 +73,7 @@ final class ParserTests: XCTestCase {
 
     func testCaretPointsAtTheColumn() {
         XCTAssertThrowsError(try Parser.parse("info; plot lss")) { error in
-            XCTAssertEqual("\(error)", "unknown plot 'lss'. Did you mean 'loss'? Kinds: loss, acc, lr, gradnorm, freq, freq over time, neurons, heatmap, progress, clusters, sweep\n  info; plot lss\n             ^")
+            XCTAssertEqual("\(error)", "unknown plot 'lss'. Did you mean 'loss'? Kinds: loss, acc, lr, gradnorm, freq, freq over time, neurons, heatmap, progress, clusters, collapse, sweep\n  info; plot lss\n             ^")
         }
     }
 

@@ -26,7 +26,7 @@ extension CommandExecutor {
         case .freq, .freqOverTime, .neurons, .heatmap, .clusters, .progress:
             let label = try analysisRunner().context.view.label
             if !label.isEmpty { figure.title += " (\(label))" }
-        case .loss, .acc, .lr, .gradnorm, .sweep:
+        case .loss, .acc, .lr, .gradnorm, .sweep, .collapse:
             break
         }
         return figure
@@ -42,6 +42,10 @@ extension CommandExecutor {
         case .acc: return Figure.accuracyCurves(curves(run), currentEpoch: epoch, selection: selection(run))
         case .lr: return Figure.learningRateCurve(curves(run), currentEpoch: epoch)
         case .gradnorm: return Figure.gradientNormCurve(curves(run), currentEpoch: epoch)
+        case .collapse:
+            let m = run.metrics
+            return Figure.softmaxCollapse(run: run.name, epochs: m.map(\.epoch), collapse: m.map(\.softmaxCollapse),
+                                          testAccuracy: m.map(\.testAccuracy), currentEpoch: epoch)
         case .freq:
             let at = try cursor()
             let result = try analysis(EmbeddingFrequencies(), epochs: [at], context: context).result(EmbeddingFrequencies.self, epoch: at)

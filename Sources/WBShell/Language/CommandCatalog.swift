@@ -63,8 +63,10 @@ public enum CommandCatalog {
                               "The Fourier analyses apply to add, sub, mul and div (mul and div in the discrete-log basis); for other",
                               "tasks they are skipped, and the output says so."]),
         CommandInfo(name: "plot", usage: "plot KIND [to FILE.svg]",
-                    summary: "loss | acc | lr | gradnorm | freq | freq over time | neurons | heatmap N[,M...] | clusters | progress",
-                    example: "plot loss to loss.svg"),
+                    summary: "loss | acc | lr | gradnorm | freq | freq over time | neurons | heatmap N[,M...] | clusters | progress | collapse",
+                    example: "plot loss to loss.svg",
+                    details: ["collapse: the share of training examples whose float32 softmax of the correct class is exactly 1",
+                              "(softmax collapse, Prieto et al. 2025), with the test accuracy; any model"]),
         CommandInfo(name: "dashboard", usage: "dashboard [at N | live | over range|all|EPOCHS] [neurons N,M]",
                     summary: "every view of the cursor's checkpoint on one screen (alias dash; next/prev redraw it); live: "
                         + "arrow keys step, q leaves; over: every selected checkpoint, for a report with one slider (≤ 200)",

@@ -51,6 +51,8 @@ public enum ShellCommand: Equatable, Sendable {
 public struct PlotRequest: Equatable, Sendable {
     public enum Kind: String, CaseIterable, Sendable {
         case loss, acc, lr, gradnorm, freq, freqOverTime = "freq over time", neurons, heatmap, progress, clusters
+        /// The share of training examples in softmax collapse, with the test accuracy.
+        case collapse
         /// `plot sweep X [Y] [MEASURE]`: the current sweep, over one or two of its keys.
         case sweep
     }

@@ -195,7 +195,8 @@ private extension NotebookOutput {
 /// The notebooks shipped in Notebooks/ read and write back byte for byte, and hold outputs from a replay.
 final class ShippedNotebookTests: XCTestCase {
     /// The shipped set, by name (a session recorded into Notebooks/ is not one of them).
-    static let shipped = ["grokking.wbnb", "nanda2023.wbnb", "quickstart.wbnb", "grokfast.wbnb", "operations.wbnb", "sweep.wbnb"]
+    static let shipped = ["grokking.wbnb", "nanda2023.wbnb", "quickstart.wbnb", "grokfast.wbnb", "operations.wbnb", "sweep.wbnb",
+                          "literature.wbnb"]
 
     func testShippedNotebooksRoundTrip() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
@@ -235,6 +236,33 @@ final class ShippedNotebookTests: XCTestCase {
                 XCTAssertNotNil(Int(epoch95), "\(name): \(run) reached 95 % test accuracy: \(row)")
                 XCTAssertTrue(notes.contains(Self.thousands(epoch95)), "\(name): the notes quote \(run)'s 95 % epoch \(epoch95)")
             }
+        }
+    }
+
+    /// The literature notebook's recorded `compare` tables: the notes quote each run's 95 % epoch, or say it never got
+    /// there, and the two softmax-collapse charts were recorded.
+    func testLiteratureNotebookQuotesItsMilestones() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
+        let notebook = try Notebook.read(from: folder.appendingPathComponent("literature.wbnb"))
+        let notes = notebook.cells.filter { $0.kind != .command }.map(\.source).joined(separator: "\n")
+        let tables = notebook.cells.filter { $0.source.hasPrefix("compare ") }.flatMap(\.outputs)
+            .compactMap { output -> String? in if case .text(let t) = output { return t } else { return nil } }.joined(separator: "\n")
+        for run in ["lit-adam", "lit-adam-grokfast", "lit-adamw", "lit-adamw-grokfast", "lit-ce", "lit-orthograd", "lit-stablemax"] {
+            let row = try XCTUnwrap(tables.split(separator: "\n").first { $0.hasPrefix(run + " ") }, "\(run) in \(tables)")
+            let columns = row.split(separator: " ").map(String.init)
+            let epoch95 = columns[columns.count - 3]
+            if Int(epoch95) != nil {
+                XCTAssertTrue(notes.contains("\(run)") && notes.contains(Self.thousands(epoch95)),
+                              "the notes quote \(run)'s 95 % epoch \(epoch95)")
+            } else {
+                XCTAssertTrue(notes.contains("\(run)") && notes.contains("never"), "the notes say \(run) never reached 95 %")
+            }
+        }
+        let collapse = notebook.cells.filter { $0.source == "plot collapse" }
+        XCTAssertEqual(collapse.count, 2)
+        for cell in collapse {
+            guard case .figure(let title, _) = try XCTUnwrap(cell.outputs.first) else { return XCTFail("a figure") }
+            XCTAssertTrue(title.hasPrefix("Softmax collapse — lit-"), title)
         }
     }
 

@@ -105,8 +105,10 @@ extension CommandExecutor {
         for run in runs {
             let m = RunMilestones(run.metrics), c = run.record.config
             func epoch(_ value: Int?) -> String { value.map(String.init) ?? "–" }
+            // The model's widths and layers stay out (the column would not fit); its kind, loss, optimizer and batch show.
+            let regime = c.regimeWords.filter { !["hidden=", "bias=", "layers=", "norm=", "act="].contains(where: $0.hasPrefix) }
             let variant = [c.task.rawValue, c.grokfast == .none ? "" : "grokfast=\(c.grokfast.rawValue)",
-                           c.initScale == 1 ? "" : "init×\(NumberLiteral.short(c.initScale))"].filter { !$0.isEmpty }
+                           c.initScale == 1 ? "" : "init×\(NumberLiteral.short(c.initScale))"].filter { !$0.isEmpty } + regime
             rows.append([run.name, variant.joined(separator: " "), epoch(m.trainAccuracy99), epoch(m.testAccuracy50),
                          epoch(m.testAccuracy95), epoch(m.testAccuracy99),
                          m.final.map { String(format: "%.3e", $0.testLoss) } ?? "–"])

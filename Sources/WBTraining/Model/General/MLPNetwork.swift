@@ -71,20 +71,16 @@ final class MLPNetwork: TrainableModel {
 
     func evaluate(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>) -> BatchResult {
         let ws = workspace(capacity: min(buffers?.capacity ?? Self.evaluationChunk, max(1, examples.count)))
-        var result = BatchResult(loss: 0, correct: 0, count: examples.count)
-        var total = 0.0, start = 0
+        var tally = BatchTally()
+        var start = 0
         while start < examples.count {
             let n = min(ws.capacity, examples.count - start)
             ws.load(examples, from: start, count: n)
             split.forEachBlock(n, minimum: Self.minimumBlock) { forward(ws, $0, parameters: w, batchSize: n, gradient: false) }
-            for e in 0..<n {
-                total += ws.losses.pointer[e]
-                result.correct += Int(ws.correct.pointer[e]); result.collapsed += Int(ws.collapsed.pointer[e])
-            }
+            tally.add(losses: ws.losses.pointer, correct: ws.correct.pointer, collapsed: ws.collapsed.pointer, count: n)
             start += n
         }
-        result.loss = total / Double(examples.count)
-        return result
+        return tally.result
     }
 
     func lossAndGradient(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>,
@@ -97,14 +93,9 @@ final class MLPNetwork: TrainableModel {
             backward(ws, range, parameters: w)
         }
         weightGradients(ws, examples: n, gradients: g)
-        var result = BatchResult(loss: 0, correct: 0, count: n)
-        var total = 0.0
-        for e in 0..<n {
-            total += ws.losses.pointer[e]
-            result.correct += Int(ws.correct.pointer[e]); result.collapsed += Int(ws.collapsed.pointer[e])
-        }
-        result.loss = total / Double(n)
-        return result
+        var tally = BatchTally()
+        tally.add(losses: ws.losses.pointer, correct: ws.correct.pointer, collapsed: ws.collapsed.pointer, count: n)
+        return tally.result
     }
 
     private func forward(_ ws: Buffers, _ range: Range<Int>, parameters w: UnsafePointer<Float>, batchSize: Int,

@@ -148,7 +148,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         ("d_model", "residual width (128)"), ("heads", "attention heads; must divide d_model (4)"),
         ("d_mlp", "MLP width (512)"), ("lr", "AdamW learning rate (1e-3)"), ("wd", "AdamW weight decay (1.0)"),
         ("beta1", "AdamW β1 (0.9)"), ("beta2", "AdamW β2 (0.98)"), ("eps", "AdamW ε (1e-8)"),
-        ("warmup", "epochs of linear warm-up, lr·min(epoch/warmup, 1) (10)"), ("epochs", "epochs to train (40000)"),
+        ("warmup", "optimizer steps of linear warm-up, lr·min(step/warmup, 1); steps are epochs with the full batch (10)"), ("epochs", "epochs to train (40000)"),
         ("eval_every", "evaluate and log metrics every N epochs (1)"),
         ("checkpoints", "epochs to save, e.g. '0..1000 step 100, 1000..40000 step 500' (every 100 and the last)"),
         ("init", "safetensors file of initial weights (none: random from init_seed)"),

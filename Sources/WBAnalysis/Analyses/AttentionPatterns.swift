@@ -13,6 +13,7 @@ import WBTraining
 /// means leave out the pairs with a 0). For a task without a view they are in token order: the mean attention means what
 /// it always does, the frequencies only describe the token order.
 public struct AttentionPatterns: Analysis {
+    public static let readsAttention = true
     public static let name = "attention_patterns"
     public static let version = 1
     public static let summary = "attention of '=' per head: mean weights on a, b, '=' and each head's frequency"

@@ -63,6 +63,8 @@ public protocol Analysis: Sendable {
     /// The tasks the analysis has a meaning for (every task by default; the Fourier analyses: `CyclicView.tasks`).
     /// The runner refuses it for any other task (`AnalysisError.inapplicable`).
     static var tasks: [ModularTask] { get }
+    /// Whether it reads attention, which an MLP does not have (the runner refuses it there).
+    static var readsAttention: Bool { get }
     /// Settings that change the result, as text (empty by default).
     var options: String { get }
     func compute(_ input: AnalysisInput) throws -> Result
@@ -71,6 +73,7 @@ public protocol Analysis: Sendable {
 extension Analysis {
     public static var needs: AnalysisNeeds { .checkpoint }
     public static var tasks: [ModularTask] { ModularTask.allCases }
+    public static var readsAttention: Bool { false }
     public var options: String { "" }
     /// Whether the analysis has a meaning for `task`.
     public static func applies(to task: ModularTask) -> Bool { tasks.contains(task) }

@@ -2,9 +2,15 @@ import Foundation
 import WBTraining
 
 /// What every analysis of one run shares: the shape, the split, the task's `CyclicView` and its Fourier basis.
+///
+/// The analyses read the paper's transformer, and an MLP with one hidden layer (Gromov's): there the first layer's
+/// columns for a play the embedding (`CheckpointState.embedding`), its hidden units the neurons, and the output layer
+/// the neuron-to-logit map; `shape` then has `d_model` = `d_mlp` = the hidden width.
 public struct RunContext: Sendable {
     public let shape: ModelShape
     public let layout: ParameterLayout
+    /// The network the checkpoints hold (`ModelArchitecture.paper(shape)` or a one-hidden-layer MLP).
+    public let architecture: ModelArchitecture
     public let split: DataSplit
     /// The order the analyses read the task in (`CyclicView`): the token order for add, b read as −b for sub, the
     /// discrete log for mul and div; for a task without a view the token order, not cyclic (`view.isCyclic` false).
@@ -19,8 +25,28 @@ public struct RunContext: Sendable {
 
     /// The task is the config's when given, else the split's.
     public init(shape: ModelShape, split: DataSplit, config: TrainingConfig? = nil) throws {
-        self.shape = shape
-        layout = ParameterLayout(shape)
+        try self.init(architecture: .paper(shape), split: split, config: config)
+    }
+
+    /// The context of `architecture`: the paper's transformer or an MLP with one hidden layer.
+    public init(architecture: ModelArchitecture, split: DataSplit, config: TrainingConfig? = nil) throws {
+        switch architecture {
+        case .transformer(let s, _, _, _):
+            guard architecture.isPaperTransformer else {
+                throw AnalysisError.unsupported("the analyses read a 1-layer ReLU transformer without LayerNorm; this one is "
+                    + "\(architecture.summary)")
+            }
+            shape = s
+        case .mlp(let p, let hidden, _, _):
+            guard hidden.count == 1 else {
+                throw AnalysisError.unsupported("the analyses read an MLP with one hidden layer (its columns play the embedding, "
+                    + "its units the neurons); this one has \(hidden.count): \(architecture.summary)")
+            }
+            shape = ModelShape(p: p, dModel: hidden[0], heads: 1, dMLP: hidden[0])
+        }
+        self.architecture = architecture
+        layout = ParameterLayout(architecture)
+        let shape = self.shape
         self.split = split
         let task = config?.task ?? split.task
         let view = CyclicView.of(task: task, p: shape.p)
@@ -36,13 +62,12 @@ public struct RunContext: Sendable {
     /// neurons by their TransformerLens names.
     public init(run: RunFolder) throws {
         let config = try run.readRecord().config
-        guard config.architecture.isPaperTransformer else {
-            throw AnalysisError.unsupported("the analyses read the paper's 1-layer ReLU transformer; run '\(run.name)' trains "
-                + "\(config.architecture.summary) (\(config.regimeWords.joined(separator: " "))). Its loss, accuracy and "
-                + "softmax collapse are in metrics.csv (plot loss, plot collapse, compare); the Fourier analyses of other "
-                + "models are not built yet")
+        do {
+            try self.init(architecture: config.architecture, split: try run.split(for: config), config: config)
+        } catch AnalysisError.unsupported(let why) {
+            throw AnalysisError.unsupported("run '\(run.name)': \(why). Its loss, accuracy and softmax collapse are in "
+                + "metrics.csv (plot loss, plot collapse, compare); analyses of deeper models are not built yet")
         }
-        try self.init(shape: config.shape, split: try run.split(for: config), config: config)
     }
 
     /// The run's task.
@@ -66,7 +91,7 @@ public final class CheckpointState {
         self.epoch = epoch
         self.parameters = parameters
         self.run = run
-        self.evaluator = evaluator ?? GridEvaluator(shape: run.shape, view: run.view)
+        self.evaluator = evaluator ?? GridEvaluator(architecture: run.architecture, view: run.view)
         precondition(self.evaluator.view == run.view, "CheckpointState: the evaluator's view is not the run's")
     }
 
@@ -92,10 +117,18 @@ public final class CheckpointState {
         return parameters[entry.range].map(Double.init)
     }
 
-    /// E: the rows of W_E at the view's a-tokens, in view order (`view.tokensA`; the first p rows for add, the `=` token
+    /// E: the rows of W_E at the view's a-tokens (for an MLP, the first layer's columns of those tokens), in view order
+    /// (`view.tokensA`; the first p rows for add, the `=` token
     /// dropped), n × d_model. This is the order the embedding analyses read.
     public var embedding: [Double] {
         let s = run.shape, view = run.view
+        if case .mlp(let p, _, _, _) = run.architecture {
+            // The first layer's column for token a is what one-hot(a) adds: hidden.0.weight [h, 2p], column a.
+            let w0 = tensor("hidden.0.weight"), h = s.dModel
+            var out = [Double](repeating: 0, count: view.n * h)
+            for (i, token) in view.tokensA.enumerated() { for c in 0..<h { out[i * h + c] = w0[c * 2 * p + token] } }
+            return out
+        }
         let we = tensor("embed.W_E")
         var out = [Double](repeating: 0, count: view.n * s.dModel)
         for (i, token) in view.tokensA.enumerated() {
@@ -104,10 +137,18 @@ public final class CheckpointState {
         return out
     }
 
-    /// W_L = (W_out · W_U[:, classes])ᵀ, the neuron-to-logit map: n × d_mlp (rows are the logit classes in view order,
+    /// W_L = (W_out · W_U[:, classes])ᵀ (for an MLP, its output layer's rows), the neuron-to-logit map: n × d_mlp (rows
+    /// are the logit classes in view order,
     /// `view.classes`; the first p columns of W_U for add).
     public var neuronToLogit: [Double] {
         let s = run.shape, view = run.view, n = view.n
+        if case .mlp = run.architecture {
+            // out.weight [p, h]: row c is class c's weights on the hidden units.
+            let wOut = tensor("out.weight"), h = s.dMLP
+            var out = [Double](repeating: 0, count: n * h)
+            for c in 0..<n { for j in 0..<h { out[c * h + j] = wOut[view.classes[c] * h + j] } }
+            return out
+        }
         let wOut = tensor("blocks.0.mlp.W_out")           // [d_mlp, d_model]
         let wU = tensor("unembed.W_U")                    // [d_model, p+1]
         var unembed = [Double](repeating: 0, count: s.dModel * n)

@@ -26,7 +26,7 @@ public final class AnalysisRunner {
         self.run = run
         self.context = context
         cache = cacheFolder.map { AnalysisCache(folder: $0) } ?? AnalysisCache(run: run)
-        evaluator = GridEvaluatorPool.take(context.shape, view: context.view)
+        evaluator = GridEvaluatorPool.take(context.architecture, view: context.view)
     }
 
     deinit { GridEvaluatorPool.give(evaluator) }
@@ -56,7 +56,14 @@ public final class AnalysisRunner {
             report.failures.append(AnalysisFailure(epoch: nil, analysis: a.name,
                                                    message: AnalysisError.inapplicable(analysis: a.name, task: task, applicable: a.tasks).description))
         }
-        let analyses = analyses.filter { $0.applies(to: task) }
+        var analyses = analyses.filter { $0.applies(to: task) }
+        if case .mlp = context.architecture {
+            for a in analyses where type(of: a).readsAttention {
+                report.failures.append(AnalysisFailure(epoch: nil, analysis: a.name,
+                                                       message: "\(a.name) reads attention, which an MLP does not have"))
+            }
+            analyses = analyses.filter { !type(of: $0).readsAttention }
+        }
         var active = analyses
         // The reference checkpoint's work (loaded weights, forward pass) is reused when it is also in the selection.
         var referenceWork: EpochWork?

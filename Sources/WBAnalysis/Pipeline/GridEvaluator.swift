@@ -2,35 +2,69 @@ import Foundation
 import WBTraining
 
 /// The model's forward pass over the n² pairs of a `CyclicView`, row i·n + j = (tokensA[i], tokensB[j]) — for add all p²
-/// inputs, a-major (index a·p + b) — through the same structured forward as training. Holds the model and its workspace
-/// so that successive checkpoints reuse the buffers.
+/// inputs, a-major (index a·p + b) — through the same forward as training: the structured one for the paper's
+/// transformer, `MLPNetwork` for a one-hidden-layer MLP (its hidden units are the neurons). Holds the model and its
+/// workspace so that successive checkpoints reuse the buffers.
 public final class GridEvaluator {
     public let shape: ModelShape
+    public let architecture: ModelArchitecture
     /// The pairs evaluated and the order of the logit classes.
     public let view: CyclicView
-    let model: StructuredModel
-    let workspace: BatchWorkspace
+    let model: StructuredModel?
+    let workspace: BatchWorkspace?
+    let mlp: MLPNetwork?
+    let examples: ExampleBatch
 
     /// `view` defaults to the token order of addition (all p² inputs).
-    public init(shape: ModelShape, view: CyclicView? = nil) {
-        self.shape = shape
-        let view = view ?? CyclicView.of(task: .add, p: shape.p)
-        precondition(view.p == shape.p, "GridEvaluator: the view is for p = \(view.p), the model for p = \(shape.p)")
+    public convenience init(shape: ModelShape, view: CyclicView? = nil) {
+        self.init(architecture: .paper(shape), view: view)
+    }
+
+    /// The paper's transformer or a one-hidden-layer MLP (the shapes `RunContext` accepts).
+    public init(architecture: ModelArchitecture, view: CyclicView? = nil) {
+        self.architecture = architecture
+        let p = architecture.p
+        let view = view ?? CyclicView.of(task: .add, p: p)
+        precondition(view.p == p, "GridEvaluator: the view is for p = \(view.p), the model for p = \(p)")
         self.view = view
-        model = StructuredModel(shape: shape)
-        let indices = view.isTokenOrder ? Array(0..<(shape.p * shape.p)) : view.flatIndices
-        workspace = model.makeWorkspace(ExampleBatch(flatIndices: indices, p: shape.p, task: view.task))
+        let indices = view.isTokenOrder ? Array(0..<(p * p)) : view.flatIndices
+        examples = ExampleBatch(flatIndices: indices, p: p, task: view.task)
+        switch architecture {
+        case .transformer(let s, _, _, _):
+            shape = s
+            let structured = StructuredModel(shape: s)
+            model = structured
+            workspace = structured.makeWorkspace(examples)
+            mlp = nil
+        case .mlp(_, let hidden, _, _):
+            shape = ModelShape(p: p, dModel: hidden[0], heads: 1, dMLP: hidden[0])
+            model = nil
+            workspace = nil
+            mlp = MLPNetwork(layout: ParameterLayout(architecture))
+        }
     }
 
     /// Post-ReLU MLP activations at `=` ([n², d_mlp]) and the logits at `=`: for a view whose classes are the tokens
     /// (add, sub, tasks without a view) the raw [p², p+1] (the `=` class last), else [n², n] with class c = `classes[c]`.
     public func forward(parameters: [Float]) -> GridForward {
+        let n = view.n
+        if let mlp {
+            // p classes, no `=` class: the view's classes picked from them.
+            let (hidden, raw) = mlp.firstLayerAndLogits(examples, parameters: parameters)
+            let p = architecture.p, classes = view.classes
+            if n == p && classes.enumerated().allSatisfy({ $0 == $1 }) {
+                return GridForward(p: p, n: n, neurons: shape.dMLP, activations: hidden, logits: raw, logitStride: p)
+            }
+            var logits = [Float](repeating: 0, count: n * n * n)
+            for r in 0..<(n * n) { for c in 0..<n { logits[r * n + c] = raw[r * p + classes[c]] } }
+            return GridForward(p: p, n: n, neurons: shape.dMLP, activations: hidden, logits: logits, logitStride: n)
+        }
+        let model = model!, workspace = workspace!
         precondition(parameters.count == model.layout.totalCount, "forward: parameter count does not match the shape")
         parameters.withUnsafeBufferPointer { w in
             model.prepare(parameters: w.baseAddress!)
             _ = model.evaluate(workspace)
         }
-        let n = view.n
         if n == shape.p && view.classes.enumerated().allSatisfy({ $0 == $1 }) {
             return GridForward(p: shape.p, n: n, neurons: shape.dMLP, activations: workspace.hiddenActivations,
                                logits: workspace.outputLogits, logitStride: shape.classes)
@@ -44,11 +78,13 @@ public final class GridEvaluator {
 
     /// Only the post-ReLU activations ([n², d_mlp]); skips the unembedding.
     public func activations(parameters: [Float]) -> [Float] {
-        parameters.withUnsafeBufferPointer { w in
+        if let mlp { return mlp.firstLayerAndLogits(examples, parameters: parameters).hidden }
+        let model = model!, workspace = workspace!
+        return parameters.withUnsafeBufferPointer { w in
             model.prepare(parameters: w.baseAddress!)
             model.activations(workspace)
+            return workspace.hiddenActivations
         }
-        return workspace.hiddenActivations
     }
 }
 
@@ -83,20 +119,20 @@ enum GridEvaluatorPool {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var idle: [GridEvaluator] = []
 
-    static func take(_ shape: ModelShape, view: CyclicView) -> GridEvaluator {
+    static func take(_ architecture: ModelArchitecture, view: CyclicView) -> GridEvaluator {
         lock.lock()
-        if let index = idle.firstIndex(where: { $0.shape == shape && $0.view == view }) {
+        if let index = idle.firstIndex(where: { $0.architecture == architecture && $0.view == view }) {
             let evaluator = idle.remove(at: index)
             lock.unlock()
             return evaluator
         }
         lock.unlock()
-        return GridEvaluator(shape: shape, view: view)
+        return GridEvaluator(architecture: architecture, view: view)
     }
 
     static func give(_ evaluator: GridEvaluator) {
         lock.lock()
-        idle.removeAll { $0.shape == evaluator.shape && $0.view == evaluator.view }
+        idle.removeAll { $0.architecture == evaluator.architecture && $0.view == evaluator.view }
         idle.append(evaluator)
         if idle.count > 2 { idle.removeFirst() }
         lock.unlock()

@@ -145,7 +145,7 @@ extension CommandExecutor {
 
     /// Neuron numbers must exist in the model.
     func checkNeurons(_ neurons: [Int]) throws {
-        let count = try requireRun().record.config.dMLP
+        let count = try analysisRunner().context.shape.dMLP
         if let bad = neurons.first(where: { $0 >= count }) {
             throw ShellError("neuron \(bad) does not exist: this model has neurons 0…\(count - 1)")
         }

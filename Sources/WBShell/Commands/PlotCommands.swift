@@ -59,7 +59,7 @@ extension CommandExecutor {
             let at = try cursor()
             let state = try analysisRunner().state(epoch: at)
             var neurons = request.neurons
-            let count = run.record.config.dMLP
+            let count = try analysisRunner().context.shape.dMLP
             if let bad = neurons.first(where: { $0 >= count }) { throw ShellError("neuron \(bad) does not exist: this model has neurons 0…\(count - 1)") }
             if neurons.isEmpty { neurons = try representativeNeurons(at: at, context: context) }
             let grids = neurons.map { NeuronGrid(neuron: $0, p: state.forward.n, values: state.forward.neuronGrid($0)) }

@@ -47,7 +47,7 @@ final class DashboardBuilder {
 
     /// The strongest neurons of the largest clusters at `epoch` (up to `count`), from its cluster result.
     func representativeNeurons(at epoch: Int, results: AnalysisResults, count: Int = 3) -> [Int] {
-        guard let clusters = results.result(NeuronClusters.self, epoch: epoch) else { return Array(0..<min(count, run.record.config.dMLP)) }
+        guard let clusters = results.result(NeuronClusters.self, epoch: epoch) else { return Array(0..<min(count, runner.context.shape.dMLP)) }
         return Array(CommandExecutor.representatives(clusters).prefix(count))
     }
 
@@ -86,7 +86,7 @@ final class DashboardBuilder {
         if !missing.isEmpty {
             let activations: [Float]
             do { activations = try runner.activations(epoch: epoch) } catch { throw ShellError("\(error)") }
-            let count = run.record.config.dMLP
+            let count = runner.context.shape.dMLP   // the MLP's hidden width for a one-hidden-layer MLP
             let cells = activations.count / count
             for n in missing { known[n] = (0..<cells).map { activations[$0 * count + n] } }
             grids[epoch] = known

@@ -5,9 +5,9 @@
 ///
 /// Parallel work as `GeneralTransformer`: activations and their gradients per block of examples, each weight gradient a
 /// sum over every example (in order) per block of its output rows.
-final class MLPNetwork: TrainableModel {
-    let layout: ParameterLayout
-    let split: WorkSplit
+public final class MLPNetwork: TrainableModel {
+    public let layout: ParameterLayout
+    public let split: WorkSplit
     let loss: LossFunction
     let p: Int
     let widths: [Int]
@@ -60,7 +60,26 @@ final class MLPNetwork: TrainableModel {
         biases = names.map { bias ? layout.offset($0 + ".bias") : -1 }
     }
 
-    func prepare(parameters: UnsafePointer<Float>) {}
+    public func prepare(parameters: UnsafePointer<Float>) {}
+
+    /// An MLP of `layout`'s architecture for reading activations (the analyses); its loss is cross-entropy.
+    public convenience init(layout: ParameterLayout, threads: Int = 2) {
+        guard case .mlp(let p, _, _, _) = layout.architecture else { preconditionFailure("MLPNetwork needs an MLP layout") }
+        self.init(layout: layout, loss: LossFunction(kind: .ce, classes: p, p: p), threads: threads)
+    }
+
+    /// The first hidden layer's activations ([N, h₀], after the activation) and the logits ([N, p]) of `examples`, for
+    /// the analyses (the first layer's columns a and p + b play the embedding, its units the neurons).
+    public func firstLayerAndLogits(_ examples: ExampleBatch, parameters: [Float]) -> (hidden: [Float], logits: [Float]) {
+        let n = examples.count, h0 = widths[0]
+        let ws = workspace(capacity: n)
+        ws.load(examples, from: 0, count: n)
+        parameters.withUnsafeBufferPointer { w in
+            split.forEachBlock(n, minimum: Self.minimumBlock) { forward(ws, $0, parameters: w.baseAddress!, batchSize: n, gradient: false) }
+        }
+        return (Array(UnsafeBufferPointer(start: ws.post[0].pointer, count: n * h0)),
+                Array(UnsafeBufferPointer(start: ws.logits.pointer, count: n * p)))
+    }
 
     private func workspace(capacity: Int) -> Buffers {
         if let existing = buffers, existing.capacity >= capacity { return existing }
@@ -69,7 +88,7 @@ final class MLPNetwork: TrainableModel {
         return made
     }
 
-    func evaluate(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>) -> BatchResult {
+    public func evaluate(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>) -> BatchResult {
         let ws = workspace(capacity: min(buffers?.capacity ?? Self.evaluationChunk, max(1, examples.count)))
         var tally = BatchTally()
         var start = 0
@@ -83,7 +102,7 @@ final class MLPNetwork: TrainableModel {
         return tally.result
     }
 
-    func lossAndGradient(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>,
+    public func lossAndGradient(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>,
                          gradients g: UnsafeMutablePointer<Float>) -> BatchResult {
         let n = examples.count
         let ws = workspace(capacity: n)

@@ -87,7 +87,7 @@ final class SweepShellTests: ExecutorTestCase {
         XCTAssertEqual(completion.complete(line: "sweep status tiny ", word: ""), [], "one name only")
         XCTAssertEqual(completion.complete(line: "sweep list ", word: ""), [])
         XCTAssertEqual(completion.complete(line: "sweep new wd=0.3,1 se", word: "se"), ["seeds="])
-        XCTAssertEqual(completion.complete(line: "sweep new mo", word: "mo"), ["moments="])
+        XCTAssertEqual(completion.complete(line: "sweep new mo", word: "mo"), ["model=", "moments=", "momentum="])
         XCTAssertEqual(completion.complete(line: "sweep new jo", word: "jo"), ["jobs="])
         XCTAssertEqual(completion.complete(line: "sweep new on=", word: "on="), ["on=local", "on=slurm"])
         XCTAssertEqual(completion.complete(line: "info; sweep status f", word: "f"), ["fracwd"])

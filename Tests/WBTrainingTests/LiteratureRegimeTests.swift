@@ -96,7 +96,7 @@ final class LiteratureRegimeTests: TemporaryFolderTestCase {
         XCTAssertEqual(d.metadata["act_fn"], "gelu")
     }
 
-    func testCombinationsThatMeanNothingAreRefusedWithTheReason() {
+    func testCombinationsThatMeanNothingAreRefusedWithTheReason() throws {
         let refusals: [([String], String)] = [
             (["hidden=200"], "hidden=200 is not allowed: a value only with model=mlp."),
             (["bias=no"], "bias=no is not allowed: a value only with model=mlp."),
@@ -106,7 +106,7 @@ final class LiteratureRegimeTests: TemporaryFolderTestCase {
             (["model=mlp", "d_model=64"], "d_model=64 is not allowed: a value only with model=transformer (an MLP's widths are hidden=…)."),
             (["model=mlp", "hidden=0"], "hidden=0 is not allowed: 1 to 8 widths, each in 1...16384."),
             (["model=mlp", "hidden=20,x"], "hidden=20,x is not allowed: widths separated by commas or x (e.g. 500, 200,200 or 200x200)."),
-            (["loss=stablemax", "loss=mse"], "loss=mse is not allowed: one value per key; loss=stablemax was given before."),
+            (["loss=mse", "model=mlp", "layers=3"], "layers=3 is not allowed: a value only with model=transformer (an MLP's widths are hidden=…)."),
             (["loss=hinge"], "loss=hinge is not allowed: ce, mse, stablemax."),
             (["optimizer=rmsprop"], "optimizer=rmsprop is not allowed: adamw, adam, sgd."),
             (["momentum=0.9"], "momentum=0.9 is not allowed: a value only with optimizer=sgd."),
@@ -123,8 +123,10 @@ final class LiteratureRegimeTests: TemporaryFolderTestCase {
                 XCTAssertEqual("\(error)", message)
             }
         }
-        // The same key twice with the same value is fine, and batch=full is the full batch.
-        XCTAssertEqual(try TrainingConfig().applying(["loss=mse", "loss=mse", "batch=full"]).batch, 0)
+        // A later value overrides an earlier one (templates and `--set` rely on it), and batch=full is the full batch.
+        let config = try TrainingConfig().applying(["loss=stablemax", "loss=mse", "batch=64", "batch=full"])
+        XCTAssertEqual(config.loss, .mse)
+        XCTAssertEqual(config.batch, 0)
     }
 
     /// The paper's config writes the same config.json keys and hash as before the new keys existed; each new key enters

@@ -19,7 +19,7 @@ final class TrainerTests: TemporaryFolderTestCase {
         XCTAssertEqual(metrics[0].trainLoss, Foundation.log(24.0), accuracy: 0.2)
         XCTAssertLessThan(metrics[60].trainLoss, metrics[0].trainLoss)
         let text = try String(contentsOf: run.metricsURL, encoding: .utf8)
-        XCTAssertTrue(text.hasPrefix("epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,seconds,steps,softmax_collapse\n"))
+        XCTAssertTrue(text.hasPrefix("epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,steps,softmax_collapse,seconds\n"))
         XCTAssertEqual(metrics.map(\.steps), Array(0...60), "full batch: one optimizer step per epoch")
         // A file from before the last two columns still reads (steps are then the epochs, the collapse 0).
         let old = MetricsTable.nineColumnHeader + "\n3,1.5,2.5,0.5,0.25,0.001,0.1,10,0.02\n"

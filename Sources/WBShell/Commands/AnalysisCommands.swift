@@ -110,7 +110,9 @@ extension CommandExecutor {
         }
         if let c = results.result(NeuronClusters.self, epoch: epoch) {
             let sizes = c.clusters.map { "\($0.frequency)→\($0.neurons)" }.joined(separator: ", ")
-            lines.append(String(format: "  neurons clustered (fraction > %.2f): %.1f%% (%@; none %d)", c.threshold, c.clusteredShare * 100, sizes, c.unclustered))
+            // Without clusters, "(none of the N)" instead of an empty list.
+            let detail = c.clusters.isEmpty ? "none of the \(c.unclustered)" : "\(sizes); none \(c.unclustered)"
+            lines.append(String(format: "  neurons clustered (fraction > %.2f): %.1f%% (%@)", c.threshold, c.clusteredShare * 100, detail))
         }
         if let m = results.result(WBAnalysis.ProgressMeasures.self, epoch: epoch) {
             lines.append(String(format: "  restricted loss %.3e, excluded loss %.3e, Gini W_E %.2f, Gini W_L %.2f, sum of squared weights %.1f",

@@ -180,19 +180,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         keyHelp.map { "  \($0.key.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.help)" }
     }
 
-    /// Applies `key=value` assignments in order; the first bad one throws. Nothing is changed on error. A key given twice
-    /// with different values (`loss=stablemax loss=mse`) is refused: one of the two would be silently lost.
+    /// Applies `key=value` assignments in order (a later value of a key overrides an earlier one, as `--set` and
+    /// templates rely on); the first bad one throws. Nothing is changed on error.
     public func applying(_ assignments: [String]) throws -> TrainingConfig {
         var copy = self
-        var given: [String: String] = [:]
         for token in assignments {
             guard let eq = token.firstIndex(of: "="), eq != token.startIndex else { throw ConfigError.malformed(token) }
             let key = String(token[..<eq]).lowercased()
             let value = String(token[token.index(after: eq)...]).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-            if let earlier = given[key], earlier != value {
-                throw ConfigError.invalid(key: key, value: value, allowed: "one value per key; \(key)=\(earlier) was given before")
-            }
-            given[key] = value
             try copy.set(key, to: value)
         }
         try copy.validate()

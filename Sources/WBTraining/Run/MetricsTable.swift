@@ -1,12 +1,12 @@
 import Foundation
 
 /// `metrics.csv`: one row per evaluated epoch, with the header
-/// `epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,seconds,steps,softmax_collapse`. Numbers are
-/// written in Swift's shortest round-trip form, so reading the file gives back exactly the Doubles that were measured.
-/// Files written before `steps` and `softmax_collapse` existed (the first nine columns) still read: steps are then the
-/// epochs and the collapse 0.
+/// `epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,steps,softmax_collapse,seconds` (the wall
+/// time last, as it always was, so a tool that drops it keeps only what the run determines). Numbers are written in
+/// Swift's shortest round-trip form, so reading the file gives back exactly the Doubles that were measured. Files written
+/// before `steps` and `softmax_collapse` existed (nine columns) still read: steps are then the epochs and the collapse 0.
 public enum MetricsTable {
-    public static let header = "epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,seconds,steps,softmax_collapse"
+    public static let header = "epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,steps,softmax_collapse,seconds"
     /// The header of files written before the last two columns.
     public static let nineColumnHeader = "epoch,train_loss,test_loss,train_acc,test_acc,lr,grad_norm,weight_norm,seconds"
 
@@ -14,7 +14,7 @@ public enum MetricsTable {
         var text = header + "\n"
         text.reserveCapacity(rows.count * 120)
         for r in rows {
-            text += "\(r.epoch),\(r.trainLoss),\(r.testLoss),\(r.trainAccuracy),\(r.testAccuracy),\(r.lr),\(r.gradNorm),\(r.weightNorm),\(r.seconds),\(r.steps),\(r.softmaxCollapse)\n"
+            text += "\(r.epoch),\(r.trainLoss),\(r.testLoss),\(r.trainAccuracy),\(r.testAccuracy),\(r.lr),\(r.gradNorm),\(r.weightNorm),\(r.steps),\(r.softmaxCollapse),\(r.seconds)\n"
         }
         return text
     }
@@ -32,13 +32,14 @@ public enum MetricsTable {
         for (i, line) in lines.enumerated() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             guard f.count == columns, let epoch = Int(f[0]), let values = Optional(f[1...].map { Double($0) }),
-                  !values.contains(nil), columns == 9 || Int(f[9]) != nil else {
+                  !values.contains(nil), columns == 9 || Int(f[8]) != nil else {
                 throw RunFolderError.damaged(file: "metrics.csv", reason: "line \(i + 2) is not \(columns) comma-separated numbers")
             }
             let v = values.map { $0! }
+            let wide = columns == 11
             rows.append(EpochMetrics(epoch: epoch, trainLoss: v[0], testLoss: v[1], trainAccuracy: v[2], testAccuracy: v[3],
-                                     lr: v[4], gradNorm: v[5], weightNorm: v[6], seconds: v[7],
-                                     steps: columns == 11 ? Int(f[9]) : nil, softmaxCollapse: columns == 11 ? v[9] : 0))
+                                     lr: v[4], gradNorm: v[5], weightNorm: v[6], seconds: wide ? v[9] : v[7],
+                                     steps: wide ? Int(f[8]) : nil, softmaxCollapse: wide ? v[8] : 0))
         }
         return rows
     }

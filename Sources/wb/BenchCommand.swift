@@ -68,7 +68,7 @@ struct BenchCommand: ParsableCommand {
     /// the MA window has filled, so a change of the machine's speed during the run affects all three alike.
     func filterBenchmark(_ config: TrainingConfig) throws {
         let layout = config.layout
-        let initial = ParameterInitializer.paperInitialization(layout, seed: config.initSeed)
+        let initial = ParameterInitializer.initialWeights(layout, seed: config.initSeed)
         var engines: [(label: String, engine: TrainingEngine, alone: Double?)] = []
         for kind in [GradientFilterKind.none, .ema, .ma] {
             var filtered = config
@@ -113,7 +113,7 @@ struct BenchCommand: ParsableCommand {
     func trainingBenchmark(_ config: TrainingConfig) throws -> String {
         let layout = config.layout
         let engine = TrainingEngine(config: config, split: config.shuffledSplit,
-                                    parameters: ParameterInitializer.paperInitialization(layout, seed: config.initSeed))
+                                    parameters: ParameterInitializer.initialWeights(layout, seed: config.initSeed))
         for _ in 0..<warmup { engine.step() }
         var times: [Double] = []
         let cpuStart = cpuSeconds(), wallStart = DispatchTime.now().uptimeNanoseconds

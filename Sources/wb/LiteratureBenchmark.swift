@@ -17,7 +17,7 @@ enum LiteratureBenchmark {
             guard var config = TrainingTemplate.builtIn.first(where: { $0.name == name })?.config else { continue }
             if let threads { config.threads = threads }
             let layout = config.layout
-            let parameters = ParameterInitializer.paperInitialization(layout, seed: config.initSeed)
+            let parameters = ParameterInitializer.initialWeights(layout, seed: config.initSeed)
             let split = config.shuffledSplit
             if config.batch > 0 {
                 lines.append(try stepLine(name, config, parameters: parameters, split: split, repeats: repeats))

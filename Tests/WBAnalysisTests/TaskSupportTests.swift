@@ -23,7 +23,7 @@ final class TaskSupportTests: XCTestCase {
             .write(to: run.configURL)
         let layout = ParameterLayout(c.shape)
         for epoch in epochs {
-            try Checkpoint(epoch: epoch, parameters: ParameterInitializer.paperInitialization(layout, seed: epoch + 1), optimizer: nil)
+            try Checkpoint(epoch: epoch, parameters: ParameterInitializer.initialWeights(layout, seed: epoch + 1), optimizer: nil)
                 .write(to: run.checkpointURL(epoch: epoch), layout: layout, config: c)
         }
         return (run, root, c)
@@ -95,7 +95,7 @@ final class TaskSupportTests: XCTestCase {
 
         // The view's forward = the token grid's forward at (g^i, g^j), class g^c.
         let layout = ParameterLayout(config.shape)
-        let parameters = ParameterInitializer.paperInitialization(layout, seed: 101)
+        let parameters = ParameterInitializer.initialWeights(layout, seed: 101)
         let state = CheckpointState(epoch: 100, parameters: parameters, run: context)
         let tokens = GridEvaluator(shape: config.shape).forward(parameters: parameters)
         let view = context.view, n = view.n, p = 23, forward = state.forward
@@ -118,7 +118,7 @@ final class TaskSupportTests: XCTestCase {
         let p = 23, shape = ModelShape(p: p, dModel: 16, heads: 2, dMLP: 32)
         let context = try RunContext(shape: shape, split: DataSplit.shuffled(p: p, frac: 0.3, seed: 0, task: .mul))
         let view = context.view, n = view.n, layout = context.layout
-        var parameters = ParameterInitializer.paperInitialization(layout, seed: 3)
+        var parameters = ParameterInitializer.initialWeights(layout, seed: 3)
         let range = try XCTUnwrap(layout.entry("embed.W_E")).range
         for index in range { parameters[index] = 0 }
         for (i, token) in view.tokensA.enumerated() {
@@ -144,7 +144,7 @@ final class TaskSupportTests: XCTestCase {
         let p = 23, shape = ModelShape(p: p, dModel: 16, heads: 2, dMLP: 32)
         let sub = try RunContext(shape: shape, split: DataSplit.shuffled(p: p, frac: 0.3, seed: 0, task: .sub))
         let tokens = try RunContext(shape: shape, split: DataSplit.shuffled(p: p, frac: 0.3, seed: 0))
-        let parameters = ParameterInitializer.paperInitialization(sub.layout, seed: 5)
+        let parameters = ParameterInitializer.initialWeights(sub.layout, seed: 5)
         let a = CheckpointState(epoch: 0, parameters: parameters, run: sub)
         let b = CheckpointState(epoch: 0, parameters: parameters, run: tokens)
         XCTAssertEqual(a.embeddingFrequencyNorms, b.embeddingFrequencyNorms)

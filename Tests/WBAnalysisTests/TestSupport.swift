@@ -50,7 +50,7 @@ struct SyntheticRun {
     var layout: ParameterLayout { ParameterLayout(config.shape) }
 
     func writeCheckpoint(epoch: Int, seed: Int) throws {
-        let parameters = ParameterInitializer.paperInitialization(layout, seed: seed)
+        let parameters = ParameterInitializer.initialWeights(layout, seed: seed)
         try Checkpoint(epoch: epoch, parameters: parameters, optimizer: nil).write(to: run.checkpointURL(epoch: epoch),
                                                                                     layout: layout, config: config)
     }

@@ -7,7 +7,7 @@ final class StructuredModelTests: XCTestCase {
     let tiny = ModelShape(p: 7, dModel: 8, heads: 2, dMLP: 16)
 
     private func randomParameters(_ layout: ParameterLayout, seed: Int) -> [Float] {
-        var w = ParameterInitializer.paperInitialization(layout, seed: seed)
+        var w = ParameterInitializer.initialWeights(layout, seed: seed)
         // Non-zero biases and larger weights, so every path (ReLU on and off, sharp attention) is exercised.
         var rng = MersenneTwister(seed: UInt64(seed + 100))
         for i in w.indices { w[i] = w[i] * 3 + Float(rng.nextGaussian() * 0.05) }

@@ -144,7 +144,7 @@ final class TaskAndFilterTests: TemporaryFolderTestCase {
     /// `grad_norm` in the metrics is the norm of the raw gradient, not of the filtered one handed to AdamW.
     func testGradNormIsTheRawGradientsNorm() throws {
         let c = try config("g", ["grokfast=ema", "gf_lambda=10"])
-        let initial = ParameterInitializer.paperInitialization(ParameterLayout(c.shape), seed: c.initSeed)
+        let initial = ParameterInitializer.initialWeights(ParameterLayout(c.shape), seed: c.initSeed)
         let filtered = TrainingEngine(config: c, split: c.shuffledSplit, parameters: initial)
         let raw = TrainingEngine(config: c, split: c.shuffledSplit, parameters: initial)
         let expected = raw.measure().gradNorm

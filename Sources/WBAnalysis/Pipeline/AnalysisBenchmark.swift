@@ -95,7 +95,7 @@ public enum AnalysisBenchmark {
         try AtomicFile.write(record, to: run.configURL)
         let layout = ParameterLayout(config.shape)
         for i in 0..<count {
-            let parameters = ParameterInitializer.paperInitialization(layout, seed: i + 1)
+            let parameters = ParameterInitializer.initialWeights(layout, seed: i + 1)
             let moments = OptimizerState(firstMoment: parameters.map { $0 * 1e-3 }, secondMoment: parameters.map { $0 * $0 * 1e-6 }, step: 100 * i)
             try Checkpoint(epoch: 100 * i, parameters: parameters, optimizer: moments)
                 .write(to: run.checkpointURL(epoch: 100 * i), layout: layout, config: config)

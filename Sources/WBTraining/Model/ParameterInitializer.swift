@@ -5,7 +5,7 @@
 ///   W_O, W_in, W_out, then W_U with N(0, 1)/√(p + 1); biases 0, LayerNorm weights 1 and biases 0.
 /// - MLPs, `torch.nn.Linear`'s rule: for each layer in order, weight then bias, uniform in ±1/√fan_in.
 public enum ParameterInitializer {
-    public static func paperInitialization(_ layout: ParameterLayout, seed: Int) -> [Float] {
+    public static func initialWeights(_ layout: ParameterLayout, seed: Int) -> [Float] {
         var rng = MersenneTwister(seed: UInt64(seed))
         var buffer = [Float](repeating: 0, count: layout.totalCount)
         switch layout.architecture {

@@ -118,15 +118,13 @@ public final class StructuredModel: TrainableModel {
     private func batchResult(_ ws: BatchWorkspace) -> BatchResult {
         let n = ws.count, losses = ws.exampleLoss.pointer, hits = ws.exampleCorrect.pointer
         var total = 0.0, correct = 0, collapsed = 0
-        let line = Self.collapseLine
+        let line = LossFunction.collapseLossLine
         for e in 0..<n {
             total += losses[e]; correct += Int(hits[e])
             if losses[e] <= line { collapsed += 1 }
         }
         return BatchResult(loss: total / Double(n), correct: correct, count: n, collapsed: collapsed)
     }
-
-    private static let collapseLine = log1p(LossFunction.collapseThreshold)
 
     /// Workspaces of the batches this model was asked about through `TrainableModel` (the trainer's train and test sets).
     private var workspaces: [BatchWorkspace] = []

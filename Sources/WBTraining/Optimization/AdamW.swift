@@ -62,18 +62,10 @@ public struct AdamW: Sendable {
         state.secondMoment.withUnsafeMutableBufferPointer { vb in
             let w = wb.baseAddress!, g = gb.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!
             split.forEachBlock(n, minimum: 4096) { block in
-            if coupled {
-                for i in block {
-                    let gi = g[i] + w[i] * l2
-                    m[i] += (gi - m[i]) * oneMinusBeta1
-                    v[i] = v[i] * b2 + oneMinusBeta2 * gi * gi
-                    let denom = v[i].squareRoot() / correction2 + epsilon
-                    w[i] -= stepSize * (m[i] / denom)
-                }
-                return
-            }
             for i in block {
-                let gi = g[i]
+                // Adam's L2 joins the gradient (from the weight before the update); AdamW's decay scales the weight
+                // (decay is exactly 1 for Adam, so that multiplication changes nothing).
+                let gi = coupled ? g[i] + w[i] * l2 : g[i]
                 w[i] *= decay
                 m[i] += (gi - m[i]) * oneMinusBeta1
                 v[i] = v[i] * b2 + oneMinusBeta2 * gi * gi

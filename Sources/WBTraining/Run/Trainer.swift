@@ -61,7 +61,7 @@ public enum Trainer {
             split = try initial.trainIndices.map { try DataSplit.explicit(p: config.p, trainIndices: $0, task: config.task) }
                 ?? config.shuffledSplit
         } else {
-            parameters = ParameterInitializer.paperInitialization(layout, seed: config.initSeed)
+            parameters = ParameterInitializer.initialWeights(layout, seed: config.initSeed)
             split = config.shuffledSplit
         }
         if config.initScale != 1 {

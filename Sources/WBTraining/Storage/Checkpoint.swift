@@ -149,21 +149,19 @@ public struct Checkpoint: Sendable {
             parameters.replaceSubrange(entry.range, with: values)
         }
         var optimizer: OptimizerState?
-        if file.tensors["optimizer.exp_avg.\(layout.entries[0].name)"] != nil {
-            var state = OptimizerState(count: layout.totalCount)
+        // Adam's moments (`exp_avg`, `exp_avg_sq`) or SGD's buffer (`momentum_buffer`), with the step count.
+        let first = layout.entries[0].name
+        let hasMoments = file.tensors["optimizer.exp_avg.\(first)"] != nil
+        let hasBuffer = file.tensors["optimizer.momentum_buffer.\(first)"] != nil
+        if hasMoments || hasBuffer {
+            var state = OptimizerState(count: layout.totalCount, secondMoment: hasMoments)
             for entry in layout.entries {
-                state.firstMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.exp_avg.\(entry.name)", shape: entry.shape))
-                state.secondMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.exp_avg_sq.\(entry.name)", shape: entry.shape))
-            }
-            guard let step = file.metadata["adam_step"].flatMap(Int.init), step >= 0 else {
-                throw SafetensorsError.badMetadata("a file with optimizer state needs a whole-number 'adam_step'")
-            }
-            state.step = step
-            optimizer = state
-        } else if file.tensors["optimizer.momentum_buffer.\(layout.entries[0].name)"] != nil {
-            var state = OptimizerState(count: layout.totalCount, secondMoment: false)
-            for entry in layout.entries {
-                state.firstMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.momentum_buffer.\(entry.name)", shape: entry.shape))
+                if hasMoments {
+                    state.firstMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.exp_avg.\(entry.name)", shape: entry.shape))
+                    state.secondMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.exp_avg_sq.\(entry.name)", shape: entry.shape))
+                } else {
+                    state.firstMoment.replaceSubrange(entry.range, with: try file.floats("optimizer.momentum_buffer.\(entry.name)", shape: entry.shape))
+                }
             }
             guard let step = file.metadata["adam_step"].flatMap(Int.init), step >= 0 else {
                 throw SafetensorsError.badMetadata("a file with optimizer state needs a whole-number 'adam_step'")

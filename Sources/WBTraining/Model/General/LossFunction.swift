@@ -16,6 +16,10 @@ struct LossFunction {
     /// rounds to exactly 1 (its float32 sum 1 + rest rounds to 1): Prieto et al.'s softmax collapse.
     static let collapseThreshold = 0x1p-24
 
+    /// The cross-entropy at that threshold: −log softmax_y = log1p(rest) when y holds the maximum, so an example's own
+    /// loss tells whether it has collapsed.
+    static let collapseLossLine = Foundation.log1p(collapseThreshold)
+
     /// Rows [begin, end) of `logits` [n, classes]: losses, hits and collapse flags at the same rows; gradient rows scaled
     /// by 1/batchSize when `gradient` is given.
     func evaluate(logits: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Range<Int>, batchSize: Int,
@@ -29,9 +33,7 @@ struct LossFunction {
                 wb_cross_entropy(logits + lo * c, labels + lo, Int32(n), Int32(c), Int32(p), Int32(batchSize),
                                  losses + lo, correct + lo, gradient.map { $0 + lo * c }, exps.baseAddress!)
             }
-            // −log softmax_y = log1p(rest) when y is the maximum, so the loss itself tells whether rest is below the line.
-            let line = Foundation.log1p(Self.collapseThreshold)
-            for e in rows { collapsed[e] = losses[e] <= line ? 1 : 0 }
+            for e in rows { collapsed[e] = losses[e] <= Self.collapseLossLine ? 1 : 0 }
         case .mse:
             let scale = 1.0 / Double(batchSize * c)
             for e in rows {

@@ -103,7 +103,7 @@ public final class MLPNetwork: TrainableModel {
     }
 
     public func lossAndGradient(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>,
-                         gradients g: UnsafeMutablePointer<Float>) -> BatchResult {
+                                gradients g: UnsafeMutablePointer<Float>) -> BatchResult {
         let n = examples.count
         let ws = workspace(capacity: n)
         ws.load(examples, from: 0, count: n)

@@ -34,7 +34,7 @@ let package = Package(
         // Analysis: the Fourier basis, the analyses, the pipeline that runs them over checkpoints, its cache.
         .target(
             name: "WBAnalysis",
-            dependencies: ["WBTraining", "CBLASLoader", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["WBTraining", "CBLASLoader", "CModelKernels", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.

@@ -52,6 +52,20 @@ void wb_gelu_forward(const float *x, float *y, float *slope, long count);
 /// grad[i] *= GELU'(x[i]) = 0.5·(1 + erf(x/√2)) + x·φ(x), the slope in double precision rounded to float.
 void wb_gelu_backward(const float *x, float *grad, long count);
 
+/// Philox4x32-10 (Salmon et al. 2011, as Random123 defines it): the four words of block `counter` under `key`.
+void wb_philox4x32(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
+
+/// The SGLD noise: standard normals number first ..< first + count of (seed, chain, step). Number i comes from Philox
+/// block i / 4 (counter [i/4, step, chain, 0], key [seed's low word, high word]), lane i mod 4; a block's words w₀…w₃
+/// become uniforms uₖ = ((wₖ >> 8) + 1)·2⁻²⁴ in (0, 1] and Box–Muller gives z₀ = r cos 2πu₁, z₁ = r sin 2πu₁ with
+/// r = √(−2 ln u₀), then z₂, z₃ from u₂, u₃, in float32 with wb's own ln, sin and cos (see sgld.c).
+void wb_gaussians(uint64_t seed, uint32_t chain, uint32_t step, long first, long count, float *out);
+
+/// One SGLD step on `count` weights whose noise numbers start at `noiseFirst`, in float32 in this order:
+/// drift = nβ·g + γ·(w − w*); w ← (w − (ε/2)·drift) + √ε·z, with z = wb_gaussians(seed, chain, step, noiseFirst + i).
+void wb_sgld_update(float *w, const float *wStar, const float *grad, long count, uint64_t seed, uint32_t chain,
+                    uint32_t step, long noiseFirst, float halfEps, float nBeta, float gamma, float sqrtEps);
+
 /// 0 makes every kernel take its plain (non-AVX2) path, 1 lets it choose again (for the tests that compare the two).
 void wb_kernels_allow_vector(int allowed);
 

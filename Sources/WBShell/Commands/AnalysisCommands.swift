@@ -80,6 +80,7 @@ extension CommandExecutor {
     /// `analyze [NAME ... | all]`: runs analyses over the selection with progress; results are cached. Analyses that
     /// have no meaning for the run's task are skipped and named in the output.
     func analyze(_ words: [String], context: ExecutionContext) throws -> CellOutput {
+        if words.first == "llc" { return try analyzeLLC(Array(words.dropFirst()), context: context) }
         let run = try requireRun()
         let runner = try analysisRunner()
         let (names, skipped) = try AnalysisAliases.plan(words, task: runner.context.task)

@@ -63,6 +63,7 @@ public final class CommandExecutor {
         case .quit: return CellOutput()
         case .note: return CellOutput()
         case .sweep(let request): return try sweep(request, context: context)
+        case .llc(let request): return try llc(request, context: context)
         }
     }
 

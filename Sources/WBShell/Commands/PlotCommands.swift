@@ -26,7 +26,7 @@ extension CommandExecutor {
         case .freq, .freqOverTime, .neurons, .heatmap, .clusters, .progress:
             let label = try analysisRunner().context.view.label
             if !label.isEmpty { figure.title += " (\(label))" }
-        case .loss, .acc, .lr, .gradnorm, .sweep, .collapse:
+        case .loss, .acc, .lr, .gradnorm, .sweep, .collapse, .llc, .llcTraces:
             break
         }
         return figure
@@ -38,6 +38,7 @@ extension CommandExecutor {
         let epoch = session.epoch
         switch request.kind {
         case .sweep: return try sweepFigure(request)
+        case .llc, .llcTraces: return try llcFigure(request, context: context)
         case .loss: return Figure.lossCurves(curves(run), currentEpoch: epoch, selection: selection(run))
         case .acc: return Figure.accuracyCurves(curves(run), currentEpoch: epoch, selection: selection(run))
         case .lr: return Figure.learningRateCurve(curves(run), currentEpoch: epoch)

@@ -50,11 +50,23 @@ public enum Parser {
         func fail(_ message: String, at token: Token? = nil) -> ParseError {
             ParseError(message, column: (token ?? tokens.last!).column + (token == nil ? tokens.last!.length : 0), line: line)
         }
+        /// The arguments as words; a list after `key=` (`hidden=200,200`, `of=embed,head0`) is one word again.
         func words() throws -> [String] {
-            try args.map { token in
+            var list: [String] = []
+            var index = 0
+            while index < args.count {
+                let token = args[index]
+                if token.kind == .comma, let last = list.last, last.contains("="), index + 1 < args.count,
+                   let next = args[index + 1].text, args[index + 1].column == token.column + 1, token.column == args[index - 1].column + args[index - 1].length {
+                    list[list.count - 1] = last + "," + next
+                    index += 2
+                    continue
+                }
                 guard let text = token.text else { throw fail("unexpected '\(symbol(token))' in `\(name)`", at: token) }
-                return text
+                list.append(text)
+                index += 1
             }
+            return list
         }
         func noArguments() throws {
             if let extra = args.first { throw fail("`\(name)` takes no arguments", at: extra) }
@@ -117,6 +129,21 @@ public enum Parser {
             }
         case "analyze", "analyse":
             return .analyze(names: try words().map { $0.lowercased() })
+        case "llc":
+            let list = try words()
+            guard let verb = list.first?.lowercased() else {
+                throw fail("expected `llc calibrate`, `llc defaults` or `llc components` (the estimates: `analyze llc`)")
+            }
+            switch verb {
+            case "calibrate": return .llc(.calibrate(words: Array(list.dropFirst())))
+            case "defaults": return .llc(.defaults(words: Array(list.dropFirst())))
+            case "components":
+                guard list.count == 1 else { throw fail("`llc components` takes nothing more", at: args[1]) }
+                return .llc(.components)
+            default:
+                let hint = CommandCatalog.suggestion(for: verb, among: ["calibrate", "defaults", "components"]).map { " Did you mean '\($0)'?" } ?? ""
+                throw fail("`llc` takes calibrate, defaults or components, not '\(verb)'.\(hint) The estimates: `analyze llc`", at: args[0])
+            }
         case "plot":
             return .plot(try parsePlot(args, line: line, fail: fail))
         case "dashboard", "dash":
@@ -173,6 +200,24 @@ public enum Parser {
         }
     }
 
+    /// The words of `tokens` (after `skipping` leading words), a comma list after `key=` joined back into one word.
+    private static func joinLists(_ tokens: [Token], line: String, skipping: Int,
+                                  fail: (String, Token?) -> ParseError) throws -> [String] {
+        var list: [String] = []
+        var skipped = 0
+        for token in tokens {
+            if token.kind == .comma {
+                guard let last = list.last, last.contains("=") else { throw fail("unexpected ','", token) }
+                list[list.count - 1] = last + ","
+                continue
+            }
+            guard let text = token.text else { throw fail("unexpected '\(symbol(token))'", token) }
+            if skipped < skipping { skipped += 1; continue }
+            if let last = list.last, last.hasSuffix(",") { list[list.count - 1] = last + text } else { list.append(text) }
+        }
+        return list
+    }
+
     private static func parsePlot(_ args: [Token], line: String, fail: (String, Token?) -> ParseError) throws -> PlotRequest {
         var words: [(String, Token)] = []
         for token in args {
@@ -198,6 +243,14 @@ public enum Parser {
             return PlotRequest(kind: .freqOverTime, file: file)
         }
         let word = first.0.lowercased()
+        if word == "llc" {
+            // The options may hold comma lists (of=embed,head0), which come back as one word.
+            var tokens = Array(args.dropFirst())
+            if file != nil { tokens.removeLast(2) }
+            let traces = tokens.first?.text?.lowercased() == "traces"
+            return PlotRequest(kind: traces ? .llcTraces : .llc, file: file,
+                               options: try joinLists(tokens, line: line, skipping: traces ? 1 : 0, fail: fail))
+        }
         if word == "sweep" {
             var rest = words.dropFirst().map { $0.0 }
             var measure: String?

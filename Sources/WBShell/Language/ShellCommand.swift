@@ -29,6 +29,8 @@ public enum ShellCommand: Equatable, Sendable {
     case note(String)
     /// `sweep NAME key=v1,v2 …`, `sweep status|stop|table NAME`, `sweep list`.
     case sweep(SweepRequest)
+    /// `llc calibrate …`, `llc defaults …`, `llc components` (the estimates themselves: `analyze llc`).
+    case llc(LLCRequest)
 
     /// Moves of the epoch cursor over the checkpoints (restricted to the selection when there is one).
     public enum CursorMove: String, Sendable { case next, prev, first, last }
@@ -55,6 +57,8 @@ public struct PlotRequest: Equatable, Sendable {
         case collapse
         /// `plot sweep X [Y] [MEASURE]`: the current sweep, over one or two of its keys.
         case sweep
+        /// `plot llc [of=…] [llc_…]`: λ̂ over the selection beside the test loss; `plot llc traces`: the chains at the cursor.
+        case llc, llcTraces = "llc traces"
     }
     public var kind: Kind
     /// Neuron indices for `heatmap N[,M …]`.
@@ -66,9 +70,24 @@ public struct PlotRequest: Equatable, Sendable {
     /// `plot sweep … MEASURE` (nil: epochs to 95 % test accuracy).
     public var measure: String?
 
-    public init(kind: Kind, neurons: [Int] = [], file: String? = nil, sweepKeys: [String] = [], measure: String? = nil) {
+    /// `plot llc …`: `of=COMPONENTS` and `llc_KEY=VALUE` words.
+    public var options: [String]
+
+    public init(kind: Kind, neurons: [Int] = [], file: String? = nil, sweepKeys: [String] = [], measure: String? = nil,
+                options: [String] = []) {
         self.kind = kind; self.neurons = neurons; self.file = file; self.sweepKeys = sweepKeys; self.measure = measure
+        self.options = options
     }
+}
+
+/// What an `llc` command asks for.
+public enum LLCRequest: Equatable, Sendable {
+    /// `llc calibrate [at N] [of=C] [eps=A,B,…] [nbeta=X,Y,…] [llc_KEY=VALUE …] [save]`.
+    case calibrate(words: [String])
+    /// `llc defaults [llc_KEY=VALUE …]`: show the run's defaults, or save them.
+    case defaults(words: [String])
+    /// `llc components`: the components of the current run's model.
+    case components
 }
 
 /// A `dashboard` command: every view of one checkpoint at once.

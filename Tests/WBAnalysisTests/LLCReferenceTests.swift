@@ -41,6 +41,26 @@ final class LLCReferenceTests: XCTestCase {
         XCTAssertNotEqual(part, other, "another chain draws other noise")
     }
 
+    /// The AVX2 path (8 Philox blocks per lane group) and the plain path give the same bits, wherever a run starts.
+    func testVectorAndPlainNoiseAreTheSameBits() {
+        defer { wb_kernels_allow_vector(1) }
+        for (first, count) in [(0, 10), (3, 1_000), (37, 70_001), (1 << 33, 333)] {
+            var vector = [Float](repeating: 0, count: count), plain = vector
+            wb_kernels_allow_vector(1)
+            wb_gaussians(9, 2, 11, first, count, &vector)
+            wb_kernels_allow_vector(0)
+            wb_gaussians(9, 2, 11, first, count, &plain)
+            XCTAssertEqual(vector.map(\.bitPattern), plain.map(\.bitPattern), "first \(first), count \(count)")
+            var w1 = (0..<count).map { Float($0 % 17) * 0.01 }, w2 = w1
+            let start = w1.map { $0 * 0.5 }, g = (0..<count).map { Float($0 % 5) - 2 }
+            wb_kernels_allow_vector(1)
+            wb_sgld_update(&w1, start, g, count, 9, 2, 11, first, 5e-4, 30, 100, 0.03)
+            wb_kernels_allow_vector(0)
+            wb_sgld_update(&w2, start, g, count, 9, 2, 11, first, 5e-4, 30, 100, 0.03)
+            XCTAssertEqual(w1.map(\.bitPattern), w2.map(\.bitPattern), "update, first \(first)")
+        }
+    }
+
     func testFullBatchChainsMatchTheNumPyReference() throws {
         try compare(words: ["llc_batch=full", "llc_chains=2", "llc_draws=100", "llc_burnin=20", "llc_nbeta=30"], component: "all")
     }

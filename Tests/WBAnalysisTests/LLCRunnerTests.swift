@@ -46,7 +46,7 @@ final class LLCRunnerTests: XCTestCase {
             let allowed = 3 * (se * se + expected.se * expected.se).squareRoot()
             XCTAssertEqual(llc, expected.llc, accuracy: allowed, "λ̂ at epoch \(expected.epoch): \(llc) ± \(se)")
             XCTAssertEqual(estimate.chainsUsed, 4)
-            XCTAssertTrue(estimate.settled, "epoch \(expected.epoch)")
+            XCTAssertTrue(estimate.settled, "epoch \(expected.epoch): drifts \(estimate.chains.map { $0.drift ?? .nan })")
         }
         let values = report.estimates.map { $0.llc! }
         XCTAssertTrue(values[1] > values[0] && values[1] > values[2] && values[2] > values[3], "rises, then falls: \(values)")

@@ -25,16 +25,18 @@ public struct LLCCalibration: Sendable {
     public var cells: [Cell]
     public var cancelled: Bool
 
-    /// The largest ε at which every nβ of the grid gave a usable cell, with the default nβ when it is in the grid, else
-    /// the largest usable nβ there; nil when no column is usable throughout.
+    /// The largest ε whose cell is usable at the preferred nβ (`preferredNBeta`, the settings' own, when it is in the
+    /// grid; else at any nβ, the largest nβ first), with that nβ; nil when no cell is usable.
     public var suggestion: (eps: Double, nbeta: Double)? {
-        for eps in epsValues.sorted(by: >) {
-            let column = cells.filter { $0.eps == eps }
-            guard column.count == nbetaValues.count, column.allSatisfy(\.usable) else { continue }
-            return (eps, column.map(\.nbeta).sorted()[column.count / 2])
+        let rows = nbetaValues.contains(preferredNBeta) ? [preferredNBeta] : nbetaValues.sorted(by: >)
+        for beta in rows {
+            if let best = cells.filter({ $0.nbeta == beta && $0.usable }).max(by: { $0.eps < $1.eps }) { return (best.eps, beta) }
         }
         return nil
     }
+
+    /// The nβ the settings would use (m / ln m unless given): the row the suggestion prefers.
+    public var preferredNBeta: Double
 
     /// The default grid: ε from 1e-4 to 1e-2 in steps of about 3, nβ at ⅓, 1 and 3 times the settings' nβ.
     public static let defaultEps = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2]
@@ -45,7 +47,8 @@ public struct LLCCalibration: Sendable {
                            eps: [Double], nbeta: [Double], cancel: CancellationToken = CancellationToken(),
                            progress: @escaping @Sendable (LLCRunner.Progress) -> Void = { _ in }) throws -> LLCCalibration {
         var result = LLCCalibration(epoch: epoch, component: component.name, epsValues: eps, nbetaValues: nbeta, cells: [],
-                                    cancelled: false)
+                                    cancelled: false,
+                                    preferredNBeta: base.effectiveNBeta(trainCount: runner.split.trainIndices.count))
         let total = eps.count * nbeta.count
         for (row, beta) in nbeta.enumerated() {
             for (column, step) in eps.enumerated() {

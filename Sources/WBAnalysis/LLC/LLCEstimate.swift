@@ -8,8 +8,9 @@ public struct LLCChain: Codable, Sendable, Equatable {
     public var llc: Double?
     /// A loss that was not finite or grew past the bound (`LLCEstimator.divergenceBound`); such a chain is left out.
     public var diverged: Bool
-    /// (mean of the second half of the draws − mean of the first half) / (mean of the draws − L(w*)): near 0 for a
-    /// chain that has settled, large when the draws still trend (the calibration marks |drift| > 0.1 as not settled).
+    /// How much the loss still moves over the last half of the draws (the least-squares slope there times its length),
+    /// as a share of the mean's excess over L(w*): near 0 for a chain that has settled; an estimate whose chains'
+    /// mean drift exceeds `LLCEstimate.settledDrift` in size is marked not settled. nil with fewer than 8 draws.
     public var drift: Double?
 
     enum CodingKeys: String, CodingKey { case losses, llc, diverged, drift }
@@ -41,8 +42,13 @@ public struct LLCEstimate: Codable, Sendable, Equatable {
         case chainsDiverged = "chains_diverged"
     }
 
-    /// Whether any used chain still trends (|drift| > `LLCEstimate.settledDrift`).
-    public var settled: Bool { chains.allSatisfy { $0.diverged || abs($0.drift ?? 0) <= Self.settledDrift } }
+    /// The chains' mean drift: a trend they share (one chain's drift alone is noisy: its draws are autocorrelated).
+    public var drift: Double? {
+        let drifts = chains.filter { !$0.diverged }.compactMap(\.drift)
+        return drifts.isEmpty ? nil : drifts.reduce(0, +) / Double(drifts.count)
+    }
+    /// Whether the chains have settled: |mean drift| ≤ `LLCEstimate.settledDrift`.
+    public var settled: Bool { abs(drift ?? 0) <= Self.settledDrift }
     /// The largest |drift| a chain may have and count as settled.
-    public static let settledDrift = 0.1
+    public static let settledDrift = 0.2
 }

@@ -11,8 +11,8 @@ import WBTraining
 ///   counter (weight number / 4, step, chain); weight number i is the i-th weight of the component in buffer order.
 /// - The batches: chain c shuffles the training positions with Python's `random.Random(seed + c·2³²)` each time it
 ///   has used them all, and takes consecutive slices of `batch` (the last one shorter), as the trainer's minibatches;
-///   with the full batch every step sees the whole training set. The training set is read in the split's order (sorted
-///   by a·p + b for the paper's transformer with the full batch, as the trainer reads it).
+///   with the full batch every step sees the whole training set. Minibatch positions index the split's order; the full
+///   batch is read sorted by a·p + b for the paper's transformer (as the trainer reads it), else in the split's order.
 /// - The model: the config's, single-threaded (`threads` = 1), whichever worker runs the chain, so the chains run in
 ///   parallel over the config's threads without changing a bit.
 public final class LLCEstimator {
@@ -39,19 +39,32 @@ public final class LLCEstimator {
         single.threads = 1
         single.batch = settings.batch
         let count = max(1, min(config.threads, settings.chains))
-        models = (0..<count).map { _ in makeTrainableModel(single) }
-        evaluationModel = makeTrainableModel(single)
+        models = (0..<count).map { _ in Self.model(single) }
+        evaluationModel = Self.model(single)
         layout = models[0].layout
-        let structured = models[0] is StructuredModel
-        trainBatch = ExampleBatch(flatIndices: structured ? split.trainIndices.sorted() : split.trainIndices, p: config.p,
+        // Minibatch positions index the split's order; the full batch of the structured model reads (a, b) order.
+        let sorted = models[0] is StructuredModel && settings.batch == 0
+        trainBatch = ExampleBatch(flatIndices: sorted ? split.trainIndices.sorted() : split.trainIndices, p: config.p,
                                   task: split.task)
+    }
+
+    /// The model a chain steps: the structured formulation for the paper's transformer with cross-entropy whatever the
+    /// batch (its per-token tables cost little beside a minibatch of hundreds: WB_LLC_GENERAL=1 measures the general
+    /// path instead), else the config's.
+    static func model(_ config: TrainingConfig) -> any TrainableModel {
+        if config.architecture.isPaperTransformer && config.loss == .ce && ProcessInfo.processInfo.environment["WB_LLC_GENERAL"] == nil {
+            return StructuredModel(shape: config.shape, threads: config.threads)
+        }
+        return makeTrainableModel(config)
     }
 
     /// nβ for this run's training set.
     public var nbeta: Double { settings.effectiveNBeta(trainCount: trainBatch.count) }
 
-    /// A chain has diverged when a loss is not finite or exceeds max(10, 100·L(w*)).
-    public static func divergenceBound(initialLoss: Double) -> Double { max(10, 100 * initialLoss) }
+    /// A chain has diverged when a loss is not finite or exceeds max(100, 100·L(w*)): a cross-entropy of 100 gives the
+    /// right class a probability of e⁻¹⁰⁰, far past any loss a tempered posterior around w* reaches (a chain merely
+    /// hot or slow shows as not settled instead, `LLCChain.drift`).
+    public static func divergenceBound(initialLoss: Double) -> Double { max(100, 100 * initialLoss) }
 
     /// L(w*): the mean loss over the whole training set.
     public func initialLoss(_ parameters: [Float]) -> Double {
@@ -112,6 +125,7 @@ public final class LLCEstimator {
         var losses: [Double] = []
         losses.reserveCapacity(s.burnin + s.draws)
         var diverged = false
+        var workspaces: [Int: BatchWorkspace] = [:]
         let halfEps = Float(s.eps / 2), sqrtEps = Float(s.eps.squareRoot())
         let beta = Float(nbeta), gamma = Float(s.gamma)
         for step in 0..<(s.burnin + s.draws) {
@@ -131,7 +145,16 @@ public final class LLCEstimator {
             let loss = w.withUnsafeBufferPointer { wp in
                 model.prepare(parameters: wp.baseAddress!)
                 return g.withUnsafeMutableBufferPointer { gp in
-                    model.lossAndGradient(batch, parameters: wp.baseAddress!, gradients: gp.baseAddress!).loss
+                    guard let structured = model as? StructuredModel else {
+                        return model.lossAndGradient(batch, parameters: wp.baseAddress!, gradients: gp.baseAddress!).loss
+                    }
+                    // One workspace per batch size, refilled each step (no allocation in the chain's loop).
+                    let workspace: BatchWorkspace
+                    if let known = workspaces[batch.count] { workspace = known; workspace.load(batch) } else {
+                        workspace = structured.makeWorkspace(batch)
+                        workspaces[batch.count] = workspace
+                    }
+                    return structured.lossAndGradient(workspace, parameters: wp.baseAddress!, gradients: gp.baseAddress!).loss
                 }
             }
             losses.append(loss)
@@ -154,13 +177,16 @@ public final class LLCEstimator {
         if diverged { return LLCChain(losses: losses, llc: nil, diverged: true, drift: nil) }
         let draws = Array(losses[s.burnin...])
         let mean = draws.reduce(0, +) / Double(draws.count)
-        let half = draws.count / 2
+        // Drift: the least-squares slope over the last half of the draws, times that half's length, relative to the
+        // excess loss mean − L(w*): how much the chain still climbs (or falls) at its end, as a share of what λ̂ measures.
+        let tail = Array(draws[(draws.count / 2)...])
         var drift: Double?
-        if half >= 1 {
-            let first = draws[..<half].reduce(0, +) / Double(half)
-            let second = draws[half...].reduce(0, +) / Double(draws.count - half)
-            let excess = mean - initialLoss
-            drift = excess == 0 ? nil : (second - first) / abs(excess)
+        if tail.count >= 4, mean != initialLoss {
+            let n = Double(tail.count), xMean = (n - 1) / 2
+            let yMean = tail.reduce(0, +) / n
+            var sxy = 0.0, sxx = 0.0
+            for (i, y) in tail.enumerated() { let dx = Double(i) - xMean; sxy += dx * (y - yMean); sxx += dx * dx }
+            drift = sxy / sxx * n / abs(mean - initialLoss)
         }
         return LLCChain(losses: losses, llc: nbeta * (mean - initialLoss), diverged: false, drift: drift)
     }

@@ -181,14 +181,15 @@ extension CommandExecutor {
                      + (base.batch == 0 ? "full" : String(base.batch))]
         lines.append("         nβ         ε         λ̂    ± s.e.  verdict")
         for cell in calibration.cells {
-            lines.append(String(format: "  %9.4g  %8.2g  %8@  %8@  %@", cell.nbeta, cell.eps,
-                                cell.estimate.llc.map { String(format: "%.3f", $0) } ?? "—",
-                                cell.estimate.standardError.map { String(format: "%.3f", $0) } ?? "—", cell.verdict))
+            func column(_ text: String) -> String { String(repeating: " ", count: max(0, 8 - text.count)) + text }
+            lines.append(String(format: "  %9.4g  %8.2g", cell.nbeta, cell.eps) + "  "
+                + column(cell.estimate.llc.map { String(format: "%.3f", $0) } ?? "—") + "  "
+                + column(cell.estimate.standardError.map { String(format: "%.3f", $0) } ?? "—") + "  " + cell.verdict)
         }
         var output = CellOutput([.figure(figure), .text(lines.joined(separator: "\n"))])
         if let suggestion = calibration.suggestion {
             output.append(.text("suggested: llc_eps=\(NumberLiteral.short(suggestion.eps)) llc_nbeta=\(short(suggestion.nbeta)) "
-                + "(the largest ε at which every nβ of the grid settled without diverging)"))
+                + "(the largest ε whose chains settled without diverging at that nβ)"))
             if save {
                 var chosen = base
                 chosen.eps = suggestion.eps
@@ -197,7 +198,7 @@ extension CommandExecutor {
                 output.append(.text("saved as the LLC defaults of \(name): \(chosen.words.joined(separator: " "))"))
             }
         } else {
-            output.append(.warning("no ε of the grid settled without diverging at every nβ: try smaller ε (eps=1e-5,3e-5,1e-4) or more burn-in"))
+            output.append(.warning("no cell of the grid settled without diverging: try more burn-in (llc_burnin=200) or another ε range (eps=…)"))
         }
         return output
     }

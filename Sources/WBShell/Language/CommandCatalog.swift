@@ -1,3 +1,4 @@
+import WBAnalysis
 import WBTraining
 
 /// Every command of the language with its usage, one-line help and an example: the source of `help`, of the parser's
@@ -57,16 +58,35 @@ public enum CommandCatalog {
                         + ["Presets, found from the run's test loss (in log10, from its peak to its lowest point after):"]
                         + RangePreset.helpLines.map { "  " + $0 }
                         + ["The selection is kept in runs/<name>/selection.json; `at`, `next`, `analyze` and the plots over time use it."]),
-        CommandInfo(name: "analyze", usage: "analyze [NAME ... | all]", summary: "run analyses over the selection (cached), with progress",
+        CommandInfo(name: "analyze", usage: "analyze [NAME ... | all] | analyze llc [of=COMPONENTS] [llc_KEY=VALUE ...]",
+                    summary: "run analyses over the selection (cached), with progress; `analyze llc`: the local learning coefficient",
                     example: "analyze",
                     details: ["no NAME: embedding frequencies, neuron clusters, key frequencies, progress measures; all: every analysis",
                               "The Fourier analyses apply to add, sub, mul and div (mul and div in the discrete-log basis); for other",
-                              "tasks they are skipped, and the output says so."]),
+                              "tasks they are skipped, and the output says so.",
+                              "",
+                              "analyze llc [of=all|embed|head0|attn|mlp|unembed|heads,…] [llc_KEY=VALUE …]",
+                              "  λ̂ by SGLD (devinterp's estimator) at every selected checkpoint, for any model; of= restricts the",
+                              "  chains to components (the refined LLC; `llc components` lists a model's). Cached per checkpoint,",
+                              "  component and settings; every estimate is also a row of runs/<name>/llc.csv. Keys (defaults):"]
+                        + LLCSettings.keyHelp.map { "    " + $0.key.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + $0.help }
+                        + ["  e.g. analyze llc of=all,embed,heads,mlp llc_batch=512 llc_draws=200; then plot llc of=…"]),
+        CommandInfo(name: "llc", usage: "llc calibrate [at epoch N] [of=C] [eps=A,B,…] [nbeta=X,Y,…] [llc_KEY=VALUE …] [save] | llc defaults [llc_KEY=VALUE …] | llc components",
+                    summary: "calibrate the LLC's SGLD (a grid of ε × nβ on one checkpoint), show or save the run's LLC defaults, list the model's components",
+                    example: "llc calibrate at epoch 1500 save",
+                    details: ["calibrate   λ̂ per cell of ε (default 1e-4,3e-4,1e-3,3e-3,1e-2) × nβ (default ⅓, 1 and 3 times the",
+                              "            default), a heatmap, and the largest ε whose chains settled without diverging at the default nβ;",
+                              "            save keeps that ε and nβ as the run's defaults (runs/<name>/llc.defaults)",
+                              "defaults    with no words: the settings `analyze llc` uses; with llc_KEY=VALUE: saves them for the run",
+                              "components  the names of= takes, with their weight counts"]),
         CommandInfo(name: "plot", usage: "plot KIND [to FILE.svg]",
-                    summary: "loss | acc | lr | gradnorm | freq | freq over time | neurons | heatmap N[,M...] | clusters | progress | collapse",
+                    summary: "loss | acc | lr | gradnorm | freq | freq over time | neurons | heatmap N[,M...] | clusters | progress | collapse | llc [traces]",
                     example: "plot loss to loss.svg",
                     details: ["collapse: the share of training examples whose float32 softmax of the correct class is exactly 1",
-                              "(softmax collapse, Prieto et al. 2025), with the test accuracy; any model"]),
+                              "(softmax collapse, Prieto et al. 2025), with the test accuracy; any model",
+                              "llc [of=C,…] [llc_KEY=VALUE …]: λ̂ over the selection, one line per component, above the test loss",
+                              "(phases shaded); estimates missing from the cache are made first (as `analyze llc`)",
+                              "llc traces [of=C] [llc_KEY=VALUE …]: every SGLD step's loss of each chain at the cursor's checkpoint"]),
         CommandInfo(name: "dashboard", usage: "dashboard [at N | live | over range|all|EPOCHS] [neurons N,M]",
                     summary: "every view of the cursor's checkpoint on one screen (alias dash; next/prev redraw it); live: "
                         + "arrow keys step, q leaves; over: every selected checkpoint, for a report with one slider (≤ 200)",

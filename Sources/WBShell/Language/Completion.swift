@@ -1,4 +1,5 @@
 import WBSweeps
+import WBAnalysis
 import WBTraining
 
 /// Tab completion for the prompt: commands first, then what each command takes (config keys, run, template and sweep
@@ -32,7 +33,12 @@ public struct Completion {
             case "export": candidates = before.count == 1 ? ["to"] : []
             case "template": candidates = before.count >= 2 && (before.count > 2 || statement.hasSuffix(" ")) && before[1] == "load" ? templateNames() : ["save", "load"]
             case "plot": candidates = PlotRequest.Kind.allCases.map(\.rawValue).filter { !$0.contains(" ") } + ["to"]
-            case "analyze", "analyse": candidates = analysisNames()
+            case "analyze", "analyse":
+                candidates = before.count >= 2 && before[1].lowercased() == "llc" && (before.count > 2 || statement.hasSuffix(" "))
+                    ? ["of="] + LLCSettings.keys.map { $0 + "=" } : analysisNames() + ["llc"]
+            case "llc":
+                candidates = before.count == 1 || (before.count == 2 && !statement.hasSuffix(" ")) ? ["calibrate", "defaults", "components"]
+                    : ["of=", "eps=", "nbeta=", "at", "save"] + LLCSettings.keys.map { $0 + "=" }
             case "help": candidates = CommandCatalog.names + ["keys"]
             case "dashboard", "dash":
                 let afterOver = before.last?.lowercased() == "over" && statement.hasSuffix(" ")

@@ -6,7 +6,7 @@
 /// `d…` buffers are gradients: `dLogits` [N, classes], `dHidden` [N, d_mlp] (of the MLP pre-activations, once the
 /// ReLU's mask is applied) and `dAttention` [N, heads, 3] (of the attention weights).
 public final class BatchWorkspace {
-    public let batch: ExampleBatch
+    public private(set) var batch: ExampleBatch
     public var count: Int { batch.count }
     let a: AlignedBuffer<Int32>
     let b: AlignedBuffer<Int32>
@@ -31,6 +31,15 @@ public final class BatchWorkspace {
         logits = AlignedBuffer(n * s.classes, zero: 0)
         exampleLoss = AlignedBuffer(n, zero: 0)
         exampleCorrect = AlignedBuffer(n, zero: 0)
+    }
+
+    /// Reuses the buffers for another batch of the same size (a sampler's next minibatch), without allocating.
+    public func load(_ next: ExampleBatch) {
+        precondition(next.count == count, "BatchWorkspace.load: a batch of \(next.count) examples into a workspace of \(count)")
+        batch = next
+        for i in 0..<count {
+            a.pointer[i] = next.a[i]; b.pointer[i] = next.b[i]; labels.pointer[i] = next.labels[i]
+        }
     }
 
     /// Allocates the gradient buffers (only training batches need them).

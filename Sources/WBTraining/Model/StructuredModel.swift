@@ -135,6 +135,9 @@ public final class StructuredModel: TrainableModel {
             return known
         }
         let made = makeWorkspace(batch)
+        // A few batches are kept (train, test, a grid); a caller that streams new batches does not grow the list
+        // (a sampler reuses one workspace through `BatchWorkspace.load` instead).
+        if workspaces.count >= 4 { workspaces.removeFirst() }
         workspaces.append(made)
         return made
     }

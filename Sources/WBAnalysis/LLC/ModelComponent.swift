@@ -55,7 +55,11 @@ public struct ModelComponent: Sendable, Equatable {
         let known = all(of: layout)
         if let found = known.first(where: { $0.name == name.lowercased() }) { return found }
         let names = known.map(\.name)
-        let hint = names.min { editDistance($0, name) < editDistance($1, name) }.map { " Did you mean '\($0)'?" } ?? ""
+        // The closest name; letters swapped ("mpl") count as closer than other edits of the same distance.
+        func distance(_ candidate: String) -> Int {
+            2 * editDistance(candidate, name.lowercased()) - (candidate.sorted() == name.lowercased().sorted() ? 1 : 0)
+        }
+        let hint = names.min { distance($0) < distance($1) }.map { " Did you mean '\($0)'?" } ?? ""
         throw LLCError.unknownComponent("'\(name)' is not a component of this model.\(hint) Its components: \(names.joined(separator: ", "))")
     }
 }

@@ -58,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "wb",
             dependencies: [
-                "WBTraining", "WBPlotting", "WBShell", "WBNotebook", "WBSweeps", "WBKernel",
+                "WBTraining", "WBAnalysis", "WBPlotting", "WBShell", "WBNotebook", "WBSweeps", "WBKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

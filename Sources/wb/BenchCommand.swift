@@ -19,16 +19,17 @@ struct BenchCommand: ParsableCommand {
           wb bench --epochs 100 threads=1  more epochs, one worker thread
           wb bench --only training grokfast=ema   the paper config with Grokfast-EMA
           wb bench --only literature       the literature templates (steps or epochs per second)
+          wb bench --only llc              one LLC estimate of a paper-size checkpoint (4 chains × 200 draws, batch 512)
           wb bench --only dashboard --dashboard-run runs/nanda2023
                                            the dashboard on a copy of 50 checkpoints of a trained run
         """
     )
 
-    enum Section: String, ExpressibleByArgument, CaseIterable { case training, figures, analysis, shell, dashboard, literature }
+    enum Section: String, ExpressibleByArgument, CaseIterable { case training, figures, analysis, shell, dashboard, literature, llc }
 
     @Option(help: "Epochs to time after the warm-up.") var epochs = 60
     @Option(help: "Untimed warm-up epochs.") var warmup = 10
-    @Option(help: "Run only this section (training, figures, analysis, shell, dashboard, literature).") var only: Section?
+    @Option(help: "Run only this section (training, figures, analysis, shell, dashboard, literature, llc).") var only: Section?
     @Option(help: "A trained run for the dashboard section (up to 50 of its checkpoints are copied; default: a paper-config run trained for 49 epochs here).")
     var dashboardRun: String?
     @Flag(help: "Skip the Grokfast rows of the training section.") var noFilters = false
@@ -51,6 +52,7 @@ struct BenchCommand: ParsableCommand {
             case .literature:
                 let threads = assignments.contains { $0.hasPrefix("threads=") } ? config.threads : nil
                 try LiteratureBenchmark.run(repeats: max(5, epochs / 4), threads: threads).forEach { print($0) }
+            case .llc: try LLCBenchmark.run(config: config, repeats: 5).forEach { print($0) }
             case .training: break
             }
         }

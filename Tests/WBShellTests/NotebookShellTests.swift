@@ -196,7 +196,7 @@ private extension NotebookOutput {
 final class ShippedNotebookTests: XCTestCase {
     /// The shipped set, by name (a session recorded into Notebooks/ is not one of them).
     static let shipped = ["grokking.wbnb", "nanda2023.wbnb", "quickstart.wbnb", "grokfast.wbnb", "operations.wbnb", "sweep.wbnb",
-                          "literature.wbnb"]
+                          "literature.wbnb", "llc.wbnb"]
 
     func testShippedNotebooksRoundTrip() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
@@ -264,6 +264,29 @@ final class ShippedNotebookTests: XCTestCase {
             guard case .figure(let title, _) = try XCTUnwrap(cell.outputs.first) else { return XCTFail("a figure") }
             XCTAssertTrue(title.hasPrefix("Softmax collapse — lit-"), title)
         }
+    }
+
+    /// The LLC notebook's recorded table shows what its notes say: λ̂ rises while the model memorises and falls while it
+    /// groks, and the notes quote the peak and the last value.
+    func testLLCNotebookShowsTheRiseAndFallItsNotesQuote() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
+        let notebook = try Notebook.read(from: folder.appendingPathComponent("llc.wbnb"))
+        let cell = try XCTUnwrap(notebook.cells.first { $0.source == "analyze llc" })
+        let table = cell.outputs.compactMap { output -> String? in if case .text(let t) = output { return t } else { return nil } }
+            .joined(separator: "\n")
+        var values: [(epoch: Int, llc: Double)] = []
+        for line in table.split(separator: "\n") {
+            let columns = line.split(separator: " ")
+            if columns.count >= 5, let epoch = Int(columns[0]), columns[1] == "all", let llc = Double(columns[3]) { values.append((epoch, llc)) }
+        }
+        XCTAssertEqual(values.count, 31)
+        let peak = try XCTUnwrap(values.max { $0.llc < $1.llc })
+        XCTAssertLessThanOrEqual(peak.epoch, 500, "the peak comes with memorisation")
+        XCTAssertGreaterThan(peak.llc, 5 * values[0].llc)
+        XCTAssertLessThan(values.last!.llc, peak.llc / 3, "λ̂ falls as the model groks")
+        let notes = notebook.cells.filter { $0.kind != .command }.map(\.source).joined(separator: "\n")
+        XCTAssertTrue(notes.contains(String(format: "%.0f at epoch %d", peak.llc, peak.epoch)), "the notes quote the peak \(peak)")
+        XCTAssertTrue(notes.contains(String(format: "to %.0f at", values.last!.llc)), "the notes quote the last value \(values.last!.llc)")
     }
 
     /// The recorded phase diagram of the sweep notebook draws its never cells in a colour of their own (a vermillion

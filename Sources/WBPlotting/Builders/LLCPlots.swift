@@ -1,3 +1,5 @@
+import Foundation
+
 // The local learning coefficient's charts: λ̂ over epochs beside the test loss, refined λ̂ per component, the chains'
 // loss traces, and the calibration grid.
 
@@ -72,7 +74,7 @@ extension Figure {
         for r in 0..<rows {
             for c in 0..<columns {
                 let i = r * columns + c
-                let text = verdicts[i] == "diverged" ? "diverged" : NumberFormat.compact(values[i]) + (verdicts[i] == "ok" ? "" : " *")
+                let text = verdicts[i] == "diverged" ? "diverged" : String(format: "%.3g", values[i]) + (verdicts[i] == "ok" ? "" : " *")
                 marks.append(.annotation(x: Double(c) + 0.5, y: Double(r) + 0.5, text: text))
             }
         }

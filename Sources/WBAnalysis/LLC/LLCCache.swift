@@ -45,13 +45,6 @@ public struct LLCCache: Sendable {
     func store(_ estimate: LLCEstimate, file: CheckpointFingerprint) throws {
         let url = url(epoch: estimate.epoch, component: estimate.component, settings: estimate.settings)
         let envelope = Envelope(format: Self.format, settings: estimate.settings, checkpoint: file, estimate: estimate)
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            try AtomicFile.write(encoder.encode(envelope), to: url)
-        } catch {
-            throw AnalysisError.cacheWrite(path: url.path, reason: "\(error)")
-        }
+        try AnalysisCache.write(envelope, to: url)
     }
 }

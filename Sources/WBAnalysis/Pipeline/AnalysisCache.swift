@@ -65,7 +65,12 @@ public struct AnalysisCache: Sendable {
         let envelope = Envelope(format: Self.format, analysis: A.name, version: A.version, epoch: epoch,
                                 options: analysis.options + order,
                                 checkpoint: file, reference: A.needs == .checkpoint ? nil : reference, result: result)
-        let url = url(analysis: A.name, version: A.version, epoch: epoch)
+        try Self.write(envelope, to: url(analysis: A.name, version: A.version, epoch: epoch))
+    }
+
+    /// Writes a cache envelope atomically as sorted-key JSON (non-finite numbers as "inf", "-inf", "nan"); a failure
+    /// becomes `AnalysisError.cacheWrite` naming the file. The LLC's cache writes through it too.
+    static func write<E: Encodable>(_ envelope: E, to url: URL) throws {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

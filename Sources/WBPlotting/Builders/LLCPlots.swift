@@ -85,19 +85,4 @@ extension Figure {
         figure.subtitle = "* not settled (the draws still trend); blank: diverged"
         return figure
     }
-
-    /// Phase bands clamped to [first, last] and the current-epoch indicator.
-    static func phaseMarks(_ phases: PhaseBoundaries?, first: Int?, last: Int?, currentEpoch: Int?) -> [Mark] {
-        var marks: [Mark] = []
-        if let ph = phases, let first, let last {
-            func band(_ a: Int, _ b: Int, _ label: String) -> Mark {
-                .phase(start: Double(min(max(a, first), last)), end: Double(min(max(b, first), last)), label: label)
-            }
-            marks.append(band(first, ph.memorizationEnd, "memorisation"))
-            marks.append(band(ph.memorizationEnd, ph.circuitFormationEnd, "circuit formation"))
-            marks.append(band(ph.circuitFormationEnd, ph.cleanupEnd, "cleanup"))
-        }
-        if let e = currentEpoch { marks.append(.epochIndicator(x: Double(e), label: "epoch \(e)")) }
-        return marks
-    }
 }

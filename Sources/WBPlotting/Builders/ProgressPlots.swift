@@ -4,11 +4,19 @@ extension Figure {
     /// when the phase boundaries are known.
     public static func progressMeasures(_ pm: ProgressMeasures, currentEpoch: Int? = nil) -> Figure {
         let series = pm.series.enumerated().map { i, s in Series(s.name, epochs: s.epochs, values: s.values, color: i) }
+        let marks = phaseMarks(pm.phases, first: pm.series.compactMap { $0.epochs.first }.min(),
+                               last: pm.series.compactMap { $0.epochs.last }.max(), currentEpoch: currentEpoch)
+        let panel = Panel(x: Axis("epoch"), y: Axis("value", scale: .log), series: series, marks: marks,
+                          legend: series.count >= 1 ? .entries(series.enumerated().map { LegendEntry($1.name, color: $0) }) : .hidden)
+        return Figure(title: "Progress measures", panel: panel)
+    }
+
+    /// The three phases as bands clamped to the epochs drawn, [first, last] (so a chart of a narrow selection keeps its own
+    /// x range; a phase outside it becomes an empty band and the colours stay tied to the phases), and the current
+    /// checkpoint's indicator.
+    static func phaseMarks(_ phases: PhaseBoundaries?, first: Int?, last: Int?, currentEpoch: Int?) -> [Mark] {
         var marks: [Mark] = []
-        if let ph = pm.phases, let first = pm.series.compactMap({ $0.epochs.first }).min(),
-           let last = pm.series.compactMap({ $0.epochs.last }).max() {
-            // Clamped to the epochs drawn, so a chart of a narrow selection keeps its own x range; a phase outside it
-            // becomes an empty band and the colours stay tied to the phases.
+        if let ph = phases, let first, let last {
             func band(_ a: Int, _ b: Int, _ label: String) -> Mark {
                 .phase(start: Double(min(max(a, first), last)), end: Double(min(max(b, first), last)), label: label)
             }
@@ -17,8 +25,6 @@ extension Figure {
             marks.append(band(ph.circuitFormationEnd, ph.cleanupEnd, "cleanup"))
         }
         if let e = currentEpoch { marks.append(.epochIndicator(x: Double(e), label: "epoch \(e)")) }
-        let panel = Panel(x: Axis("epoch"), y: Axis("value", scale: .log), series: series, marks: marks,
-                          legend: series.count >= 1 ? .entries(series.enumerated().map { LegendEntry($1.name, color: $0) }) : .hidden)
-        return Figure(title: "Progress measures", panel: panel)
+        return marks
     }
 }

@@ -66,7 +66,7 @@ extension CommandExecutor {
         var output = CellOutput.text("local learning coefficient of \(run.name) at \(Set(report.estimates.map(\.epoch)).count) checkpoints"
             + (report.cancelled ? "; stopped early (Ctrl-C), the estimates finished are kept (cache and llc.csv)" : ""))
         output.append(.text(Self.describe(settings, nbeta: report.estimates.first?.nbeta)))
-        output.append(.text(Self.llcTable(report.estimates)))
+        if !report.estimates.isEmpty { output.append(.text(Self.llcTable(report.estimates))) }
         output.facts["llc"] = String(format: "%d estimates computed, %d from the cache, %.1f s", report.computed, report.cached, report.seconds)
         for estimate in report.estimates where estimate.chainsDiverged > 0 {
             output.append(.warning("epoch \(estimate.epoch), \(estimate.component): \(estimate.chainsDiverged) of \(estimate.settings.chains) "

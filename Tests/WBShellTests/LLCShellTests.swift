@@ -44,6 +44,8 @@ final class LLCShellTests: ExecutorTestCase {
 
         let calibration = try run("llc calibrate at epoch 40 eps=1e-4,1e-3 nbeta=5,9 \(quick) save")
         XCTAssertEqual(calibration.figures.first?.panels[0].heatmap?.values.count, 4)
+        XCTAssertEqual(calibration.figures.count, 2, "the grid, then one cell's chains")
+        XCTAssertEqual(calibration.figures[1].panels[0].series.count, 2)
         let lines = calibration.plainText
         XCTAssertTrue(lines.contains("calibration of λ̂ at epoch 40, all: 2 ε × 2 nβ"), lines)
         if lines.contains("suggested: ") {

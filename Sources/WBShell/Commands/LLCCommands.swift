@@ -187,6 +187,15 @@ extension CommandExecutor {
                 + column(cell.estimate.standardError.map { String(format: "%.3f", $0) } ?? "—") + "  " + cell.verdict)
         }
         var output = CellOutput([.figure(figure), .text(lines.joined(separator: "\n"))])
+        // The loss traces of the suggested cell (else of the smallest ε at the preferred nβ): what "settled" looks like.
+        let shown = calibration.suggestion.flatMap { s in calibration.cells.first { $0.eps == s.eps && $0.nbeta == s.nbeta } }
+            ?? calibration.cells.filter { $0.nbeta == calibration.preferredNBeta }.min { $0.eps < $1.eps }
+        if let cell = shown {
+            output.append(.figure(Figure.llcTraces(run: name, epoch: epoch, component: component.name,
+                                                   chains: cell.estimate.chains.map(\.losses), burnin: base.burnin,
+                                                   initialLoss: cell.estimate.initialLoss,
+                                                   settings: "the cell ε \(short(cell.eps)), nβ \(short(cell.nbeta)): \(cell.verdict)")))
+        }
         if let suggestion = calibration.suggestion {
             output.append(.text("suggested: llc_eps=\(NumberLiteral.short(suggestion.eps)) llc_nbeta=\(short(suggestion.nbeta)) "
                 + "(the largest ε whose chains settled without diverging at that nβ)"))

@@ -71,7 +71,7 @@ public enum CommandCatalog {
                               "  component and settings; every estimate is also a row of runs/<name>/llc.csv. Keys (defaults):"]
                         + LLCSettings.keyHelp.map { "    " + $0.key.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + $0.help }
                         + ["  e.g. analyze llc of=all,embed,heads,mlp llc_batch=512 llc_draws=200; then plot llc of=…"]),
-        CommandInfo(name: "llc", usage: "llc calibrate [at epoch N] [of=C] [eps=A,B,…] [nbeta=X,Y,…] [llc_KEY=VALUE …] [save] | llc defaults [llc_KEY=VALUE …] | llc components",
+        CommandInfo(name: "llc", usage: "llc calibrate [at epoch N] [of=C] [eps=…] [nbeta=…] [KEY=VALUE …] [save] | llc defaults [KEY=VALUE …] | llc components",
                     summary: "calibrate the LLC's SGLD (a grid of ε × nβ on one checkpoint), show or save the run's LLC defaults, list the model's components",
                     example: "llc calibrate at epoch 1500 save",
                     details: ["calibrate   λ̂ per cell of ε (default 1e-4,3e-4,1e-3,3e-3,1e-2) × nβ (default ⅓, 1 and 3 times the",

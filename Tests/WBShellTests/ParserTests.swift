@@ -73,7 +73,7 @@ final class ParserTests: XCTestCase {
 
     func testCaretPointsAtTheColumn() {
         XCTAssertThrowsError(try Parser.parse("info; plot lss")) { error in
-            XCTAssertEqual("\(error)", "unknown plot 'lss'. Did you mean 'loss'? Kinds: loss, acc, lr, gradnorm, freq, freq over time, neurons, heatmap, progress, clusters, collapse, sweep\n  info; plot lss\n             ^")
+            XCTAssertEqual("\(error)", "unknown plot 'lss'. Did you mean 'loss'? Kinds: loss, acc, lr, gradnorm, freq, freq over time, neurons, heatmap, progress, clusters, collapse, sweep, llc, llc traces\n  info; plot lss\n             ^")
         }
     }
 
@@ -83,7 +83,8 @@ final class ParserTests: XCTestCase {
         let seeds = ["train p=113 frac=0.4 epochs=3k name=demo", "range 0..1000 step 100, 1000..3000 step 25", "at epoch 1500",
                      "plot heatmap 3,17 to h.svg", "template save mine \"desc\"", "resume epochs=10k", "# note", "help plot",
                      "load runs/x; info; next", "plot freq over time", "range grokking; range fill", "range pick",
-                     "dashboard over 0..3000 step 100", "dash neurons 3,17", "dashboard live", "export", "export to r.ipynb"]
+                     "dashboard over 0..3000 step 100", "dash neurons 3,17", "dashboard live", "export", "export to r.ipynb",
+                     "analyze llc of=embed,head0 llc_eps=1e-3", "plot llc traces of=mlp to t.svg", "llc calibrate at epoch 9 eps=1e-4,1e-3 save"]
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789 =.,;\"'#_-/\\\t..kKe+\u{00e9}\u{1F600}")
         var rng = MersenneTwister(seed: 99)
         var parsed = 0, refused = 0

@@ -76,5 +76,9 @@ final class LLCShellTests: ExecutorTestCase {
         XCTAssertThrowsError(try run("llc calibrate of=all,embed")) { error in
             XCTAssertEqual("\(error)", "`llc calibrate` calibrates one component at a time")
         }
+        _ = try run("train model=mlp p=11 hidden=16 frac=0.5 epochs=5 name=m")
+        XCTAssertThrowsError(try run("analyze llc of=all,heads")) { error in
+            XCTAssertEqual("\(error)", "this model has no attention heads")
+        }
     }
 }

@@ -67,8 +67,9 @@ public final class LLCRunner {
         var list: [ModelComponent] = []
         for name in names {
             if name.lowercased() == "heads" {
-                list += ModelComponent.all(of: layout).filter { $0.name.split(separator: ".").last?.hasPrefix("head") == true }
-                if list.isEmpty { throw LLCError.unknownComponent("this model has no attention heads") }
+                let heads = ModelComponent.all(of: layout).filter { $0.name.split(separator: ".").last?.hasPrefix("head") == true }
+                if heads.isEmpty { throw LLCError.unknownComponent("this model has no attention heads") }
+                list += heads
             } else {
                 list.append(try ModelComponent.named(name, in: layout))
             }
@@ -85,39 +86,33 @@ public final class LLCRunner {
         let estimator = try LLCEstimator(config: config, split: split, settings: settings)
         var report = Report()
         let total = selected.count * components.count
-        var index = 0
-        outer: for epoch in selected {
+        outer: for (epochIndex, epoch) in selected.enumerated() {
             let url = run.checkpointURL(epoch: epoch)
             guard let stat = CheckpointFingerprint.current(url) else {
                 report.failures.append(AnalysisFailure(epoch: epoch, analysis: "llc", message: "no checkpoint at \(url.path)"))
-                index += components.count
                 continue
             }
             var loaded: CheckpointLoader.Loaded?
-            for component in components {
+            for (componentIndex, component) in components.enumerated() {
                 if cancel.isCancelled { report.cancelled = true; break outer }
-                defer { index += 1 }
-                if readsCache, let hit = cache.lookup(epoch: epoch, component: component.name, settings: settings, file: stat) {
-                    if hit.sameStat {
-                        report.estimates.append(hit.estimate); report.cached += 1
-                        continue
-                    }
+                let hit = readsCache ? cache.lookup(epoch: epoch, component: component.name, settings: settings, file: stat) : nil
+                if let hit, hit.sameStat {
+                    report.estimates.append(hit.estimate); report.cached += 1
+                    continue
                 }
                 do {
                     if loaded == nil { loaded = try CheckpointLoader.load(url, epoch: epoch, layout: layout) }
                 } catch {
                     report.failures.append(AnalysisFailure(epoch: epoch, analysis: "llc", message: "\(error)"))
-                    index += components.count - 1
                     continue outer
                 }
-                if readsCache, let hit = cache.lookup(epoch: epoch, component: component.name, settings: settings, file: stat),
-                   let sha = hit.sha, sha == loaded!.fingerprint.sha256 {
+                if let hit, let sha = hit.sha, sha == loaded!.fingerprint.sha256 {
                     // The same bytes under a new stat (a copied or touched run folder): keep it, refresh the fingerprint.
                     try cache.store(hit.estimate, file: loaded!.fingerprint)
                     report.estimates.append(hit.estimate); report.cached += 1
                     continue
                 }
-                let done = index
+                let done = epochIndex * components.count + componentIndex
                 let name = component.name
                 guard let estimate = estimator.estimate(loaded!.parameters, epoch: epoch, component: component, cancel: cancel,
                                                         progress: { steps, totalSteps in

@@ -58,6 +58,7 @@ enum DashboardHTML {
         var css = """
         figure.dash{display:flex;flex-wrap:wrap;align-items:center}
         figure.dash>figcaption,figure.dash>div{flex:0 0 100%}
+        figure.dash svg{display:block;max-width:100%;height:auto}
         .dash>input{appearance:none;-webkit-appearance:none;flex:1 1 0;min-width:2px;height:18px;margin:.3rem 0 0;padding:0;\
         border:0;border-right:1px solid var(--fig-bg);background:var(--rule);cursor:pointer}
         .dash>input:hover{background:var(--muted)}

@@ -11,16 +11,19 @@ import Foundation
 /// try notebook.write(to: URL(fileURLWithPath: "grok.wbnb"))
 /// ```
 public struct Notebook: Equatable, Sendable {
-    /// The newest `.wbnb` format version this module reads and writes. Version 2 added the `@dashboard` block; a
-    /// notebook without one is still written as version 1 (`requiredFormatVersion`), so older readers keep reading it.
-    public static let formatVersion: Int = 2
+    /// The newest `.wbnb` format version this module reads and writes. Version 2 added the `@dashboard` block, version 3
+    /// the `@vegalite` block (a figure's interactive form); a notebook without them is still written with the lowest
+    /// version that holds it (`requiredFormatVersion`), so older readers keep reading it.
+    public static let formatVersion: Int = 3
     /// Every version this module reads.
-    public static let readableVersions: ClosedRange<Int> = 1...2
+    public static let readableVersions: ClosedRange<Int> = 1...3
 
-    /// The lowest version that can hold this notebook: 2 when it has a dashboard, else 1. The writer's header.
+    /// The lowest version that can hold this notebook: 3 when a figure carries a Vega-Lite spec, 2 when it has a
+    /// dashboard, else 1. The writer's header.
     public var requiredFormatVersion: Int {
-        let dashboards = cells.contains { cell in cell.outputs.contains { if case .dashboard = $0 { return true } else { return false } } }
-        return dashboards ? 2 : 1
+        func any(_ test: (NotebookOutput) -> Bool) -> Bool { cells.contains { $0.outputs.contains(where: test) } }
+        if any({ if case .figure(_, _, .some) = $0 { return true } else { return false } }) { return 3 }
+        return any({ if case .dashboard = $0 { return true } else { return false } }) ? 2 : 1
     }
 
     /// The cells, in order.
@@ -127,8 +130,9 @@ public enum NotebookOutput: Equatable, Sendable {
     case text(String)
     case warning(String)
     case error(String)
-    /// A self-contained `<svg>…</svg>` (ids already prefixed per figure).
-    case figure(title: String, svg: String)
+    /// A self-contained `<svg>…</svg>` (ids already prefixed per figure) and, when the figure has one, its Vega-Lite v5
+    /// spec (JSON text), which Jupyter front ends draw interactively (format version 3). Reports use the SVG.
+    case figure(title: String, svg: String, vegaLite: String? = nil)
     /// Dashboards of many checkpoints, shown in the HTML export with one slider (format version 2).
     case dashboard(NotebookDashboard)
 }

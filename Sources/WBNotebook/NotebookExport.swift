@@ -179,7 +179,7 @@ private struct HTMLReport {
                     case .error(let text):
                         body += "<div class=\"out error\" role=\"alert\"><span class=\"tag\">error</span>"
                             + "<pre>\(HTMLEscape.text(text))</pre></div>\n"
-                    case .figure(let title, let svg):
+                    case .figure(let title, let svg, _):
                         figureCount += 1
                         let caption = title.isEmpty ? "" : "<figcaption>\(HTMLEscape.text(title))</figcaption>"
                         if let problem = SVGSafety.problem(in: svg) {
@@ -298,7 +298,7 @@ private struct HTMLReport {
     border-radius:0 6px 6px 0;overflow:auto;white-space:pre-wrap;word-break:break-word}
     .prompt{color:var(--muted);user-select:none}
     .facts{margin:.2rem 0 0;color:var(--muted);font-size:.75rem}
-    pre.out.text{margin:.5rem 0 0;padding:.2rem .8rem;overflow:auto;white-space:pre-wrap;word-break:break-word}
+    pre.out.text{margin:.5rem 0 0;padding:.2rem .8rem;overflow-x:auto;white-space:pre}
     .out.warning,.out.error{margin:.5rem 0 0;padding:.4rem .8rem;border-radius:6px;border:1px solid}
     .out.warning{background:var(--warn-bg);color:var(--warn-fg);border-color:var(--warn-rule)}
     .out.error{background:var(--err-bg);color:var(--err-fg);border-color:var(--err-rule)}
@@ -324,6 +324,8 @@ private enum IPYNBWriter {
         case null
         case array([JSON])
         case object([(String, JSON)])
+        /// JSON text written as it is (a Vega-Lite spec, already serialised and checked to be an object).
+        case raw(String)
     }
 
     static func render(_ notebook: Notebook) -> String {
@@ -359,7 +361,13 @@ private enum IPYNBWriter {
             ("cells", .array(cells)),
             ("metadata", .object([
                 ("kernelspec", .object([("display_name", .string("wb")), ("language", .string("wb")), ("name", .string("wb"))])),
-                ("language_info", .object([("file_extension", .string(".wbnb")), ("name", .string("wb"))])),
+                ("language_info", .object([
+                    ("codemirror_mode", .string(JupyterLanguageInfo.codemirrorMode)),
+                    ("file_extension", .string(JupyterLanguageInfo.fileExtension)),
+                    ("mimetype", .string(JupyterLanguageInfo.mimetype)),
+                    ("name", .string(JupyterLanguageInfo.name)),
+                    ("pygments_lexer", .string(JupyterLanguageInfo.pygmentsLexer)),
+                ])),
                 ("wb", .object(wbMetadata)),
             ])),
             ("nbformat", .int(4)),
@@ -381,7 +389,11 @@ private enum IPYNBWriter {
             ])
         case .displayData(let data):
             return .object([
-                ("data", .object(data.map { ($0.mime, lines($0.content)) })),
+                ("data", .object(data.map { item in
+                    let content: JSON = JupyterOutput.isJSON(item.mime) ? .raw(item.content)
+                        : item.mime == "image/png" ? .string(item.content) : lines(item.content)
+                    return (item.mime, content)
+                })),
                 ("metadata", .object([])), ("output_type", .string("display_data")),
             ])
         }
@@ -404,6 +416,7 @@ private enum IPYNBWriter {
         switch value {
         case .string(let s): out += quote(s)
         case .int(let n): out += String(n)
+        case .raw(let text): out += text
         case .null: out += "null"
         case .array(let items):
             if items.isEmpty { out += "[]"; return }

@@ -97,9 +97,13 @@ struct NotebookParser {
                     noteOpen = false
                     outputsAllowed = false
                     i += 1
-                case "@text", "@warning", "@error", "@figure", "@dashboard":
+                case "@text", "@warning", "@error", "@figure", "@dashboard", "@vegalite":
                     if marker == "@dashboard", version < 2 {
                         throw error(number, "a @dashboard block needs format version 2: the first line must be '@wbnb 2'"
+                            + (i > 0 && Bytes.starts(lines[0], "@wbnb") ? ", not '\(lines[0])'" : ""))
+                    }
+                    if marker == "@vegalite", version < 3 {
+                        throw error(number, "a @vegalite block needs format version 3: the first line must be '@wbnb 3'"
                             + (i > 0 && Bytes.starts(lines[0], "@wbnb") ? ", not '\(lines[0])'" : ""))
                     }
                     if let pending {
@@ -113,7 +117,15 @@ struct NotebookParser {
                         throw error(number, "output block before any command; outputs follow their command line")
                     }
                     let (output, next) = try readBlock(kind: marker, rest: rest, at: i)
-                    cells[cells.count - 1].outputs.append(output)
+                    if case .text(let spec) = output, marker == "@vegalite" {
+                        // The interactive form of the figure just before it, in the same cell.
+                        guard case .figure(let title, let svg, nil)? = cells[cells.count - 1].outputs.last else {
+                            throw error(number, "a @vegalite block follows the @figure block it belongs to (one per figure)")
+                        }
+                        cells[cells.count - 1].outputs[cells[cells.count - 1].outputs.count - 1] = .figure(title: title, svg: svg, vegaLite: spec)
+                    } else {
+                        cells[cells.count - 1].outputs.append(output)
+                    }
                     noteOpen = false
                     i = next
                 case "@end":
@@ -128,7 +140,7 @@ struct NotebookParser {
                     volatileEnded = true
                 default:
                     throw error(number, "unknown marker '\(marker)'; expected one of @cell, @text, @warning, @error, "
-                        + "@figure, @dashboard, @volatile (a command never starts with '@')")
+                        + "@figure, @vegalite, @dashboard, @volatile (a command never starts with '@')")
                 }
             default:
                 startCell(.command, line)
@@ -211,7 +223,7 @@ struct NotebookParser {
         let text = content.joined(separator: "\n")
         let output: NotebookOutput
         switch kind {
-        case "@text": output = .text(text)
+        case "@text", "@vegalite": output = .text(text)
         case "@warning": output = .warning(text)
         case "@error": output = .error(text)
         case "@dashboard": output = .dashboard(try dashboard(title: title, content: content, firstLine: start + 2, opened: opened))

@@ -46,15 +46,26 @@ enum NotebookWriter {
         case .text(let t): out += "@text\n"; text = t
         case .warning(let t): out += "@warning\n"; text = t
         case .error(let t): out += "@error\n"; text = t
-        case .figure(let title, let svg):
+        case .figure(let title, let svg, let spec):
             out += title.isEmpty ? "@figure\n" : "@figure \(oneLine(title))\n"
             text = svg
+            if let spec {
+                writeLines(text, to: &out)
+                out += "@vegalite\n"
+                writeLines(spec, to: &out)
+                return
+            }
         case .dashboard(let dashboard):
             out += dashboard.title.isEmpty ? "@dashboard\n" : "@dashboard \(oneLine(dashboard.title))\n"
             var sections = ["@shared\n" + sectionText(dashboard.shared)]
             for frame in dashboard.frames { sections.append("@epoch \(max(0, frame.epoch))\n" + sectionText(frame.svg)) }
             text = sections.joined(separator: "\n")
         }
+        writeLines(text, to: &out)
+    }
+
+    /// `text` as block lines (`| …`, an empty line as `|`) and the closing `@end`.
+    private static func writeLines(_ text: String, to out: inout String) {
         for line in Bytes.lines(text) {
             out += line.isEmpty ? "|\n" : "| " + line + "\n"
         }
@@ -118,7 +129,7 @@ enum NotebookWriter {
                 if let first = cell.source.unicodeScalars.first, first == "@" || first == "#" || first == "|" {
                     problems.append("\(name): a command does not start with '\(first)'")
                 }
-                for case .figure(let title, _) in cell.outputs where title.utf8.contains(0x0A) {
+                for case .figure(let title, _, _) in cell.outputs where title.utf8.contains(0x0A) {
                     problems.append("\(name): a figure title is one line")
                 }
                 for case .dashboard(let dashboard) in cell.outputs {

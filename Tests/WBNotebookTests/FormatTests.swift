@@ -18,6 +18,21 @@ final class FormatTests: XCTestCase {
         try assertRoundTrip(Notebook(cells: [NotebookCell(id: "a", kind: .note, source: "# only a heading")]))
     }
 
+    /// A figure with its Vega-Lite spec: a `@vegalite` block right after the `@figure` block, in a version 3 file; a
+    /// notebook without specs keeps the lowest version that holds it, so older readers still read it.
+    func testVegaLiteBlockFollowsItsFigure() throws {
+        let spec = #"{"$schema":"https://vega.github.io/schema/vega-lite/v5.json","mark":"line"}"#
+        let book = Notebook(cells: [NotebookCell(id: "p", kind: .command, source: "plot loss",
+                                                 outputs: [.figure(title: "Loss", svg: "<svg>\n</svg>", vegaLite: spec), .text("done")])])
+        let text = book.serialized()
+        XCTAssertEqual(text, "@wbnb 3\n\n@cell p\nplot loss\n@figure Loss\n| <svg>\n| </svg>\n@end\n@vegalite\n| \(spec)\n@end\n@text\n| done\n@end\n")
+        try assertRoundTrip(book)
+        XCTAssertEqual(try Notebook.parse(text), book)
+        var plain = book
+        plain.cells[0].outputs[0] = .figure(title: "Loss", svg: "<svg>\n</svg>")
+        XCTAssertTrue(plain.serialized().hasPrefix("@wbnb 1\n"))
+    }
+
     func testCanonicalLayout() throws {
         let text = Samples.grokking.serialized()
         let expected = """
@@ -228,8 +243,15 @@ final class FormatTests: XCTestCase {
         assertRefused("plot\n@volatile\nc1 se:conds=1\n@end\n", line: 3, "expected a fact key")
         assertRefused("plot\n@volatile\nc1 s=1\nc1 s=2\n@end\n", line: 4, "duplicate volatile fact 's' for cell 'c1' (first on line 3)")
         // Versions and headers.
-        assertRefused("@wbnb 3\nplot\n", line: 1, "unsupported notebook format version 3; this wb reads versions 1 to 2")
-        assertRefused("@wbnb one\n", line: 1, "expected '@wbnb 2'")
+        assertRefused("@wbnb 4\nplot\n", line: 1, "unsupported notebook format version 4; this wb reads versions 1 to 3")
+        assertRefused("@wbnb one\n", line: 1, "expected '@wbnb 3'")
+        // The Vega-Lite block: version 3, right after its figure.
+        assertRefused("@wbnb 2\nplot\n@figure f\n| <svg/>\n@end\n@vegalite\n| {}\n@end\n", line: 6,
+                      "a @vegalite block needs format version 3: the first line must be '@wbnb 3', not '@wbnb 2'")
+        assertRefused("@wbnb 3\nplot\n@text\n| t\n@end\n@vegalite\n| {}\n@end\n", line: 6,
+                      "a @vegalite block follows the @figure block it belongs to (one per figure)")
+        assertRefused("@wbnb 3\nplot\n@figure f\n| <svg/>\n@end\n@vegalite\n| {}\n@end\n@vegalite\n| {}\n@end\n", line: 9,
+                      "a @vegalite block follows the @figure block it belongs to (one per figure)")
         assertRefused("plot\n@wbnb 1\n", line: 2, "must be the first line")
         // Duplicate ids.
         assertRefused("@wbnb 1\n\n@cell a\nplot\n\n@cell b\nplot\n\n@cell a\nplot\n", line: 9, "duplicate cell id 'a' (first used on line 3)")

@@ -22,11 +22,13 @@ final class FuzzTests: XCTestCase {
         "@volatile", "@wbnb 1", "@wbnb 2", "@", "|", "| x", "|x", "#", "# x", "## h", "", " ", "\t", "\r", "plot loss",
         "c2 seconds=1", "c2 s", "x =", "é", "\u{301}", "🙂", "\u{FEFF}", "\u{0}", "<svg></svg>", "@end extra",
         "@dashboard", "@dashboard T", "| @shared", "| @epoch 5", "| @epoch 05", "| @epoch", "| @", "@wbnb 3",
+        "@vegalite", "| {\"mark\":\"line\"}", "| {", "@wbnb 4",
     ]
 
     func testFuzzedNotebooksNeverCrashAndFailClearly() throws {
         let bases = [Samples.grokking.serialized(), Samples.tricky.serialized(),
-                     "# # Plain\ntrain p=7\nplot loss\n", Notebook().serialized(), Samples.withDashboard.serialized()]
+                     "# # Plain\ntrain p=7\nplot loss\n", Notebook().serialized(), Samples.withDashboard.serialized(),
+                     "@wbnb 3\n\nplot loss\n@figure L\n| <svg/>\n@end\n@vegalite\n| {\"mark\":\"line\"}\n@end\n"]
         var rng = SplitMix64(state: 0x5EED_0F_0B_0E)
         var accepted = 0
         var refused = 0

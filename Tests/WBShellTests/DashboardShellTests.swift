@@ -89,7 +89,7 @@ final class DashboardShellTests: ExecutorTestCase {
         _ = try run("last")
         // In a notebook it is one figure with every panel.
         let recorded = NotebookRecorder.outputs(try run("dashboard"), error: nil)
-        guard case .figure(let title, let svg) = recorded[0] else { return XCTFail("\(recorded)") }
+        guard case .figure(let title, let svg, _) = recorded[0] else { return XCTFail("\(recorded)") }
         XCTAssertEqual(title, "Dashboard — d at epoch 300 (checkpoint 4 of 4)")
         XCTAssertTrue(svg.contains(">Loss</text>") && svg.contains(">Embedding frequencies</text>") && svg.contains("class=\"tip\""))
     }

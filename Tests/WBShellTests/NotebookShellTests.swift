@@ -31,7 +31,7 @@ final class NotebookShellTests: ShellRunnerTestCase {
         XCTAssertEqual(book.cells[0].source, "# My study")
         XCTAssertEqual(book.title, "My study")
         XCTAssertEqual(book.cells[2].source, "plot loss; at 100")
-        guard case .figure(let title, let svg) = book.cells[2].outputs[0] else { return XCTFail("a figure first") }
+        guard case .figure(let title, let svg, _) = book.cells[2].outputs[0] else { return XCTFail("a figure first") }
         XCTAssertEqual(title, "Loss — nb")
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertEqual(book.cells[2].outputs[1], .text("epoch 100: " + (book.cells[2].outputs[1].textValue.dropFirst(11))))
@@ -114,7 +114,7 @@ final class NotebookShellTests: ShellRunnerTestCase {
         // A figure drawn from other data is counted, never dumped; one with another title fails.
         var figure = recorded
         figure.volatile[plotID]?["numerics"] = "elsewhere"
-        guard case .figure(let title, let svg) = recorded.cells[1].outputs[0] else { return XCTFail("a figure") }
+        guard case .figure(let title, let svg, _) = recorded.cells[1].outputs[0] else { return XCTFail("a figure") }
         figure.cells[1].outputs = [.figure(title: title, svg: svg + "<g>1 2 3</g>")]
         let redrawn = NotebookReplayer(runner: makeRunner()).replay(figure, options: check)
         XCTAssertEqual(redrawn.differences, [])
@@ -261,7 +261,7 @@ final class ShippedNotebookTests: XCTestCase {
         let collapse = notebook.cells.filter { $0.source == "plot collapse" }
         XCTAssertEqual(collapse.count, 2)
         for cell in collapse {
-            guard case .figure(let title, _) = try XCTUnwrap(cell.outputs.first) else { return XCTFail("a figure") }
+            guard case .figure(let title, _, _) = try XCTUnwrap(cell.outputs.first) else { return XCTFail("a figure") }
             XCTAssertTrue(title.hasPrefix("Softmax collapse — lit-"), title)
         }
     }
@@ -295,7 +295,7 @@ final class ShippedNotebookTests: XCTestCase {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
         let notebook = try Notebook.read(from: folder.appendingPathComponent("sweep.wbnb"))
         let phase = try XCTUnwrap(notebook.cells.first { $0.source == "plot sweep frac wd" })
-        guard case .figure(_, let svg) = try XCTUnwrap(phase.outputs.first) else { return XCTFail("a figure") }
+        guard case .figure(_, let svg, _) = try XCTUnwrap(phase.outputs.first) else { return XCTFail("a figure") }
         let never = "#d55e00"
         XCTAssertTrue(svg.contains("height=\"10\" fill=\"\(never)\"/>"), "the legend's swatch")
         XCTAssertTrue(svg.contains(">never (not within the epochs)<"))

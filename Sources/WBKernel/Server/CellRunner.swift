@@ -97,13 +97,20 @@ extension JupyterOutput {
         }
     }
 
+    /// A display's mime bundle: text as strings, JSON mime types (a Vega-Lite spec) as objects.
+    static func bundle(_ data: [(mime: String, content: String)]) -> JSONValue {
+        .object(Dictionary(data.map { item in
+            let value = isJSON(item.mime) ? (JSONValue.parse(Data(item.content.utf8)) ?? .string(item.content)) : .string(item.content)
+            return (item.mime, value)
+        }, uniquingKeysWith: { a, _ in a }))
+    }
+
     /// The iopub message's content.
     var content: JSONValue {
         switch self {
         case .stream(let name, let text): return ["name": .string(name), "text": .string(text)]
         case .displayData(let data):
-            return ["data": .object(Dictionary(data.map { ($0.mime, JSONValue.string($0.content)) }, uniquingKeysWith: { a, _ in a })),
-                    "metadata": [:], "transient": [:]]
+            return ["data": Self.bundle(data), "metadata": [:], "transient": [:]]
         case .error(let name, let value, let traceback):
             return ["ename": .string(name), "evalue": .string(value), "traceback": .array(traceback.map { .string($0) })]
         }

@@ -1,4 +1,5 @@
 import Foundation
+import WBNotebook
 import WBShell
 import WBTraining
 
@@ -13,9 +14,9 @@ enum KernelReplies {
             "status": "ok", "protocol_version": .string(KernelMessage.protocolVersion), "implementation": "wb",
             "implementation_version": .string(ShellRunner.version),
             "language_info": [
-                "name": "wb", "version": .string(ShellRunner.version), "mimetype": "text/x-wb", "file_extension": ".wbnb",
-                // wb lines read like shell commands (`train p=113 frac=0.4`, `# a note`): the closest highlighters.
-                "pygments_lexer": "bash", "codemirror_mode": "shell",
+                "name": .string(JupyterLanguageInfo.name), "version": .string(ShellRunner.version),
+                "mimetype": .string(JupyterLanguageInfo.mimetype), "file_extension": .string(JupyterLanguageInfo.fileExtension),
+                "pygments_lexer": .string(JupyterLanguageInfo.pygmentsLexer), "codemirror_mode": .string(JupyterLanguageInfo.codemirrorMode),
             ],
             "banner": .string(banner), "help_links": [], "debugger": false,
         ]

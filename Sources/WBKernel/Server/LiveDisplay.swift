@@ -1,20 +1,27 @@
 import Foundation
+import WBNotebook
 import WBPlotting
 import WBShell
 import WBSweeps
 import WBTraining
 
-/// Long work in a cell, shown in place: one `display_data` with a `display_id`, then `update_display_data` at most twice a
-/// second. Training shows the prompt's progress line (losses, accuracies, epochs/s, ETA) as text and the loss chart so
-/// far as SVG; a sweep its live table; an analysis its progress. `finish` sends the final state, so the last chart stays
+/// Long work in a cell, shown in place: `display_data` with a `display_id`, then `update_display_data` at most twice a
+/// second. Training shows two displays: the prompt's progress line (losses, accuracies, epochs/s, ETA) as text, and
+/// under it the loss chart so far (Vega-Lite, with the SVG as fallback). They are separate because a front end shows
+/// one form of a display: text beside a chart in one bundle would never be seen. A sweep shows its live table; an
+/// analysis its progress. `finish` sends the final state (the chart then with its PNG), so the last line and chart stay
 /// in the saved notebook. Sweep and analysis progress appear only after a second, so quick work leaves no progress line
 /// behind in the notebook.
 final class LiveDisplay {
+    /// One display's mime bundle (mime, content), as `JupyterOutput.displayData` holds it.
+    typealias Bundle = [(mime: String, content: String)]
     private let publish: (String, JSONValue) -> Void
     private let lock = NSLock()
-    private var displayID: String?
+    /// The display ids of the displays shown so far, in order (the progress line, then the chart).
+    private var displayIDs: [String] = []
     private var lastSent = Date.distantPast
-    private var pending: (() -> [(mime: String, content: String)])?
+    /// The displays to send when the throttle allows; the argument says whether this is the final state.
+    private var pending: ((Bool) -> [Bundle])?
     private let started = Date()
     /// How long sweep and analysis progress waits before it is shown.
     static let quietSeconds = 1.0
@@ -32,54 +39,62 @@ final class LiveDisplay {
         trainLoss.append(p.latest.trainLoss)
         testLoss.append(p.latest.testLoss)
         let line = TrainingProgressView.describe(p)
-        offer(final: p.epoch == p.targetEpochs, atOnce: true) { [self] in
-            var data: [(mime: String, content: String)] = [("text/plain", line)]
+        offer(final: p.epoch == p.targetEpochs, atOnce: true) { [self] final in
+            var displays: [Bundle] = [[("text/plain", line)]]
             if epochs.count >= 2 {
                 let curves = RunCurves(name: "training", epochs: epochs, trainLoss: trainLoss, testLoss: testLoss)
-                data.insert(("image/svg+xml", SVGRenderer(options: .report).render(Figure.lossCurves(curves))), at: 0)
+                let figure = Figure.lossCurves(curves)
+                let output = NotebookOutput.figure(title: figure.title, svg: SVGRenderer(options: .report).render(figure),
+                                                   vegaLite: VegaLiteRenderer().render(figure))
+                if case .displayData(let chart) = JupyterOutput(output, rasterize: final ? SVGRasterizer.png : { _ in nil }) {
+                    displays.append(chart)
+                }
             }
-            return data
+            return displays
         }
     }
 
     func sweep(_ p: SweepProgress) {
         lock.lock(); defer { lock.unlock() }
-        offer(final: false, atOnce: false) { [("text/plain", SweepProgressView.lines(p).joined(separator: "\n"))] }
+        offer(final: false, atOnce: false) { _ in [[("text/plain", SweepProgressView.lines(p).joined(separator: "\n"))]] }
     }
 
     func progress(_ label: String, done: Int, total: Int) {
         lock.lock(); defer { lock.unlock() }
-        offer(final: done >= total, atOnce: false) { [("text/plain", "\(label): \(done)/\(total)")] }
+        offer(final: done >= total, atOnce: false) { _ in [[("text/plain", "\(label): \(done)/\(total)")]] }
     }
 
-    /// Sends what is still pending (the throttle may have held back the last update), unless nothing was shown yet.
+    /// Sends what is still pending (the throttle may have held back the last update) as the final state, unless
+    /// nothing was shown yet.
     func finish() {
         lock.lock(); defer { lock.unlock() }
-        if let data = pending, displayID != nil { send(data()) }
+        if let data = pending, !displayIDs.isEmpty { send(data(true)) }
         pending = nil
     }
 
     /// Sends now when the last update is old enough (or this is the last one), else keeps it for later. The data is
     /// built only when it is sent (an SVG chart is not free).
-    private func offer(final: Bool, atOnce: Bool, _ data: @escaping () -> [(mime: String, content: String)]) {
+    private func offer(final: Bool, atOnce: Bool, _ data: @escaping (Bool) -> [Bundle]) {
         let now = Date()
-        if displayID == nil, !atOnce, now.timeIntervalSince(started) < Self.quietSeconds {
+        if displayIDs.isEmpty, !atOnce, now.timeIntervalSince(started) < Self.quietSeconds {
             return
         }
-        if final || displayID == nil || now.timeIntervalSince(lastSent) >= Self.interval {
-            send(data())
+        if final || displayIDs.isEmpty || now.timeIntervalSince(lastSent) >= Self.interval {
+            send(data(final))
             pending = nil
         } else {
             pending = data
         }
     }
 
-    private func send(_ data: [(mime: String, content: String)]) {
-        let bundle = JSONValue.object(Dictionary(data.map { ($0.mime, JSONValue.string($0.content)) }, uniquingKeysWith: { a, _ in a }))
-        let type = displayID == nil ? "display_data" : "update_display_data"
-        let id = displayID ?? "wb-live-" + UUID().uuidString.lowercased()
-        displayID = id
+    /// Shows the displays: the ones shown before are updated in place, new ones are added below them.
+    private func send(_ displays: [Bundle]) {
         lastSent = Date()
-        publish(type, ["data": bundle, "metadata": [:], "transient": ["display_id": .string(id)]])
+        for (index, bundle) in displays.enumerated() {
+            let type = index < displayIDs.count ? "update_display_data" : "display_data"
+            if index == displayIDs.count { displayIDs.append("wb-live-" + UUID().uuidString.lowercased()) }
+            publish(type, ["data": JupyterOutput.bundle(bundle), "metadata": [:],
+                           "transient": ["display_id": .string(displayIDs[index])]])
+        }
     }
 }

@@ -61,8 +61,8 @@ final class ShellHandler {
         let storeHistory = silent ? false : (content["store_history"]?.bool ?? true)
         let stopOnError = content["stop_on_error"]?.bool ?? true
         if state.aborts(receivedAt: receivedAt) {
-            messenger.reply(to: request, "execute_reply", ["status": "aborted", "execution_count": .int(executionCount)],
-                            on: .shell, metadata: ["status": "aborted"])
+            // No execution count, as ipykernel: the front end shows the skipped cell as never run (`[ ]:`).
+            messenger.reply(to: request, "execute_reply", ["status": "aborted"], on: .shell, metadata: ["status": "aborted"])
             return
         }
         if storeHistory { executionCount += 1 }

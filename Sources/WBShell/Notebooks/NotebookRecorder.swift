@@ -54,14 +54,19 @@ public final class NotebookRecorder {
         return facts
     }
 
-    /// A command's output as notebook outputs: text, warnings, figures as SVG, and the error that stopped it.
+    /// A command's output as notebook outputs: text, warnings, figures as SVG with their Vega-Lite spec, and the error
+    /// that stopped it.
     public static func outputs(_ output: CellOutput, error: String?) -> [NotebookOutput] {
         var result: [NotebookOutput] = output.blocks.map { block in
             switch block {
             case .text(let s): return .text(s)
             case .warning(let s): return .warning(s)
-            case .figure(let f): return .figure(title: f.title, svg: SVGRenderer(options: .report).render(f))
-            case .dashboard(let d): return .figure(title: d.heading, svg: SVGRenderer(options: .dashboard).render(Figure.dashboard(d)))
+            case .figure(let f):
+                return .figure(title: f.title, svg: SVGRenderer(options: .report).render(f), vegaLite: VegaLiteRenderer().render(f))
+            case .dashboard(let d):
+                let figure = Figure.dashboard(d)
+                return .figure(title: d.heading, svg: SVGRenderer(options: .dashboard).render(figure),
+                               vegaLite: VegaLiteRenderer(options: .dashboard).render(figure))
             case .dashboardSeries(let series): return .dashboard(Self.dashboard(series))
             }
         }

@@ -118,9 +118,13 @@ public enum OutputComparison {
             switch (a, b) {
             case (.text(let x), .text(let y)), (.warning(let x), .warning(let y)), (.error(let x), .error(let y)):
                 if let d = textDifference(x, y, tolerance: tolerance) { return "output \(i + 1): \(d)" }
-            case (.figure(let t1, let s1), .figure(let t2, let s2)):
+            case (.figure(let t1, let s1, let v1), .figure(let t2, let s2, let v2)):
                 if t1 != t2 { return "output \(i + 1): figure '\(t1)' is now '\(t2)'" }
                 if let d = textDifference(s1, s2, tolerance: tolerance, pixels: pixels) { return "output \(i + 1) (figure '\(t1)'): \(d)" }
+                // A figure recorded before specs were kept (format 1 or 2) is checked by its SVG alone.
+                if let v1, let v2, let d = textDifference(v1, v2, tolerance: tolerance) {
+                    return "output \(i + 1) (figure '\(t1)', Vega-Lite spec): \(d)"
+                }
             case (.dashboard(let x), .dashboard(let y)):
                 if x.title != y.title { return "output \(i + 1): dashboard '\(x.title)' is now '\(y.title)'" }
                 if x.frames.map(\.epoch) != y.frames.map(\.epoch) {
@@ -142,7 +146,7 @@ public enum OutputComparison {
         case .text(let s): return "text '\(s.prefix(120))'"
         case .warning(let s): return "warning '\(s.prefix(120))'"
         case .error(let s): return "error '\(s.prefix(120))'"
-        case .figure(let title, _): return "figure '\(title)'"
+        case .figure(let title, _, _): return "figure '\(title)'"
         case .dashboard(let d): return "dashboard '\(d.title)'"
         }
     }

@@ -63,7 +63,7 @@ extension OutputComparison {
             switch (a, b) {
             case (.text(let x), .text(let y)), (.warning(let x), .warning(let y)), (.error(let x), .error(let y)):
                 measure(x, y, figure: false, output: i + 1, into: &drift)
-            case (.figure(let t1, let s1), .figure(let t2, let s2)):
+            case (.figure(let t1, let s1, _), .figure(let t2, let s2, _)):
                 if t1 != t2 { drift.structural = "output \(i + 1): figure '\(t1)' is now '\(t2)'" } else {
                     measure(s1, s2, figure: true, output: i + 1, into: &drift)
                 }

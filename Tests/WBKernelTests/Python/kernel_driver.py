@@ -85,6 +85,26 @@ def svg_parses(svg):
         return False
 
 
+def vegalite_summary(data):
+    """What a display's Vega-Lite spec holds: None without one, else its schema, marks and parameter bindings."""
+    spec = data.get("application/vnd.vegalite.v5+json")
+    if not isinstance(spec, dict):
+        return None
+    layers = spec.get("layer", [])
+    return {"schema": spec.get("$schema"), "marks": [l.get("mark", {}).get("type") for l in layers],
+            "binds": [p["bind"] for l in layers for p in l.get("params", []) if "bind" in p]}
+
+
+def png_size(data):
+    """Bytes of a display's PNG (base64-decoded), 0 when it has none or it is not a PNG."""
+    import base64
+    try:
+        raw = base64.b64decode(data.get("image/png", ""))
+    except ValueError:
+        return 0
+    return len(raw) if raw.startswith(b"\x89PNG") else 0
+
+
 def drain_iopub(kc, seconds=0.3):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -111,11 +131,24 @@ def protocol():
     displays = [c for t, c in messages if t in ("display_data", "update_display_data")]
     out["display_ids"] = sorted({c.get("transient", {}).get("display_id", "") for c in displays})
     figures = [c["data"] for t, c in messages if t == "display_data" and not c.get("transient", {}).get("display_id")]
-    out["figures"] = [{"title": d.get("text/plain"), "svg_parses": svg_parses(d.get("image/svg+xml", ""))} for d in figures]
-    live = [c["data"] for c in displays if c.get("transient", {}).get("display_id")]
+    out["figures"] = [{"title": d.get("text/plain"), "svg_parses": svg_parses(d.get("image/svg+xml", "")),
+                       "mimes": list(d.keys()), "vegalite": vegalite_summary(d), "png": png_size(d)} for d in figures]
+    live = [c for c in displays if c.get("transient", {}).get("display_id")]
     out["live_updates"] = len(live)
-    out["live_last_text"] = live[-1].get("text/plain") if live else None
-    out["live_last_svg_parses"] = svg_parses(live[-1].get("image/svg+xml", "")) if live else False
+    # Training shows two displays, each updated in place: the progress line (text), then the loss chart.
+    live_ids = []
+    for c in live:
+        if c["transient"]["display_id"] not in live_ids:
+            live_ids.append(c["transient"]["display_id"])
+    out["live_display_ids"] = len(live_ids)
+    last = {i: [c["data"] for c in live if c["transient"]["display_id"] == i][-1] for i in live_ids}
+    line = last[live_ids[0]] if live_ids else {}
+    chart = last[live_ids[1]] if len(live_ids) > 1 else {}
+    out["live_last_text"] = line.get("text/plain")
+    out["live_line_mimes"] = list(line.keys())
+    out["live_last_svg_parses"] = svg_parses(chart.get("image/svg+xml", ""))
+    out["live_chart_vegalite"] = vegalite_summary(chart)
+    out["live_chart_png"] = png_size(chart)
     out["complete_tra"] = kc.complete("tra", 3, reply=True, timeout=10)["content"]
     out["complete_key"] = kc.complete("train p=23 wd", 13, reply=True, timeout=10)["content"]
     out["inspect_range"] = kc.inspect("range 1..2", 2, reply=True, timeout=10)["content"]
@@ -126,6 +159,12 @@ def protocol():
     reply, messages = run(kc, "frobnicate")
     out["unknown_reply"] = reply
     out["unknown_iopub"] = messages
+    # Run All after an error: a request queued behind the failing one is aborted, with no execution count.
+    failing = kc.execute("frobnicate")
+    queued = kc.execute("info")
+    shell_reply(kc, failing)
+    out["aborted_reply"] = shell_reply(kc, queued)
+    drain_iopub(kc, 0.5)
     reply, messages = run(kc, "info")
     out["after_error_status"] = reply["status"]
     out["after_error_text"] = "".join(c.get("text", "") for t, c in messages if t == "stream")

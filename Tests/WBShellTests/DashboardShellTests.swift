@@ -188,7 +188,7 @@ final class DashboardShellTests: ExecutorTestCase {
         XCTAssertTrue(lines.last!.hasPrefix("computing epoch 100"), lines.last!)
         lines = view.frame(columns: 100, rows: 30, colorMode: .none)
         XCTAssertEqual(lines.first, "Dashboard — v at epoch 100")
-        XCTAssertEqual(lines.last, "checkpoint 2 of 4 · ←/→ step · PgUp/PgDn 10 · Home/End · q leaves")
+        XCTAssertEqual(lines.last, "checkpoint 2 of 4 · ←/→ step · PgUp/PgDn 10 · Home/End · z/x zoom (1×) · r whole run · q leaves")
         XCTAssertEqual(loads, [200, 100])
         // Built ones come from memory.
         _ = view.handle(.right([]))
@@ -206,7 +206,7 @@ final class DashboardShellTests: ExecutorTestCase {
         XCTAssertEqual(view.epoch, 0)
         _ = view.handle(.pageDown)
         XCTAssertEqual(view.epoch, 300)
-        XCTAssertTrue(view.handle(.character("x")), "other keys are ignored")
+        XCTAssertTrue(view.handle(.character("y")), "other keys are ignored")
         // Too small a window says so; the keys that leave.
         XCTAssertTrue(view.frame(columns: 50, rows: 20, colorMode: .none).joined(separator: " ").contains("the dashboard needs a terminal"))
         for key in [Key.character("q"), .escape, .enter, .interrupt] { XCTAssertFalse(view.handle(key)) }

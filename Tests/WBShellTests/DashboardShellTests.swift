@@ -212,6 +212,32 @@ final class DashboardShellTests: ExecutorTestCase {
         for key in [Key.character("q"), .escape, .enter, .interrupt] { XCTAssertFalse(view.handle(key)) }
     }
 
+    /// z zooms the loss chart in around the shown checkpoint, x out, r back to the whole run; the window follows the
+    /// checkpoints and the loss chart's title and the footer name the zoom.
+    func testLiveViewZoomsTheLossChart() throws {
+        let curves = SampleData.run(name: "v", count: 61, every: 50)
+        let view = LiveDashboardView(epochs: Array(stride(from: 0, through: 3000, by: 500)), start: 1000) { epoch in
+            Dashboard(run: "v", epoch: epoch, numbers: DashboardNumbers(trainLoss: 1), curves: curves)
+        }
+        try view.prepare()
+        XCTAssertEqual(view.zoom.window, 0...3000)
+        for key in "zz" { XCTAssertTrue(view.handle(.character(key))) }
+        XCTAssertEqual(view.zoom.window, 625...1375, "a quarter of the run around epoch 1000")
+        var lines = view.frame(columns: 100, rows: 30, colorMode: .none)
+        XCTAssertTrue(lines.contains { $0.contains("Loss — epochs 625–1,375 (zoom 4×)") }, lines.joined(separator: "\n"))
+        XCTAssertEqual(lines.last, "checkpoint 3 of 7 · ←/→ step · PgUp/PgDn 10 · Home/End · z/x zoom (4×) · r whole run · q leaves")
+        let axis = try XCTUnwrap(lines.firstIndex { $0.contains("epoch") && $0.trimmingCharacters(in: .whitespaces) == "epoch" })
+        XCTAssertTrue(lines[axis - 1].contains("800") && !lines[axis - 1].contains("2000"), "the x axis runs over the window: \(lines[axis - 1])")
+        _ = view.handle(.right([]))
+        XCTAssertEqual(view.zoom.window, 750...1500, "the window follows the checkpoint")
+        _ = view.handle(.character("x"))
+        XCTAssertEqual(view.zoom.window, 750...2250)
+        _ = view.handle(.character("r"))
+        XCTAssertEqual(view.zoom.window, 0...3000)
+        lines = view.frame(columns: 100, rows: 30, colorMode: .none)
+        XCTAssertFalse(lines.contains { $0.contains("zoom 4×") || $0.contains("Loss — epochs") })
+    }
+
     func testTheTrainingBlockSwitchesToTheDashboardOfTheLatestCheckpoint() throws {
         _ = try run("train p=23 d_model=32 d_mlp=128 epochs=300 name=tb")
         let folder = try XCTUnwrap(executor.session.run?.folder)

@@ -92,7 +92,7 @@ public enum CommandCatalog {
                               "llc traces [of=C] [llc_KEY=VALUE …]: every SGLD step's loss of each chain at the cursor's checkpoint"]),
         CommandInfo(name: "dashboard", usage: "dashboard [at N | live | over range|all|EPOCHS] [neurons N,M]",
                     summary: "every view of the cursor's checkpoint on one screen (alias dash; next/prev redraw it); live: "
-                        + "arrow keys step, q leaves; over: every selected checkpoint, for a report with one slider (≤ 200)",
+                        + "arrow keys step, z/x zoom the loss chart, q leaves; over: every selected checkpoint, for a report with one slider (≤ 200)",
                     example: "dashboard over range"),
         CommandInfo(name: "compare", usage: "compare RUN RUN ... [A..B]",
                     summary: "overlay the loss curves of several runs (A..B: only epochs A to B, as in plot)",

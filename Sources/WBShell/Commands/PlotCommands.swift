@@ -5,7 +5,8 @@ import WBSweeps
 import WBTraining
 
 extension CommandExecutor {
-    /// `plot KIND [to FILE.svg]`: builds the figure from the run's metrics or its (cached) analyses.
+    /// `plot KIND [A..B] [to FILE.svg]`: builds the figure from the run's metrics or its (cached) analyses, zoomed to the
+    /// window A..B when given.
     func plot(_ request: PlotRequest, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
         let figure = try buildFigure(request, context: context)
         var output = CellOutput([.figure(figure)])
@@ -65,7 +66,8 @@ extension CommandExecutor {
             }
             let series = try analysis(EmbeddingFrequencies(), epochs: epochs, context: context).series(EmbeddingFrequencies.self)
             let evolution = EmbeddingFrequencies.evolution(series)
-            let shown = epoch.flatMap { e in request.window.map { $0.contains(e) } ?? true ? e : nil }
+            var shown = epoch
+            if let e = epoch, let window = request.window, !window.contains(e) { shown = nil }
             return Figure.frequencyEvolution(WBPlotting.FrequencyEvolution(epochs: evolution.epochs, norms: evolution.norms), currentEpoch: shown)
         case .neurons, .heatmap:
             let at = try cursor()
@@ -117,7 +119,7 @@ extension CommandExecutor {
     /// `figure` zoomed to `window` (`Figure.windowed`): the x axis is the window (open ends at the data's), the series
     /// and marks are cut to it. A window with no data in it is an error naming the span there is.
     static func zoom(_ figure: Figure, to window: EpochWindow, unit: String) throws -> Figure {
-        guard let extent = figure.seriesXExtent else { return figure }
+        guard let extent = figure.seriesXExtent else { throw emptyWindow(window, unit: unit, span: []) }
         guard let range = window.resolved(over: extent), let zoomed = figure.windowed(range) else {
             throw emptyWindow(window, unit: unit, span: [Int(extent.lowerBound), Int(extent.upperBound)])
         }

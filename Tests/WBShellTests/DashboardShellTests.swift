@@ -188,7 +188,7 @@ final class DashboardShellTests: ExecutorTestCase {
         XCTAssertTrue(lines.last!.hasPrefix("computing epoch 100"), lines.last!)
         lines = view.frame(columns: 100, rows: 30, colorMode: .none)
         XCTAssertEqual(lines.first, "Dashboard — v at epoch 100")
-        XCTAssertEqual(lines.last, "checkpoint 2 of 4 · ←/→ step · PgUp/PgDn 10 · Home/End · q leaves")
+        XCTAssertEqual(lines.last, "checkpoint 2 of 4 · ←/→ step · PgUp/PgDn 10 · Home/End · z/x zoom (1×) · r whole run · q leaves")
         XCTAssertEqual(loads, [200, 100])
         // Built ones come from memory.
         _ = view.handle(.right([]))
@@ -206,10 +206,36 @@ final class DashboardShellTests: ExecutorTestCase {
         XCTAssertEqual(view.epoch, 0)
         _ = view.handle(.pageDown)
         XCTAssertEqual(view.epoch, 300)
-        XCTAssertTrue(view.handle(.character("x")), "other keys are ignored")
+        XCTAssertTrue(view.handle(.character("y")), "other keys are ignored")
         // Too small a window says so; the keys that leave.
         XCTAssertTrue(view.frame(columns: 50, rows: 20, colorMode: .none).joined(separator: " ").contains("the dashboard needs a terminal"))
         for key in [Key.character("q"), .escape, .enter, .interrupt] { XCTAssertFalse(view.handle(key)) }
+    }
+
+    /// z zooms the loss chart in around the shown checkpoint, x out, r back to the whole run; the window follows the
+    /// checkpoints and the loss chart's title and the footer name the zoom.
+    func testLiveViewZoomsTheLossChart() throws {
+        let curves = SampleData.run(name: "v", count: 61, every: 50)
+        let view = LiveDashboardView(epochs: Array(stride(from: 0, through: 3000, by: 500)), start: 1000) { epoch in
+            Dashboard(run: "v", epoch: epoch, numbers: DashboardNumbers(trainLoss: 1), curves: curves)
+        }
+        try view.prepare()
+        XCTAssertEqual(view.zoom.window, 0...3000)
+        for key in "zz" { XCTAssertTrue(view.handle(.character(key))) }
+        XCTAssertEqual(view.zoom.window, 625...1375, "a quarter of the run around epoch 1000")
+        var lines = view.frame(columns: 100, rows: 30, colorMode: .none)
+        XCTAssertTrue(lines.contains { $0.contains("Loss — epochs 625–1,375 (zoom 4×)") }, lines.joined(separator: "\n"))
+        XCTAssertEqual(lines.last, "checkpoint 3 of 7 · ←/→ step · PgUp/PgDn 10 · Home/End · z/x zoom (4×) · r whole run · q leaves")
+        let axis = try XCTUnwrap(lines.firstIndex { $0.contains("epoch") && $0.trimmingCharacters(in: .whitespaces) == "epoch" })
+        XCTAssertTrue(lines[axis - 1].contains("800") && !lines[axis - 1].contains("2000"), "the x axis runs over the window: \(lines[axis - 1])")
+        _ = view.handle(.right([]))
+        XCTAssertEqual(view.zoom.window, 750...1500, "the window follows the checkpoint")
+        _ = view.handle(.character("x"))
+        XCTAssertEqual(view.zoom.window, 750...2250)
+        _ = view.handle(.character("r"))
+        XCTAssertEqual(view.zoom.window, 0...3000)
+        lines = view.frame(columns: 100, rows: 30, colorMode: .none)
+        XCTAssertFalse(lines.contains { $0.contains("zoom 4×") || $0.contains("Loss — epochs") })
     }
 
     func testTheTrainingBlockSwitchesToTheDashboardOfTheLatestCheckpoint() throws {

@@ -39,6 +39,12 @@ final class DashboardTerminalTests: TemporaryFolderTestCase {
         try tmux.keys("Right", "Right")
         screen = try tmux.waitFor("Dashboard — dt at epoch 100 (checkpoint 3 of 7)")
         XCTAssertTrue(screen.contains("checkpoint 3 of 7 · ←/→ step"), screen)
+        // z zooms the loss chart in around the checkpoint, r shows the whole run again.
+        try tmux.type("z")
+        screen = try tmux.waitFor("z/x zoom (2×)")
+        XCTAssertTrue(screen.contains("Loss — epochs 25–175 (zoom 2×)"), screen)
+        try tmux.type("r")
+        try tmux.waitFor("z/x zoom (1×)")
         try tmux.keys("End")
         try tmux.waitFor("Dashboard — dt at epoch 300 (checkpoint 7 of 7)")
         try tmux.keys("Left")

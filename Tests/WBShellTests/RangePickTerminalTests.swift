@@ -30,6 +30,12 @@ final class RangePickTerminalTests: TemporaryFolderTestCase {
         XCTAssertTrue(screen.contains("cursor 70 · train loss"), screen)
         XCTAssertTrue(screen.contains("Enter applies: range 10..70 step 25 → 3 epochs, 1 with checkpoints"), screen)
         XCTAssertTrue(screen.contains("◇"), "hollow markers for epochs without a checkpoint")
+        // z zooms the chart in around the cursor (the header names the window), r shows the whole run again.
+        try tmux.type("z")
+        screen = try tmux.waitFor("z/x zoom (2×)")
+        XCTAssertTrue(screen.hasPrefix("range pick — pk · epochs 20–120 (zoom 2×) · ←/→ move by 1"), screen)
+        try tmux.type("r")
+        try tmux.waitFor("the whole run: ←/→ move by 2")
         try tmux.keys("Enter")
         screen = try tmux.waitFor("(recorded as `range 10..70 step 25`)")
         XCTAssertTrue(screen.contains("wb pk@200> range pick\nselection 10..70 step 25: 3 epochs (10, 35, 60); 1 have checkpoints"),

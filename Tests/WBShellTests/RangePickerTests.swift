@@ -166,6 +166,53 @@ final class RangePickerTests: XCTestCase {
         XCTAssertEqual(p.outcome, .confirmed(try EpochSet.parse("0..40000 step 5")))
     }
 
+    /// `z` halves the chart's window around the cursor, `x` (or `Z`) doubles it, `r` shows the whole run; the unit
+    /// shrinks with the window and the window follows the cursor.
+    func testZoomKeys() throws {
+        var p = RangePicker(epochs: Array(stride(from: 0, through: 4000, by: 10)), checkpoints: [0, 2000, 4000], selection: nil,
+                            cursor: 1000)
+        p.chartColumns = 101
+        XCTAssertEqual(p.zoom.window, 0...4000)
+        XCTAssertEqual(p.unit, 50)
+        press(typed("z"), on: &p)
+        XCTAssertEqual(p.zoom.window, 0...2000, "half the run around the cursor, kept inside the run")
+        XCTAssertEqual(p.unit, 20)
+        XCTAssertEqual(p.message, "←/→ move by 20", "the header names the zoom")
+        press(typed("z"), on: &p)
+        XCTAssertEqual(p.zoom.window, 500...1500)
+        XCTAssertEqual(p.zoom.description, "epochs 500–1,500 (zoom 4×)")
+        XCTAssertEqual(p.unit, 10)
+        press([.right([])], on: &p)
+        XCTAssertEqual(p.cursor, 1010, "the cursor moves by the zoomed unit")
+        press([.end], on: &p)
+        XCTAssertEqual(p.zoom.window, 3000...4000, "the window follows the cursor")
+        press([.pageUp, .pageUp], on: &p)
+        XCTAssertEqual(p.cursor, 3800)
+        XCTAssertEqual(p.zoom.window, 3000...4000, "inside the window it stays")
+        press(repeated(.pageUp, 10), on: &p)
+        XCTAssertEqual(p.cursor, 2800)
+        XCTAssertEqual(p.zoom.window, 2800...3800, "left behind: it moves just enough")
+        press(typed("x"), on: &p)
+        XCTAssertEqual(p.zoom.window, 1800...3800)
+        XCTAssertEqual(p.unit, 20)
+        press(typed("Z"), on: &p)
+        XCTAssertEqual(p.zoom.window, 0...4000)
+        press(typed("x"), on: &p)
+        XCTAssertEqual(p.message, "the whole run is shown (z zooms in)")
+        press(typed("zzzzzzzz"), on: &p)
+        XCTAssertEqual(p.zoom.level, 256, "4000 epochs / 256 ≥ 8")
+        XCTAssertEqual(p.zoom.window, 2793...2808)
+        XCTAssertEqual(p.unit, 1)
+        press(typed("z"), on: &p)
+        XCTAssertEqual(p.message, "zoomed in as far as it goes")
+        XCTAssertEqual(p.zoom.level, 256)
+        press(typed("r"), on: &p)
+        XCTAssertEqual(p.zoom.window, 0...4000)
+        XCTAssertEqual(p.message, "the whole run: ←/→ move by 50")
+        XCTAssertNil(p.outcome, "zooming never ends the pick")
+        XCTAssertEqual(p.ranges, [])
+    }
+
     func testRoundNumbers() {
         XCTAssertEqual([0.3, 1, 1.4, 1.5, 2.9, 3.3, 7, 571, 1000].map(RangePicker.roundNumber), [1, 1, 1, 2, 2, 5, 5, 500, 1000])
         XCTAssertEqual(RangePicker.roundSteps(upTo: 1000), [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000])
@@ -211,7 +258,7 @@ final class RangePickerTests: XCTestCase {
         pending 20..70 step 20 → 3 epochs: 3 ◆ with checkpoints, 0 ◇ without
         Enter applies: range 20..70 step 20 → 3 epochs, 3 with checkpoints
         ←/→ move  ⇧←/⇧→ PgUp/PgDn ×10  Home/End  [ start  ] end  +/- or 0-9 step (20)
-        a add range  ⌫ undo  Enter apply  Esc/q cancel
+        a add range  ⌫ undo  z/x zoom (1×)  r whole run  Enter apply  Esc/q cancel
         """
         XCTAssertEqual(frame.joined(separator: "\n"), expected)
         XCTAssertFalse(v.handle(.enter), "Enter ends it")
@@ -246,8 +293,8 @@ final class RangePickerTests: XCTestCase {
             "cursor 70 · train loss 1.102e-04 · test loss 8.900e+00 · no checkpoint · accuracy 100.0%/50.5%",
             "pending 20..70 step 25 → 3 epochs: 1 ◆ with checkpoints, 2 ◇ without",
             "Enter applies: range 150..200 step 10, 20..70 step 25 → 9 epochs, 4 with checkpoints",
-            "←/→ move  ⇧←/⇧→ PgUp/PgDn ×10  Home/End  [ start  ] end  +/- or 0-9 step (25)  a add range  ⌫ undo  Enter apply",
-            "Esc/q cancel",
+            "←/→ move  ⇧←/⇧→ PgUp/PgDn ×10  Home/End  [ start  ] end  +/- or 0-9 step (25)  a add range  ⌫ undo  z/x zoom (1×)",
+            "r whole run  Enter apply  Esc/q cancel",
         ])
         // The ranges are shaded in the plot area (a background colour), and only there.
         let plotRow = colour[6]
@@ -256,6 +303,43 @@ final class RangePickerTests: XCTestCase {
         XCTAssertEqual(shadedColumns.first, column(20))
         XCTAssertTrue(shadedColumns.contains(column(70)) && shadedColumns.contains(column(150)) && shadedColumns.contains(column(200)))
         XCTAssertFalse(shadedColumns.contains(column(100)))
+    }
+
+    /// Zoomed in twice around epoch 70: the header names the window and the zoom, the chart's x axis runs over those
+    /// epochs only (the y axis fitted to them), and the keys show the zoom.
+    func testFrameZoomedIn() throws {
+        let v = try view(selection: "40..80 step 20")
+        _ = v.frame(columns: 80, rows: 24, colorMode: .none)
+        for key in [.home] + repeated(.right([]), 35) + typed("zz") { _ = v.handle(key) }
+        XCTAssertEqual(v.picker.cursor, 70)
+        let frame = v.frame(columns: 80, rows: 24, colorMode: .none)
+        let expected = """
+        range pick — demo · epochs 45–95 (zoom 4×) · ←/→ move by 1
+        ━━ train   ╍╍ test
+            ┌─ loss ─────────────────────────────▼ epoch 70 ──────────────────────────┐
+         10²┤                                    ⢸                                    │
+            │⠉⠒ ⠒⠁⠈⠉ ⠒⠂⠐⠉ ⠒⠒ ⠒⠂⠐⠒ ⠒⠂⠠⠒ ⠒⠒ ⠤⠄⠠⠤ ⢄⡀⢸⣀ ⣀                                 │
+            │                                    ⢸   ⠉ ⠉⠂⠐⠒ ⠢⠄⢀⣀⡀                     │
+         10⁰┤                                    ⢸               ⠉⠉ ⠉⠂⠐⠒ ⢄⡀           │
+            │                                    ⢸                         ⠈⠉⠁⠈⠒ ⠤⠄⢀⣀ │
+            │                                    ⢸                                    │
+        10⁻²┤                                    ⢸                                    │
+            │                                    ⢸                                    │
+            │                                    ⢸                                    │
+            │⠉⠒⠒⠒⠒⠒⠒⠤⠤⠤⠤⠒⠢⠤⠤⠤⠤⠤⠤⠤⠤⢄⣀⣀⣀⣀⣀⣀⣀⣀   ⣀⡀ ⢸                                    │
+        10⁻⁴┤                              ⠉⠉⠉ ⠈⠉⢹⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠉⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠒⠢⠤⠤⠤⠤⠤⠤⢄⣀⠤⠤⠤⣀│
+            │                                    ⢸                                    │
+            └───────┬──────────────┬─────────────┬─────────────┬──────────────┬───────┘
+                   50             60            70            80             90
+                                               epoch
+        ckpt ┣━━━━━━━━━━━━━━━━━━━━━◆━━━━━━━━━━━━━━━━━━━━━━━━━━━◆
+        cursor 70 · train loss 1.102e-04 · test loss 8.900e+00 · no checkpoint
+        pending: none ([ marks a start, ] an end at the cursor) · step 20
+        Enter applies: range 40..80 step 20 → 3 epochs, 3 with checkpoints (unchanged)
+        ←/→ move  ⇧←/⇧→ PgUp/PgDn ×10  Home/End  [ start  ] end  +/- or 0-9 step (20)
+        a add range  ⌫ undo  z/x zoom (4×)  r whole run  Enter apply  Esc/q cancel
+        """
+        XCTAssertEqual(frame.joined(separator: "\n"), expected)
     }
 
     func testTooSmallAWindowSaysSo() throws {

@@ -14,6 +14,10 @@ public struct DashboardTerminalLayout: Sendable {
     public var colorMode: TerminalColorMode
     /// A last line, e.g. the keys of the live dashboard.
     public var footer: String?
+    /// Epochs the loss chart shows (`Panel.windowed`; the zoom of the live dashboard); nil: the whole run.
+    public var lossWindow: ClosedRange<Double>?
+    /// The loss chart's title instead of "Loss" (e.g. naming the zoom).
+    public var lossTitle: String?
 
     /// Columns from which the panels sit side by side.
     public static let wideColumns = 96
@@ -24,11 +28,21 @@ public struct DashboardTerminalLayout: Sendable {
     static let stackedBodyRows = 32
     static let gap = 2
 
-    public init(width: Int, height: Int, colorMode: TerminalColorMode = .none, footer: String? = nil) {
+    public init(width: Int, height: Int, colorMode: TerminalColorMode = .none, footer: String? = nil,
+                lossWindow: ClosedRange<Double>? = nil, lossTitle: String? = nil) {
         self.width = width
         self.height = height
         self.colorMode = colorMode
         self.footer = footer
+        self.lossWindow = lossWindow
+        self.lossTitle = lossTitle
+    }
+
+    /// The loss panel, in `lossWindow` when there is one.
+    func lossPanel(_ d: Dashboard) -> Panel {
+        var panel = Figure.lossPanel(d.curves, currentEpoch: d.epoch, selection: d.selection)
+        if let lossTitle { panel.title = lossTitle }
+        return lossWindow.map(panel.windowed) ?? panel
     }
 
     /// The screen as lines (no newlines), at most `height` of them.
@@ -79,7 +93,7 @@ public struct DashboardTerminalLayout: Sendable {
         // The second row is as tall as square heatmaps of that width need; the loss curves get the rest.
         let secondRows = min(rows - 9, max(9, Self.heatmapRows(width: each)))
         let firstRows = rows - secondRows
-        let loss = Figure.lossPanel(d.curves, currentEpoch: d.epoch, selection: d.selection)
+        let loss = lossPanel(d)
         if let frequency {
             let lossWidth = (width - Self.gap) * 58 / 100
             canvas.blit(renderer.renderPanel(loss, width: lossWidth, height: firstRows), 0, top)
@@ -97,7 +111,7 @@ public struct DashboardTerminalLayout: Sendable {
 
     /// Every panel at full width, the heatmaps side by side at the end. Returns the rows used.
     private func layStacked(_ d: Dashboard, top: Int, rows: Int, into canvas: inout TextCanvas) -> Int {
-        let panels = [Figure.lossPanel(d.curves, currentEpoch: d.epoch, selection: d.selection), Figure.frequencyPanel(d),
+        let panels = [lossPanel(d), Figure.frequencyPanel(d),
                       d.clusters.map(Figure.clusterSizes)].compactMap { $0 }
         let heatmaps = Figure.neuronPanels(d)
         let (count, each) = heatmapColumns(heatmaps.count, width: width)

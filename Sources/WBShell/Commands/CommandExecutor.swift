@@ -52,7 +52,7 @@ public final class CommandExecutor {
         case .analyze(let names): return try analyze(names, context: context)
         case .plot(let request): return try plot(request, context: context)
         case .dashboard(let request): return try dashboard(request, context: context)
-        case .compare(let runs): return try compare(runs)
+        case .compare(let runs, let window): return try compare(runs, window: window)
         case .templateSave(let name, let description): return try saveTemplate(name: name, description: description)
         case .templateLoad(let name): return try loadTemplate(name)
         case .templates: return listTemplates()

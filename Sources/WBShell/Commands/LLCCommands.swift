@@ -239,7 +239,7 @@ extension CommandExecutor {
             return Figure.llcTraces(run: name, epoch: at, component: e.component, chains: e.chains.map(\.losses),
                                     burnin: e.settings.burnin, initialLoss: e.initialLoss, settings: settingsLine)
         }
-        let all = try estimates(try selectedEpochs(), components)
+        let all = try estimates(try windowed(selectedEpochs(), request.window), components)
         let series = components.map { c -> LLCSeries in
             let mine = all.filter { $0.component == c.name && $0.llc != nil }
             return LLCSeries(component: c.name, epochs: mine.map(\.epoch), values: mine.map { $0.llc! },

@@ -5,7 +5,8 @@ import WBSweeps
 import WBTraining
 
 extension CommandExecutor {
-    /// `plot KIND [to FILE.svg]`: builds the figure from the run's metrics or its (cached) analyses.
+    /// `plot KIND [A..B] [to FILE.svg]`: builds the figure from the run's metrics or its (cached) analyses, zoomed to the
+    /// window A..B when given.
     func plot(_ request: PlotRequest, context: ExecutionContext = ExecutionContext()) throws -> CellOutput {
         let figure = try buildFigure(request, context: context)
         var output = CellOutput([.figure(figure)])
@@ -22,6 +23,9 @@ extension CommandExecutor {
     /// g = 3)"); titles of add runs are unchanged.
     func buildFigure(_ request: PlotRequest, context: ExecutionContext) throws -> Figure {
         var figure = try buildFigureInViewOrder(request, context: context)
+        if let window = request.window, request.kind != .freqOverTime {
+            figure = try Self.zoom(figure, to: window, unit: request.kind == .llcTraces ? "SGLD steps" : "epochs")
+        }
         switch request.kind {
         case .freq, .freqOverTime, .neurons, .heatmap, .clusters, .progress:
             let label = try analysisRunner().context.view.label
@@ -53,9 +57,18 @@ extension CommandExecutor {
             guard let result else { throw ShellError("no embedding frequencies at epoch \(at)") }
             return Figure.dominantFrequencies(result.frequencyNorms, epoch: at, keyFrequencies: result.dominant)
         case .freqOverTime:
-            let series = try analysis(EmbeddingFrequencies(), epochs: selectedEpochs(), context: context).series(EmbeddingFrequencies.self)
+            // A heatmap of checkpoints: a window keeps the columns of the checkpoints inside it.
+            var epochs = try selectedEpochs()
+            if let window = request.window {
+                let all = epochs
+                epochs = all.filter(window.contains)
+                guard !epochs.isEmpty else { throw Self.emptyWindow(window, unit: "selected checkpoints", span: all) }
+            }
+            let series = try analysis(EmbeddingFrequencies(), epochs: epochs, context: context).series(EmbeddingFrequencies.self)
             let evolution = EmbeddingFrequencies.evolution(series)
-            return Figure.frequencyEvolution(WBPlotting.FrequencyEvolution(epochs: evolution.epochs, norms: evolution.norms), currentEpoch: epoch)
+            var shown = epoch
+            if let e = epoch, let window = request.window, !window.contains(e) { shown = nil }
+            return Figure.frequencyEvolution(WBPlotting.FrequencyEvolution(epochs: evolution.epochs, norms: evolution.norms), currentEpoch: shown)
         case .neurons, .heatmap:
             let at = try cursor()
             let state = try analysisRunner().state(epoch: at)
@@ -75,7 +88,9 @@ extension CommandExecutor {
             let assigned: [Int?] = (0..<fractions.neurons).map { n in clusters.flatMap { $0.cluster[n] > 0 ? $0.cluster[n] : nil } }
             return Figure.neuronClusters(NeuronFrequencyClusters(neurons: Array(0..<fractions.neurons), frequencies: ks, fraction: matrix, clusters: assigned))
         case .progress:
-            let series = try analysis(WBAnalysis.ProgressMeasures(), epochs: selectedEpochs(), context: context).series(WBAnalysis.ProgressMeasures.self)
+            // Only the checkpoints a window shows (and one either side, so the lines reach its edges) are computed.
+            let computed = try windowed(selectedEpochs(), request.window)
+            let series = try analysis(WBAnalysis.ProgressMeasures(), epochs: computed, context: context).series(WBAnalysis.ProgressMeasures.self)
             guard !series.isEmpty else { throw ShellError("no progress measures could be computed (see `analyze progress`)") }
             let epochs = series.map(\.epoch)
             func line(_ name: String, _ value: (WBAnalysis.ProgressMeasures.Result) -> Double) -> MetricSeries {
@@ -89,14 +104,40 @@ extension CommandExecutor {
         }
     }
 
-    /// `compare RUN RUN ...`: the loss curves of several runs on one chart.
-    func compare(_ names: [String]) throws -> CellOutput {
+    /// `compare RUN RUN ... [A..B]`: the loss curves of several runs on one chart, in the epoch window when given.
+    func compare(_ names: [String], window: EpochWindow? = nil) throws -> CellOutput {
         let runs = try names.map { name -> LoadedRun in
             let folder = session.folder(for: name)
             guard folder.exists else { throw ShellError("no run '\(name)' (looked in \(folder.url.path)); `runs` lists them") }
             return try LoadedRun.open(folder)
         }
-        return CellOutput([.figure(Figure.runComparison(runs.map(curves), metric: .loss)), .text(Self.milestoneTable(runs))])
+        var figure = Figure.runComparison(runs.map(curves), metric: .loss)
+        if let window { figure = try Self.zoom(figure, to: window, unit: "epochs") }
+        return CellOutput([.figure(figure), .text(Self.milestoneTable(runs))])
+    }
+
+    /// `figure` zoomed to `window` (`Figure.windowed`): the x axis is the window (open ends at the data's), the series
+    /// and marks are cut to it. A window with no data in it is an error naming the span there is.
+    static func zoom(_ figure: Figure, to window: EpochWindow, unit: String) throws -> Figure {
+        guard let extent = figure.seriesXExtent else { throw emptyWindow(window, unit: unit, span: []) }
+        guard let range = window.resolved(over: extent), let zoomed = figure.windowed(range) else {
+            throw emptyWindow(window, unit: unit, span: [Int(extent.lowerBound), Int(extent.upperBound)])
+        }
+        return zoomed
+    }
+
+    /// The error for a window with nothing in it: `no data in the window 5000..6000: the epochs run 0…3000`.
+    static func emptyWindow(_ window: EpochWindow, unit: String, span: [Int]) -> ShellError {
+        guard let first = span.min(), let last = span.max() else { return ShellError("no data in the window \(window)") }
+        return ShellError("no data in the window \(window): the \(unit) run \(first)…\(last)")
+    }
+
+    /// The epochs a windowed figure needs computed: those in the window and the nearest either side (all without one).
+    func windowed(_ epochs: [Int], _ window: EpochWindow?) throws -> [Int] {
+        guard let window else { return epochs }
+        let kept = window.restrict(epochs)
+        guard kept.contains(where: window.contains) else { throw Self.emptyWindow(window, unit: "selected checkpoints", span: epochs) }
+        return kept
     }
 
     /// One row per run: what departs from the paper's task and optimiser, and the epochs it memorised (train accuracy

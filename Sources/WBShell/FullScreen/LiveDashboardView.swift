@@ -3,13 +3,16 @@ import WBPlotting
 
 /// `dashboard live` on the terminal (run by `FullScreen.run`, or by a test that calls `handle` and `frame` directly):
 /// the dashboard of one checkpoint fills the window; → ↓ l j n Space step to the next checkpoint, ← ↑ h k p to the
-/// previous, PgDn/PgUp ten at a time, Home/End (g/G) jump to the ends, q, Esc, Enter or Ctrl-C leave. Every panel
-/// changes together. Dashboards come from `load` (analyses through the cache, neuron grids kept in memory); while one is
+/// previous, PgDn/PgUp ten at a time, Home/End (g/G) jump to the ends; z zooms the loss chart in around the shown
+/// checkpoint, x (or Z) out, r back to the whole run (`ChartZoom`; the window follows the checkpoints); q, Esc, Enter or
+/// Ctrl-C leave. Every panel changes together. Dashboards come from `load` (analyses through the cache, neuron grids kept in memory); while one is
 /// being built the previous stays up with "computing epoch N…" in the footer, so a slow step is visible.
 public final class LiveDashboardView: FullScreenView {
     /// The checkpoints the keys step through, ascending.
     public let epochs: [Int]
     public private(set) var index: Int
+    /// The epochs the loss chart shows.
+    public private(set) var zoom: ChartZoom
     private let load: (Int) throws -> Dashboard
     private var built: [Int: Dashboard] = [:]
     private var recent: [Int] = []
@@ -26,6 +29,8 @@ public final class LiveDashboardView: FullScreenView {
         precondition(!epochs.isEmpty, "a live dashboard needs checkpoints")
         self.epochs = epochs
         index = epochs.indices.min { abs(epochs[$0] - start) < abs(epochs[$1] - start) } ?? 0
+        // The loss curves start at epoch 0 (the first metrics row), whichever checkpoint comes first.
+        zoom = ChartZoom(lowest: min(0, epochs[0]), highest: epochs[epochs.count - 1])
         self.load = load
     }
 
@@ -49,9 +54,13 @@ public final class LiveDashboardView: FullScreenView {
         case .pageUp: index = max(0, index - 10)
         case .home, .character("g"): index = 0
         case .end, .character("G"): index = last
+        case .character("z"): zoom.zoomIn(around: epoch)
+        case .character("x"), .character("Z"): zoom.zoomOut(around: epoch)
+        case .character("r"), .character("R"): zoom.reset()
         case .character("q"), .character("Q"), .escape, .enter, .interrupt, .endOfInput: return false
         default: break
         }
+        zoom.follow(epoch)
         return true
     }
 
@@ -81,10 +90,14 @@ public final class LiveDashboardView: FullScreenView {
 
     /// The dashboard shown (the target's when built) with the footer, or the size it needs.
     private func lines(columns: Int, rows: Int, colorMode: TerminalColorMode, note: String?) -> [String] {
-        let footer = note ?? "checkpoint \(index + 1) of \(epochs.count) · ←/→ step · PgUp/PgDn 10 · Home/End · q leaves"
+        let footer = note ?? "checkpoint \(index + 1) of \(epochs.count) · ←/→ step · PgUp/PgDn 10 · Home/End · "
+            + "z/x zoom (\(zoom.level)×) · r whole run · q leaves"
         guard let dashboard = shown else { return [String(footer.prefix(columns))] }
+        let window = zoom.isZoomed ? Double(zoom.window.lowerBound)...Double(zoom.window.upperBound) : nil
         do {
-            return try DashboardTerminalLayout(width: columns, height: rows, colorMode: colorMode, footer: footer).render(dashboard)
+            return try DashboardTerminalLayout(width: columns, height: rows, colorMode: colorMode, footer: footer,
+                                               lossWindow: window, lossTitle: zoom.isZoomed ? "Loss — \(zoom.description)" : nil)
+                .render(dashboard)
         } catch {
             let text = "\(error)"
             return TerminalRendererWrap.lines(text, width: columns).prefix(max(1, rows - 1)) + ["q leaves"]

@@ -9,8 +9,9 @@ import WBTraining
 /// Keys: ←/→ move by `unit` (a round number of epochs near one chart column), Shift/Ctrl+←/→ and PgUp/PgDn by ten units,
 /// Home/End to the ends; `[` / `]` set the start / end at the cursor (until both are set the other end follows the
 /// cursor; reversed ends are swapped); `+`/`-` (or ↑/↓) step through round steps, digits type a step; `a` adds the
-/// pending range to the list; Backspace undoes (a typed digit, the pending range, then the last range); Enter confirms;
-/// Esc, `q` or Ctrl-C cancel.
+/// pending range to the list; Backspace undoes (a typed digit, the pending range, then the last range); `z` zooms the
+/// chart in around the cursor, `x` (or `Z`) out, `r` back to the whole run (`ChartZoom`: the unit shrinks with the
+/// window, which follows the cursor); Enter confirms; Esc, `q` or Ctrl-C cancel.
 public struct RangePicker: Equatable {
     /// How picking ended. `confirmed(nil)` clears the selection (every range was removed).
     public enum Outcome: Equatable { case confirmed(EpochSet?), cancelled }
@@ -34,6 +35,8 @@ public struct RangePicker: Equatable {
     public private(set) var outcome: Outcome?
     /// Width of the chart in cells; sets the cursor's unit.
     public var chartColumns: Int = 100
+    /// The epochs the chart shows (the whole run until `z` zooms in).
+    public private(set) var zoom: ChartZoom
     /// Digits typed in a row build one step (`2`, `5` → 25).
     private var typingStep = false
     /// The step before the first typed digit (Backspace over every digit brings it back).
@@ -54,6 +57,7 @@ public struct RangePicker: Equatable {
         initial = selection
         ranges = selection?.items ?? []
         self.cursor = min(highest, max(lowest, cursor ?? lowest))
+        zoom = ChartZoom(lowest: lowest, highest: highest)
         step = Self.defaultStep(selection: selection, checkpoints: checkpoints, span: highest - lowest)
     }
 
@@ -71,8 +75,8 @@ public struct RangePicker: Equatable {
 
     // MARK: derived
 
-    /// Epochs one ←/→ moves: the round number (1, 2, 5 × 10ⁿ) nearest to one chart column.
-    public var unit: Int { Self.roundNumber(near: Double(highest - lowest) / Double(max(1, chartColumns - 1))) }
+    /// Epochs one ←/→ moves: the round number (1, 2, 5 × 10ⁿ) nearest to one chart column (of the zoomed window).
+    public var unit: Int { Self.roundNumber(near: Double(zoom.span) / Double(max(1, chartColumns - 1))) }
 
     /// The range being drawn: between the set ends, the cursor standing in for an end not set yet; nil before `[` or `]`.
     public var pending: EpochSet.Item? {
@@ -103,8 +107,8 @@ public struct RangePicker: Equatable {
         case .right(let modifiers): move(by: modifiers.isEmpty ? unit : 10 * unit)
         case .pageUp: move(by: -10 * unit)
         case .pageDown: move(by: 10 * unit)
-        case .home: cursor = lowest
-        case .end: cursor = highest
+        case .home: cursor = lowest; zoom.follow(cursor)
+        case .end: cursor = highest; zoom.follow(cursor)
         case .character("["):
             start = cursor
             message = end == nil ? "start \(cursor); move and press ] for the end" : "start \(cursor)"
@@ -119,6 +123,14 @@ public struct RangePicker: Equatable {
             typeDigit(Int(String(c))!, continuing: wasTyping)
         case .character("a"), .character("A"):
             addPending()
+        case .character("z"):
+            message = zoom.zoomIn(around: cursor) ? "←/→ move by \(unit)" : "zoomed in as far as it goes"
+        case .character("x"), .character("Z"):
+            message = zoom.zoomOut(around: cursor) ? "←/→ move by \(unit)" : "the whole run is shown (z zooms in)"
+        case .character("r"), .character("R"):
+            zoom.reset()
+            message = "the whole run: ←/→ move by \(unit)"
+
         case .backspace, .delete:
             undo(typing: wasTyping)
         case .enter:
@@ -126,7 +138,7 @@ public struct RangePicker: Equatable {
         case .escape, .interrupt, .endOfInput, .character("q"), .character("Q"):
             outcome = .cancelled
         default:
-            message = "keys: ←/→ move, [ ] ends, +/- or digits step, a add, Enter apply, Esc cancel"
+            message = "keys: ←/→ move, [ ] ends, +/- or digits step, a add, z/x zoom, r whole run, Enter apply, Esc cancel"
         }
     }
 
@@ -136,6 +148,7 @@ public struct RangePicker: Equatable {
         // To the next multiple of the move in that direction, so the cursor stays on round epochs.
         let target = delta > 0 ? (Self.floorDiv(cursor, size) + 1) * size : (Self.ceilDiv(cursor, size) - 1) * size
         cursor = min(highest, max(lowest, target))
+        zoom.follow(cursor)
     }
 
     private mutating func setStep(_ value: Int) {
@@ -262,6 +275,8 @@ public struct RangePicker: Equatable {
         "[ and ] set the start and end at the cursor (until both are set, the cursor is the other end)",
         "+ and - (or ↑/↓) step through 1 2 5 10 20 25 50 …; digits type a step (2 then 5: 25)",
         "a adds the range and starts another; Backspace undoes (a digit, the pending range, the last range)",
+        "z zooms the chart in around the cursor (half the epochs, and ←/→ move by half as many), x or Z zooms out,",
+        "r shows the whole run again; the zoomed chart follows the cursor when it leaves it",
         "Enter applies (with the pending range); Esc, q or Ctrl-C leave the selection as it was",
         "under the chart: ┣━┫ ranges, ◆ selected epochs with a checkpoint, ◇ without one, · other checkpoints",
     ]

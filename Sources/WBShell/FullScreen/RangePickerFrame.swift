@@ -21,10 +21,11 @@ struct RangePickerFrame {
                 + "\(columns)×\(rows)); Esc leaves"
             return [Self.fit(text, max(1, columns))] + Array(repeating: "", count: max(0, rows - 1))
         }
-        let keys = Self.wrap(Self.keyHelp(step: picker.step), width: columns, maxLines: 2)
+        let keys = Self.wrap(Self.keyHelp(step: picker.step, zoom: picker.zoom.level), width: columns, maxLines: 2)
         let status = [cursorLine(width: columns), pendingLine(), selectionLine()].map { Self.fit($0, columns) }
         let chartRows = rows - 1 - status.count - keys.count
         var header = "range pick — \(runName)"
+        if picker.zoom.isZoomed { header += " · " + picker.zoom.description }
         if let message = picker.message { header += " · " + message }
         header = Self.fit(header, columns)
         if colorMode != .none { header = "\u{1B}[1m" + header + "\u{1B}[0m" }
@@ -37,6 +38,10 @@ struct RangePickerFrame {
         renderer.shadesHighlights = true
         var figure = Figure.lossCurves(curves, currentEpoch: picker.cursor, selection: selection)
         figure.title = ""
+        if picker.zoom.isZoomed {
+            let window = Double(picker.zoom.window.lowerBound)...Double(picker.zoom.window.upperBound)
+            figure.panels = figure.panels.map { $0.windowed(window) }
+        }
         var lines = renderer.render(figure).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         if lines.count > rows { lines.removeLast(lines.count - rows) }
@@ -115,9 +120,9 @@ struct RangePickerFrame {
         return lo
     }
 
-    static func keyHelp(step: Int) -> [String] {
+    static func keyHelp(step: Int, zoom: Int) -> [String] {
         ["←/→ move", "⇧←/⇧→ PgUp/PgDn ×10", "Home/End", "[ start", "] end", "+/- or 0-9 step (\(step))", "a add range",
-         "⌫ undo", "Enter apply", "Esc/q cancel"]
+         "⌫ undo", "z/x zoom (\(zoom)×)", "r whole run", "Enter apply", "Esc/q cancel"]
     }
 
     /// Items joined by two spaces into at most `maxLines` lines of `width` (the last line cut if needed).

@@ -51,13 +51,14 @@ public enum Parser {
             ParseError(message, column: (token ?? tokens.last!).column + (token == nil ? tokens.last!.length : 0), line: line)
         }
         /// The arguments as words; a list after `key=` (`hidden=200,200`, `of=embed,head0`) is one word again.
-        func words() throws -> [String] {
+        func words(_ only: [Token]? = nil) throws -> [String] {
+            let tokens = only ?? args
             var list: [String] = []
             var index = 0
-            while index < args.count {
-                let token = args[index]
-                if token.kind == .comma, let last = list.last, last.contains("="), index + 1 < args.count,
-                   let next = args[index + 1].text, args[index + 1].column == token.column + 1, token.column == args[index - 1].column + args[index - 1].length {
+            while index < tokens.count {
+                let token = tokens[index]
+                if token.kind == .comma, let last = list.last, last.contains("="), index + 1 < tokens.count,
+                   let next = tokens[index + 1].text, tokens[index + 1].column == token.column + 1, token.column == tokens[index - 1].column + tokens[index - 1].length {
                     list[list.count - 1] = last + "," + next
                     index += 2
                     continue
@@ -149,9 +150,10 @@ public enum Parser {
         case "dashboard", "dash":
             return .dashboard(try parseDashboard(args, line: line, fail: fail))
         case "compare":
-            let list = try words()
-            guard !list.isEmpty else { throw fail("`compare` needs runs (e.g. compare demo paper)") }
-            return .compare(runs: list)
+            let (runs, window, _) = try splitWindow(args, command: "compare", fail: fail)
+            let list = try words(runs)
+            guard !list.isEmpty else { throw fail("`compare` needs runs (e.g. compare demo paper, compare demo paper 2000..4000)") }
+            return .compare(runs: list, window: window)
         case "template":
             let list = try words()
             guard let verb = list.first?.lowercased() else { throw fail("expected `template save [NAME]` or `template load NAME`") }
@@ -218,7 +220,80 @@ public enum Parser {
         return list
     }
 
+    /// `plot KIND … [A..B] [to FILE.svg]`: the request, with its window when the kind's x axis is epochs.
     private static func parsePlot(_ args: [Token], line: String, fail: (String, Token?) -> ParseError) throws -> PlotRequest {
+        let (rest, window, windowToken) = try splitWindow(args, command: "plot", fail: fail)
+        var request = try parsePlotKind(rest, line: line, fail: fail)
+        if let window {
+            guard request.kind.takesWindow else {
+                throw fail("`plot \(request.kind.rawValue)` takes no window: its x axis is not epochs. A window A..B follows "
+                    + PlotRequest.Kind.allCases.filter(\.takesWindow).map(\.rawValue).joined(separator: ", ")
+                    + " (e.g. plot loss 1000..3000)", windowToken)
+            }
+            request.window = window
+        }
+        return request
+    }
+
+    /// Takes the window `A..B` (`..B`, `A..`) out of a command's arguments: the other tokens, the window, and its first
+    /// token (for errors). Errors name the bad end and the forms allowed.
+    static func splitWindow(_ args: [Token], command: String,
+                            fail: (String, Token?) -> ParseError) throws -> (rest: [Token], window: EpochWindow?, at: Token?) {
+        let forms = "(e.g. 1000..3000, 5k..10k, ..3000, 1000..)"
+        func epoch(_ token: Token) throws -> Int {
+            guard let text = token.text, let value = NumberLiteral.integer(text) else {
+                throw fail("expected a window of epochs A..B \(forms), not '\(token.text ?? symbol(token))'", token)
+            }
+            guard value >= 0 else { throw fail("a window's epochs are 0 or more, not \(value)", token) }
+            return value
+        }
+        func adjacent(_ a: Token, _ b: Token) -> Bool { a.column + a.length == b.column }
+        var rest: [Token] = []
+        var window: EpochWindow?
+        var at: Token?
+        func found(_ w: EpochWindow, _ token: Token) throws {
+            guard window == nil else { throw fail("`\(command)` takes one window A..B", token) }
+            if let lo = w.lower, let hi = w.upper, lo >= hi {
+                throw fail("the window \(w) is empty: its start must be below its end \(forms)", token)
+            }
+            window = w
+            at = token
+        }
+        var index = 0
+        while index < args.count {
+            let token = args[index]
+            if token.kind == .range {
+                var lower: Int?, upper: Int?
+                var first = token
+                if let previous = rest.last, previous.text != nil, adjacent(previous, token) {
+                    lower = try epoch(previous)
+                    first = rest.removeLast()
+                }
+                if index + 1 < args.count, args[index + 1].text != nil, adjacent(token, args[index + 1]) {
+                    upper = try epoch(args[index + 1])
+                    index += 1
+                }
+                guard lower != nil || upper != nil else { throw fail("a window needs a start or an end \(forms)", token) }
+                try found(EpochWindow(lower: lower, upper: upper), first)
+            } else if case .word(let text) = token.kind, text.hasPrefix("..") {
+                // `..3000`: the lexer keeps a `..` that follows no number in the word.
+                let end = String(text.dropFirst(2))
+                if end.isEmpty { throw fail("a window needs a start or an end \(forms)", token) }
+                if NumberLiteral.integer(end) != nil || !end.contains("/") {
+                    try found(EpochWindow(lower: nil, upper: try epoch(Token(kind: .word(end), column: token.column + 2,
+                                                                               length: token.length - 2))), token)
+                } else {
+                    rest.append(token)
+                }
+            } else {
+                rest.append(token)
+            }
+            index += 1
+        }
+        return (rest, window, at)
+    }
+
+    private static func parsePlotKind(_ args: [Token], line: String, fail: (String, Token?) -> ParseError) throws -> PlotRequest {
         var words: [(String, Token)] = []
         for token in args {
             guard let text = token.text else {

@@ -14,7 +14,8 @@ public enum ShellCommand: Equatable, Sendable {
     case plot(PlotRequest)
     /// `dashboard [at N | live | over SELECTION] [neurons N,M …]`.
     case dashboard(DashboardRequest)
-    case compare(runs: [String])
+    /// `compare RUN RUN … [A..B]`: the loss curves of several runs, in an epoch window when one is given.
+    case compare(runs: [String], window: EpochWindow? = nil)
     case templateSave(name: String?, description: String?)
     case templateLoad(name: String)
     case templates
@@ -59,8 +60,18 @@ public struct PlotRequest: Equatable, Sendable {
         case sweep
         /// `plot llc [of=…] [llc_…]`: λ̂ over the selection beside the test loss; `plot llc traces`: the chains at the cursor.
         case llc, llcTraces = "llc traces"
+
+        /// Whether the figure's x axis is epochs (SGLD steps for `llc traces`), so `A..B` may window it.
+        public var takesWindow: Bool {
+            switch self {
+            case .loss, .acc, .lr, .gradnorm, .freqOverTime, .progress, .collapse, .llc, .llcTraces: return true
+            case .freq, .neurons, .heatmap, .clusters, .sweep: return false
+            }
+        }
     }
     public var kind: Kind
+    /// `plot KIND A..B`: the x window (kinds whose x axis is epochs, `Kind.takesWindow`).
+    public var window: EpochWindow?
     /// Neuron indices for `heatmap N[,M …]`.
     public var neurons: [Int]
     /// `to FILE.svg`.
@@ -74,8 +85,8 @@ public struct PlotRequest: Equatable, Sendable {
     public var options: [String]
 
     public init(kind: Kind, neurons: [Int] = [], file: String? = nil, sweepKeys: [String] = [], measure: String? = nil,
-                options: [String] = []) {
-        self.kind = kind; self.neurons = neurons; self.file = file; self.sweepKeys = sweepKeys; self.measure = measure
+                options: [String] = [], window: EpochWindow? = nil) {
+        self.kind = kind; self.window = window; self.neurons = neurons; self.file = file; self.sweepKeys = sweepKeys; self.measure = measure
         self.options = options
     }
 }

@@ -86,7 +86,7 @@ enum JupyterLabBrowser {
         let manager = FileManager.default
         try? manager.createDirectory(at: artifacts, withIntermediateDirectories: true)
         var kept: [String] = []
-        for name in ["jupyterlab.png", "jupyterlab-hover.png", "test.ipynb", "jupyterlab.log", "jupyterlab_browser.stderr"] {
+        for name in ["jupyterlab.png", "jupyterlab-hover.png", "jupyterlab-wheel-before.png", "jupyterlab-wheel-after.png", "test.ipynb", "jupyterlab.log", "jupyterlab_browser.stderr"] {
             let source = folder.appendingPathComponent(name), target = artifacts.appendingPathComponent(name)
             try? manager.removeItem(at: target)
             if (try? manager.copyItem(at: source, to: target)) != nil { kept.append(target.path) }

@@ -13,7 +13,8 @@ watches:
   cell 3  an unknown command (an error), so Run All stops;
   cell 4  `info`, aborted: its prompt.
 Then it saves the notebook (WORKDIR/test.ipynb keeps the outputs' mime types), takes a screenshot of the whole notebook
-(WORKDIR/jupyterlab.png; WORKDIR/jupyterlab-hover.png while a tooltip shows), deletes the kernels through the REST API,
+(WORKDIR/jupyterlab.png; also jupyterlab-hover.png while a tooltip shows, jupyterlab-wheel-before.png and -after.png of
+the chart), deletes the kernels through the REST API,
 stops JupyterLab (SIGTERM, then SIGKILL) and kills whatever kernel or Chromium it started that is still alive.
 
 --static-vega checks the Vega observations themselves without wb's figures: the notebook holds two pre-filled outputs of
@@ -31,8 +32,8 @@ WB, WORK = ARGS[0], os.path.abspath(ARGS[1])
 PREFIX = os.path.join(WORK, "jupyter")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PROFILE = os.path.join(WORK, "chromium-profile")
-TIMEOUT = 180
-TRAIN = "train p=23 d_model=32 d_mlp=128 frac=0.5 epochs=3000 name=k1"
+TIMEOUT = float(os.environ.get("WB_BROWSER_TIMEOUT", "180"))  # seconds: the global limit
+TRAIN = "train p=23 d_model=32 d_mlp=128 frac=0.5 epochs=3000 name=k1"  # 4 to 15 s in the browser
 CELLS = [TRAIN, "plot loss", "plot frobnicate", "info"]
 os.makedirs(WORK, exist_ok=True)
 os.environ.update({
@@ -289,7 +290,7 @@ def watch_run(page):
     in cell 1's outputs (and whether cell 1 was still running then)."""
     pattern = re.compile(r"epoch \d+/\d+[^\n]*")
     seen, started, quiet = [], False, 0
-    deadline = time.time() + 120
+    deadline = min(time.time() + 120, began + TIMEOUT - 50)  # time left to look, take the screenshot and clean up
     while time.time() < deadline:
         facts = cell_facts(page)
         prompts = [c["prompt"] or "" for c in facts]
@@ -297,6 +298,8 @@ def watch_run(page):
         if running and not started:
             started = True
             mark("first_cell_running")
+        if started and facts and re.match(r"^\[\d+\]:$", facts[0]["prompt"] or "") and "first_cell_done" not in out["timings"]:
+            mark("first_cell_done")
         if facts:
             for match in pattern.findall(facts[0]["text"]):
                 if not seen or seen[-1]["text"] != match:
@@ -373,12 +376,20 @@ TOOLTIP = """() => {
 }"""
 
 # The x axis: its aria-label (SVG: "X-axis titled … for a linear scale with values from A to B") and label texts; on a
-# canvas there are none, and the canvas's pixels are compared instead.
+# canvas there are none, and the pixels of the canvas's bottom tenth (the x axis's labels and title) are compared instead.
 X_AXIS = """area => {
     const root = area.querySelector('.vega-embed') || area.querySelector('.jp-RenderedVegaCommon5');
     const svg = root && root.querySelector('svg.marks');
     const canvas = root && root.querySelector('canvas.marks');
-    const result = {aria: null, labels: null, pixels: canvas ? canvas.toDataURL() : null};
+    let pixels = null;
+    if (canvas) {
+        const top = Math.floor(canvas.height * 0.9);
+        const d = canvas.getContext('2d').getImageData(0, top, canvas.width, canvas.height - top).data;
+        let h1 = 0, h2 = 0;
+        for (let i = 0; i < d.length; i++) { h1 = (h1 * 31 + d[i]) >>> 0; h2 = (h2 + d[i] * (i % 977 + 1)) >>> 0; }
+        pixels = h1 + ':' + h2;
+    }
+    const result = {aria: null, labels: null, pixels};
     if (svg) {
         const axes = [...svg.querySelectorAll('g.role-axis')];
         const x = axes.find(a => (a.getAttribute('aria-label') || '').startsWith('X-axis')) || axes[0];
@@ -431,9 +442,11 @@ def observe_chart(page, index, prefix):
     page.mouse.move(cx, cy, steps=3)
     time.sleep(0.4)
     before = area.evaluate(X_AXIS)
+    area.screenshot(path=os.path.join(WORK, prefix + "jupyterlab-wheel-before.png"))
     page.mouse.wheel(0, -400)
     time.sleep(0.8)
     after = area.evaluate(X_AXIS)
+    area.screenshot(path=os.path.join(WORK, prefix + "jupyterlab-wheel-after.png"))
     out[prefix + "x_axis_before"] = {"aria": before["aria"], "labels": before["labels"]}
     out[prefix + "x_axis_after"] = {"aria": after["aria"], "labels": after["labels"]}
     out[prefix + "wheel_changed_labels"] = (before["labels"] != after["labels"]) if before["labels"] is not None else None
@@ -481,15 +494,19 @@ def main():
         out["kernel_idle_at_start"] = wait_kernel_idle(10 if STATIC else 30)
         mark("kernel_idle")
         dismiss_dialogs(page)  # a modal dialog (Select Kernel when the kernelspec is missing) would swallow the mouse
-        if STATIC:
-            observe_chart(page, 0, "canvas_")
-            observe_chart(page, 1, "svg_")
-        else:
-            out["timings"]["run_all"] = round(time.time() - began, 2)
-            run_all(page)
-            watch_run(page)
-            dismiss_dialogs(page)
-            observe_chart(page, 1, "")
+        try:
+            if STATIC:
+                observe_chart(page, 0, "canvas_")
+                observe_chart(page, 1, "svg_")
+            else:
+                out["timings"]["run_all"] = round(time.time() - began, 2)
+                run_all(page)
+                watch_run(page)
+                dismiss_dialogs(page)
+                observe_chart(page, 1, "")
+        except Exception:
+            page.screenshot(path=out["screenshot"])  # what the page showed when the step failed
+            raise
         out["cells"] = cell_facts(page)
         out["prompts"] = [c["prompt"] for c in out["cells"]]
         page.keyboard.press("Control+s")
@@ -497,7 +514,7 @@ def main():
         dismiss_dialogs(page)
         screenshot(page)
         mark("screenshot")
-        out["console"] = console[:30]
+        out["console"] = {text: console.count(text) for text in sorted(set(console))[:30]}
         context.close()
     try:
         out["saved"] = saved_outputs()

@@ -6,7 +6,10 @@ import WBTestSupport
 /// playwright) through `Python/jupyterlab_browser.py`: a notebook of `train`, `plot loss`, an error and `info` is run
 /// with Run → Run All Cells, and what a person would see is asserted here (issue 26, "Figures you can explore").
 /// The screenshot, the hover screenshot, the saved notebook and JupyterLab's log are copied to
-/// `.build/test-artifacts/jupyterlab/` to look at after the test.
+/// `.build/test-artifacts/jupyterlab/` to look at after the test. Alone:
+/// `WB_BINARY=.build/release/wb swift test --filter JupyterLabBrowserTests`, or without XCTest
+/// `python3 Tests/WBKernelTests/Python/jupyterlab_browser.py .build/release/wb /tmp/jl` (`--static-vega` first checks the
+/// Vega observations on pre-filled outputs).
 final class JupyterLabBrowserTests: TemporaryFolderTestCase {
     func testRunAllInJupyterLabShowsAnExplorableFigure() throws {
         let out = try JupyterLabBrowser.run(in: root)

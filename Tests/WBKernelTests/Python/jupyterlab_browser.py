@@ -485,7 +485,8 @@ def main():
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
         page = context.pages[0] if context.pages else context.new_page()
         console = []
-        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"[:300]) if m.type in ("error", "warning") else None)
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text}"[:300])
+                if m.type in ("error", "warning") and "willReadFrequently" not in m.text else None)  # that one is ours
         page.goto(f"http://127.0.0.1:{state['port']}/lab/tree/test.ipynb?token={state['token']}", timeout=60000)
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60000)
         mark("notebook_shown")

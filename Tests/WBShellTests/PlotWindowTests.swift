@@ -73,9 +73,10 @@ final class PlotWindowTests: ShellRunnerTestCase {
         let first = NotebookReplayer(runner: makeRunner()).replay(try Notebook.read(from: url), options: ReplayOptions())
         XCTAssertNil(first.failedCell)
         XCTAssertEqual(first.notebook.cells[2].source, "plot loss 100..200")
-        guard case .figure(let title, let svg) = first.notebook.cells[2].outputs[0] else { return XCTFail("a figure") }
+        guard case .figure(let title, let svg, let spec) = first.notebook.cells[2].outputs[0] else { return XCTFail("a figure") }
         XCTAssertEqual(title, "Loss — w")
         XCTAssertTrue(svg.hasPrefix("<svg"))
+        XCTAssertTrue(spec?.contains("\"domain\":[100,200]") ?? false, "the Vega-Lite spec keeps the window as the x domain")
         var check = ReplayOptions()
         check.check = true
         XCTAssertEqual(NotebookReplayer(runner: makeRunner()).replay(first.notebook, options: check).differences, [],

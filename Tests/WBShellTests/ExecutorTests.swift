@@ -29,6 +29,11 @@ final class ExecutorTests: ExecutorTestCase {
         XCTAssertEqual(executor.session.epoch, 300)
         XCTAssertEqual(executor.session.prompt, "wb one@300> ")
         XCTAssertTrue(try text("info").contains("checkpoints: 4 (0, 100, 200, 300)"))
+        // The runs folder is named `runs` wherever it is (here a temporary folder, not under the working folder), so a
+        // notebook's outputs do not depend on `$WB_RUNS`.
+        XCTAssertFalse(executor.session.runsRoot.path.hasPrefix(FileManager.default.currentDirectoryPath + "/"))
+        let info = try text("info")
+        XCTAssertTrue(info.hasPrefix("run: one (runs/one)\n"), info)
         XCTAssertEqual(try text("at 160"), "epoch 160 has no checkpoint; at 200, the nearest\n" + (try text("at 200")))
         XCTAssertEqual(try text("at 150").prefix(12), "epoch 150 ha")
         XCTAssertEqual(executor.session.epoch, 100, "ties snap to the earlier checkpoint")

@@ -176,6 +176,27 @@ final class NotebookShellTests: ShellRunnerTestCase {
         XCTAssertTrue(report.contains("Replayed"), report)
     }
 
+    /// `plot loss; export to r.html` typed as one line: the report holds the plot (the commands before `export` on its
+    /// line), though the line's cell is recorded only when the line ends. At the prompt and in a replay.
+    func testExportOnTheLineOfAPlotIncludesThePlot() throws {
+        let url = root.appendingPathComponent("Notebooks/line.wbnb")
+        let runner = try recordingRunner(to: url)
+        runner.run(line: tiny)
+        XCTAssertEqual(runner.run(line: "plot loss; export to r.html"), .ok)
+        let html = try String(contentsOf: root.appendingPathComponent("r.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<figcaption>Loss — nb</figcaption>"), "the plot typed before export on its line is in the report")
+        let book = try Notebook.read(from: url)
+        XCTAssertEqual(book.cells.last?.source, "plot loss; export to r.html")
+        XCTAssertEqual(book.cells.last?.outputs.last, .text("wrote r.html (2 cells)"))
+        XCTAssertNil(runner.session.lineInProgress, "cleared when the line ends")
+        let replayed = root.appendingPathComponent("replayed-line.wbnb")
+        try "\(tiny)\nplot acc; export to replayed-line.html\n".write(to: replayed, atomically: true, encoding: .utf8)
+        let result = NotebookReplayer(runner: makeRunner()).replay(try Notebook.read(from: replayed), options: ReplayOptions(), from: replayed)
+        XCTAssertNil(result.failedCell)
+        let report = try String(contentsOf: root.appendingPathComponent("replayed-line.html"), encoding: .utf8)
+        XCTAssertTrue(report.contains("<figcaption>Accuracy — nb</figcaption>"), "in a replay too")
+    }
+
     func testReplayCannotWriteOutsideItsFolders() throws {
         let runner = makeRunner()
         runner.session.writeRoots = [root, runner.session.home]

@@ -108,7 +108,7 @@ extension CommandExecutor {
         case .defaults(let words):
             if words.isEmpty {
                 let saved = FileManager.default.fileExists(atPath: runner.defaultsURL.path)
-                return .text((saved ? "LLC defaults of \(runner.run.name) (\(Session.displayPath(runner.defaultsURL))):\n  "
+                return .text((saved ? "LLC defaults of \(runner.run.name) (\(session.displayPath(runner.defaultsURL))):\n  "
                                     : "LLC defaults (built in; none saved for \(runner.run.name)):\n  ")
                     + runner.defaultSettings.words.joined(separator: " "))
             }

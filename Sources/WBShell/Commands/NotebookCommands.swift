@@ -17,13 +17,19 @@ extension CommandExecutor {
 extension CommandExecutor {
     /// `export [to FILE]`: the notebook being recorded (or replayed) as it stands, as HTML or .ipynb.
     func export(_ path: String?) throws -> CellOutput {
-        let source: (notebook: Notebook, url: URL)
+        var source: (notebook: Notebook, url: URL)
         if let replaying = session.replaying {
             source = replaying()
         } else if let recorder = session.recorder {
             source = (recorder.notebook, recorder.url)
         } else {
             throw ShellError("this session is not recorded (only the prompt and `wb run` keep a notebook); use `wb export NOTEBOOK.wbnb`")
+        }
+        // What the commands before `export` on its own line returned belongs in the report (the line's cell is recorded
+        // when the line ends).
+        if let line = session.lineInProgress, !line.output.blocks.isEmpty {
+            source.notebook.append(NotebookCell(kind: .command, source: line.source,
+                                                outputs: NotebookRecorder.outputs(line.output, error: nil)))
         }
         let target: URL
         if let path {

@@ -119,7 +119,7 @@ extension CommandExecutor {
             return .text(lines.joined(separator: "\n"))
         }
         let c = run.record.config
-        lines.append("run: \(run.name) (\(Session.displayPath(run.folder.url)))")
+        lines.append("run: \(run.name) (\(session.displayPath(run.folder.url)))")
         lines.append("config: " + TrainingTemplate.describe(c) + String(format: " | eps %g, init seed %d, %d threads", c.eps, c.initSeed, c.threads))
         if let template = run.record.template { lines.append("template: \(template)") }
         let latest = run.checkpoints.last ?? 0

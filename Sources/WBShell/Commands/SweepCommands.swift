@@ -19,7 +19,7 @@ extension CommandExecutor {
             session.sweepName = name
             let summary = try SweepCircuits.summary(folder)
             try summary.write(to: folder)
-            return .text(summary.render() + "\nwritten: \(Session.displayPath(folder.summaryURL))")
+            return .text(summary.render() + "\nwritten: \(session.displayPath(folder.summaryURL))")
         case .stop(let name):
             let folder = try sweepFolder(name)
             return .text(try SweepCommandsSlurm.stop(folder))
@@ -71,7 +71,7 @@ extension CommandExecutor {
                 throw ShellError("no sweep '\(name)' yet: give its grid, e.g. `sweep \(name) wd=0.3,1 seeds=0..2 p=23 epochs=3000`")
             }
             if RunFolder(url: folder.url).exists || FileManager.default.fileExists(atPath: folder.url.path) {
-                throw ShellError("\(Session.displayPath(folder.url)) exists and is not a sweep; pick another name")
+                throw ShellError("\(session.displayPath(folder.url)) exists and is not a sweep; pick another name")
             }
             let base: TrainingConfig
             if let template = spec.template { base = try session.templates.find(template).config }
@@ -93,7 +93,7 @@ extension CommandExecutor {
         }
         let dimensions = manifest.axes.map { "\($0.values.count) \($0.label)" }.joined(separator: " × ")
         output.append(.text("sweep \(name): \(manifest.points.count) points" + (dimensions.isEmpty ? "" : " (\(dimensions))")
-            + " in \(Session.displayPath(folder.url))"))
+            + " in \(session.displayPath(folder.url))"))
         if executor == .slurm {
             output.append(contentsOf: try SweepCommandsSlurm.submit(folder, spec: spec, home: session.home,
                                                                     executable: session.workerExecutable, context: context))

@@ -21,6 +21,10 @@ public final class Session {
     public var recorder: NotebookRecorder?
     /// While `wb run` replays a notebook: that notebook as replayed so far and its file (what `export` writes out).
     public var replaying: (() -> (notebook: Notebook, url: URL))?
+    /// The line being run and what its commands returned so far: `export` on the same line as `plot loss` (typed as
+    /// `plot loss; export to r.html`) includes that output in the report, though the line's cell is recorded only after
+    /// it ends. Set by `ShellRunner` before each command; nil between lines.
+    public var lineInProgress: (source: String, output: CellOutput)?
     /// Where commands may write files; nil means anywhere (set for replays: the working folder and `$WB_HOME`).
     public var writeRoots: [URL]?
     /// The current run's analysis runner (it keeps the run's split and basis; results are cached on disk).
@@ -85,6 +89,16 @@ public final class Session {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL.path
         let path = url.standardizedFileURL.path
         return path.hasPrefix(cwd + "/") ? String(path.dropFirst(cwd.count + 1)) : path
+    }
+
+    /// A path as outputs show it: under the runs folder as `runs/…` wherever that folder is (`$WB_RUNS`, `--runs`), so a
+    /// notebook's outputs do not depend on where its runs live; anything else as `displayPath(_:)` shows it.
+    public func displayPath(_ url: URL) -> String {
+        let root = runsRoot.standardizedFileURL.path
+        let path = url.standardizedFileURL.path
+        if path == root { return "runs" }
+        if path.hasPrefix(root + "/") { return "runs/" + path.dropFirst(root.count + 1) }
+        return Self.displayPath(url)
     }
 
     /// The names of runs under the runs folder.

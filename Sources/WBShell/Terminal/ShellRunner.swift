@@ -51,11 +51,13 @@ public final class ShellRunner {
                                      seconds: Date().timeIntervalSince(start)))
             }
         }
+        defer { session.lineInProgress = nil }
         for command in commands {
             if command == .quit {
                 if !collected.blocks.isEmpty { record(nil) }
                 return .quit
             }
+            session.lineInProgress = (source, collected)
             let token = CancellationToken()
             // At the interactive prompt the live training block takes keys: `d` shows the latest checkpoint's dashboard.
             let progress = fullScreen == nil ? TrainingProgressView()

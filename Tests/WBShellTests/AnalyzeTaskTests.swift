@@ -1,4 +1,5 @@
 import Foundation
+import WBTestSupport
 import XCTest
 @testable import WBShell
 import WBAnalysis

@@ -3,6 +3,7 @@ import XCTest
 @testable import WBTraining
 import WBPlotting
 import Foundation
+import WBTestSupport
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

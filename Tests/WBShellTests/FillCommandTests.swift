@@ -1,3 +1,4 @@
+import WBTestSupport
 import XCTest
 @testable import WBShell
 @testable import WBTraining

@@ -1,3 +1,4 @@
+import WBTestSupport
 import XCTest
 @testable import WBShell
 @testable import WBTraining
@@ -88,7 +89,7 @@ final class ParserTests: XCTestCase {
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789 =.,;\"'#_-/\\\t..kKe+\u{00e9}\u{1F600}")
         var rng = MersenneTwister(seed: 99)
         var parsed = 0, refused = 0
-        for i in 0..<120_000 {
+        for i in 0..<TestTier.fuzzInputs(120_000) {
             var chars: [Character]
             if i % 3 == 0 {
                 chars = (0..<rng.randomBelow(40)).map { _ in alphabet[rng.randomBelow(alphabet.count)] }
@@ -106,7 +107,7 @@ final class ParserTests: XCTestCase {
                 XCTFail("unexpected error \(error) for \(String(chars))")
             }
         }
-        XCTAssertEqual(parsed + refused, 120_000)
+        XCTAssertEqual(parsed + refused, TestTier.fuzzInputs(120_000))
         XCTAssertGreaterThan(refused, 10_000)
         print("parser fuzz: 120000 lines tried, \(parsed) parsed, \(refused) refused with a message")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import WBTestSupport
 import XCTest
 import WBNotebook
 @testable import WBShell

@@ -106,28 +106,6 @@ final class SweepShellTests: ExecutorTestCase {
     }
 }
 
-/// A sweep in a notebook: the cell records the summary table and the figure; replaying reuses the finished points and
-/// gives the same outputs (`wb run --check`).
-final class SweepNotebookTests: TemporaryFolderTestCase {
-    func testSweepCellRecordsItsTableAndReplaysIdentically() throws {
-        let notebook = root.appendingPathComponent("study.wbnb")
-        try """
-            # # A tiny sweep
-            sweep nb wd=0.5,1 p=23 d_model=32 d_mlp=128 epochs=60 threads=1 jobs=2
-            plot sweep wd test_acc
-
-            """.write(to: notebook, atomically: true, encoding: .utf8)
-        let first = try WBProcess.run(["run", "study.wbnb"], in: root)
-        XCTAssertEqual(first.status, 0, first.out + first.err)
-        let recorded = try String(contentsOf: notebook, encoding: .utf8)
-        XCTAssertTrue(recorded.contains("| sweep nb: 2 points (2 wd) in runs/nb"), recorded)
-        XCTAssertTrue(recorded.contains("| sweep nb: epochs at which each point first reached the threshold"), recorded)
-        XCTAssertTrue(recorded.contains("@figure sweep nb: final test accuracy"), recorded)
-        let check = try WBProcess.run(["run", "study.wbnb", "--check"], in: root)
-        XCTAssertEqual(check.status, 0, check.out + check.err)
-        XCTAssertTrue(check.out.contains("check passed"), check.out)
-    }
-}
 
 final class SweepProgressViewTests: XCTestCase {
     func testLiveTableLines() {
@@ -152,23 +130,5 @@ final class SweepProgressViewTests: XCTestCase {
         XCTAssertTrue(written.hasSuffix("\u{1B}[3F\u{1B}[2Ksweep s: 3/12 done, 1 running, 6 queued, 1 failed — 1m15s elapsed, ETA 1h01m"
             + " — stopping: workers save their checkpoints…\n\u{1B}[2K  wd=0.3,seed=0  epoch 120/1000  test  12.5%\n\u{1B}[2K\n\u{1B}[1F"),
                       written.debugDescription)
-    }
-}
-
-/// Tab completion of sweep words at the real prompt (libedit under tmux).
-final class SweepCompletionTerminalTests: TemporaryFolderTestCase {
-    func testTabCompletesSubcommandsAndSweepNames() throws {
-        let spec = try SweepSpec.parse(name: "phase", text: "wd=0.3,1 p=23 epochs=10")
-        try SweepFolder(root: root.appendingPathComponent("runs"), name: "phase")
-            .writeManifest(SweepManifest(spec: spec, points: try SweepGrid.make(spec: spec, base: TrainingConfig())))
-        let tmux = try TmuxSession.wb(in: root, columns: 120, rows: 30)
-        defer { tmux.kill() }
-        try tmux.keys("swe", "Tab", "sta", "Tab")
-        try tmux.waitFor("wb> sweep status")
-        try tmux.keys("p", "Tab")
-        try tmux.waitFor("wb> sweep status phase")
-        try tmux.keys("Enter")
-        let screen = try tmux.waitFor("sweep phase: 2 points — 2 queued")
-        XCTAssertTrue(screen.contains("disk: "), screen)
     }
 }

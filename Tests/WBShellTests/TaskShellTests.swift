@@ -1,3 +1,4 @@
+import WBTestSupport
 import XCTest
 import WBTraining
 @testable import WBShell

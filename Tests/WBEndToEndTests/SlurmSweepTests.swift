@@ -1,4 +1,5 @@
 import Foundation
+import WBTestSupport
 import XCTest
 import WBSweeps
 import WBTraining

@@ -8,6 +8,11 @@ enum WBProcess {
     /// else the `wb` built next to the test runner.
     static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["WB_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
+        return builtWithTests
+    }
+
+    /// The `wb` of the same build as the test runner (the debug build under `swift test`), whatever `$WB_BINARY` says.
+    static var builtWithTests: URL {
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = runner.deletingLastPathComponent()
         while folder.path != "/" {

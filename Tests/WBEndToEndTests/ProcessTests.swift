@@ -6,8 +6,8 @@ import WBTestSupport
 /// Tests that run the `wb` executable: kill -9 in the middle of training, then resume; Python's `safetensors` reads a
 /// checkpoint.
 final class ProcessTests: TemporaryFolderTestCase {
-    /// The `wb` binary built next to the test bundle.
-    static var wbBinary: URL { Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("wb") }
+    /// The `wb` binary of the tests' own build (the kill timings are tuned to the debug build).
+    static var wbBinary: URL { WBProcess.builtWithTests }
 
     private func launch(_ arguments: [String]) throws -> Process {
         let process = Process()
@@ -19,6 +19,8 @@ final class ProcessTests: TemporaryFolderTestCase {
         return process
     }
 
+    /// The model `configWords` trains.
+    static let shape = ModelShape(p: 23, dModel: 32, heads: 4, dMLP: 128)
     private let configWords = ["p=23", "d_model=32", "heads=4", "d_mlp=128", "epochs=1500", "checkpoints=0..1500 step 25", "init_seed=3"]
 
     func testKilledTrainingResumesToTheSameWeights() throws {
@@ -58,7 +60,7 @@ final class ProcessTests: TemporaryFolderTestCase {
             // The folder loads after every kill: config, metrics, every checkpoint.
             XCTAssertNoThrow(try run.readRecord(), "attempt \(attempt)")
             let metrics = try run.readMetrics()
-            let layout = ParameterLayout(Golden.shape)
+            let layout = ParameterLayout(Self.shape)
             for epoch in run.checkpointEpochs() {
                 XCTAssertNoThrow(try Checkpoint.read(from: run.checkpointURL(epoch: epoch), layout: layout), "checkpoint \(epoch)")
             }
@@ -84,7 +86,7 @@ final class ProcessTests: TemporaryFolderTestCase {
             XCTAssertEqual(finish.terminationStatus, 0)
         }
         XCTAssertGreaterThanOrEqual(kills, 2, "the test must actually kill training mid-run")
-        let layout = ParameterLayout(Golden.shape)
+        let layout = ParameterLayout(Self.shape)
         let a = try Checkpoint.read(from: root.appendingPathComponent("straight/checkpoints/1500.safetensors"), layout: layout)
         let b = try Checkpoint.read(from: run.checkpointURL(epoch: 1500), layout: layout)
         XCTAssertEqual(a.parameters, b.parameters, "weights after \(kills) kills are bit-identical")
@@ -111,7 +113,7 @@ final class ProcessTests: TemporaryFolderTestCase {
         train.waitUntilExit()
         XCTAssertEqual(train.terminationStatus, 0)
         let file = root.appendingPathComponent("py/checkpoints/20.safetensors")
-        let checkpoint = try Checkpoint.read(from: file, layout: ParameterLayout(Golden.shape))
+        let checkpoint = try Checkpoint.read(from: file, layout: ParameterLayout(Self.shape))
         let script = """
         import sys
         from safetensors.numpy import load_file
@@ -133,7 +135,7 @@ final class ProcessTests: TemporaryFolderTestCase {
         let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertEqual(python.terminationStatus, 0, "python3 with safetensors and numpy is needed (Scripts/setup installs them): \(err)")
-        let sum = checkpoint.parameters[ParameterLayout(Golden.shape).entry("embed.W_E")!.range].reduce(0.0) { $0 + Double($1) }
+        let sum = checkpoint.parameters[ParameterLayout(Self.shape).entry("embed.W_E")!.range].reduce(0.0) { $0 + Double($1) }
         let fields = out.split(separator: " ")
         XCTAssertEqual(fields.count, 7, out)
         XCTAssertEqual(fields.prefix(5).joined(separator: " "), "20 24 [24, 32] float32")

@@ -63,8 +63,9 @@ let package = Package(
             ]
         ),
 
-        // What several test targets share (a test case with a temporary folder); only the tests build it.
-        .target(name: "WBTestSupport", path: "Tests/WBTestSupport"),
+        // What several test targets share (test cases with a temporary folder, a command executor, a shell runner); only
+        // the tests build it.
+        .target(name: "WBTestSupport", dependencies: ["WBShell"], path: "Tests/WBTestSupport"),
         .testTarget(
             name: "WBTrainingTests",
             dependencies: ["WBTraining", "WBTestSupport", .product(name: "Crypto", package: "swift-crypto")],
@@ -75,7 +76,14 @@ let package = Package(
         .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining", "WBTestSupport"]),
         .testTarget(name: "WBNotebookTests", dependencies: ["WBNotebook"]),
         .testTarget(name: "WBSweepsTests", dependencies: ["WBSweeps", "WBTraining"]),
-        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook", "WBTestSupport"], exclude: ["Python"]),
+        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook", "WBTestSupport"]),
+        // End to end: wb as a process (terminal under tmux, sweeps, Slurm, Jupyter clients, JupyterLab in Chromium,
+        // determinism across processes, the grokking runs). `Scripts/test` runs them; `Scripts/test --quick` does not.
+        .testTarget(
+            name: "WBEndToEndTests",
+            dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining", "WBAnalysis", "WBNotebook", "WBKernel", "WBTestSupport"],
+            exclude: ["Python"]
+        ),
     ],
     // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
     swiftLanguageModes: [.v5]

@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
-// wb — the Training Dynamics Workbench. Parts follow ../shared/DESIGN.md: C shims, training, plotting, the wb executable.
+// wb — the Training Dynamics Workbench: C shims, training, analysis, plotting, notebooks, sweeps, the shell, the Jupyter
+// kernel and the wb executable. The modules and how they depend on each other: docs/architecture.md.
 import PackageDescription
 
 let package = Package(

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Independent NumPy implementation of the wb analyses (../shared/reference/grokking.md §5), used as a cross-check.
+"""Independent NumPy implementation of the wb analyses (docs/analysis.md), used as a cross-check.
 
-Reads a checkpoint of TransformerLens-named weights (default: the p=23 golden model), runs the plain position-by-position
-forward pass over all p² inputs (no structured shortcuts), and writes every analysis value the Swift tests compare to a
-JSON fixture. Needs only numpy and safetensors.
+Reads a checkpoint of TransformerLens-named weights (default: the p=23 golden model,
+Tests/WBAnalysisTests/Fixtures/p23_final.safetensors, a copy of the PyTorch fixture
+Tests/WBTrainingTests/Fixtures/p23/final.safetensors), runs the plain position-by-position forward pass over all p²
+inputs (no structured shortcuts), and writes every analysis value the Swift tests compare to a JSON fixture. Needs only
+numpy and safetensors. Run it from the repository's root (the default paths are relative to it):
 
     python3 Scripts/analysis_reference.py [checkpoint.safetensors] [out.json]
 
@@ -16,7 +18,7 @@ import sys
 import numpy as np
 from safetensors.numpy import load_file
 
-CHECKPOINT = sys.argv[1] if len(sys.argv) > 1 else "../shared/golden/p23/final.safetensors"
+CHECKPOINT = sys.argv[1] if len(sys.argv) > 1 else "Tests/WBAnalysisTests/Fixtures/p23_final.safetensors"
 OUT = sys.argv[2] if len(sys.argv) > 2 else "Tests/WBAnalysisTests/Fixtures/p23_reference.json"
 FRAC, DATA_SEED, THRESHOLD = 0.3, 0, 0.85
 

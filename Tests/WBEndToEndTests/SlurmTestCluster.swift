@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// A single-node Slurm for tests (`../shared/reference/slurm-and-jupyter.md`): a `slurm.conf` in a temporary folder
+/// A single-node Slurm for tests (`docs/sweeps.md`, on=slurm): a `slurm.conf` in a temporary folder
 /// (this machine as the node, `proctrack/linuxproc`, `task/none`, no accounting, ports of its own), `munged` when none
 /// answers, `slurmctld` and `slurmd` in the foreground on loopback. `stop()` ends exactly the daemons it started, by pid.
 final class SlurmTestCluster {

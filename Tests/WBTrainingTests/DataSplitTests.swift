@@ -2,7 +2,7 @@ import Crypto
 import XCTest
 @testable import WBTraining
 
-/// The split reproduces Python's `random.seed(0); random.shuffle(pairs)` (check values from the reference, §2).
+/// The split reproduces Python's `random.seed(0); random.shuffle(pairs)` (check values: `docs/numerics.md`).
 final class DataSplitTests: XCTestCase {
     func testPaperSplitCheckValues() {
         let split = DataSplit.shuffled(p: 113, frac: 0.3, seed: 0)

@@ -1,7 +1,7 @@
 import Foundation
 @testable import WBTraining
 
-/// The PyTorch-made golden fixtures (copied from ../shared/golden/p23 into this test target).
+/// The PyTorch-made golden fixtures (`Fixtures/`, copied into this test target; what they hold: `docs/numerics.md`).
 enum Golden {
     static let fixtures = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
     static let folder = fixtures.appendingPathComponent("p23")

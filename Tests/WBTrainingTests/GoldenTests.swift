@@ -1,7 +1,7 @@
 import XCTest
 @testable import WBTraining
 
-/// The structured model and the trainer against the PyTorch golden fixtures (tolerances from their README).
+/// The structured model and the trainer against the PyTorch golden fixtures (tolerances: `docs/numerics.md`).
 final class GoldenTests: XCTestCase {
     func testEpochZeroGradientsMatchPyTorch() throws {
         let initial = try Golden.initial()
@@ -45,7 +45,7 @@ final class GoldenTests: XCTestCase {
     }
 }
 
-/// The other tasks and Grokfast against their PyTorch fixtures (`../shared/golden/p23-tasks`, `p23-grokfast-*`), with the
+/// The other tasks and Grokfast against their PyTorch fixtures (`Fixtures/p23-tasks`, `Fixtures/p23-grokfast-*`), with the
 /// tolerances of `p23/`.
 final class GoldenVariantTests: XCTestCase {
     /// Trains 40 epochs from the fixture's initial weights and split and compares every epoch's measures and the final

@@ -7,7 +7,7 @@ import WBTraining
 /// with q_h = (W_E[=] + W_pos[2])·W_Q[h]; the attention A_h(a, b) is the softmax over (s_h(0, a), s_h(1, b), s_h(2, =)).
 /// Reported per head: the mean attention on a, b and `=` over the p² inputs; the dominant frequency of the score on a as a
 /// function of a (fraction of its variance in that frequency); and the dominant frequency of the 2D pattern A_h(a, b) on
-/// position a, by the neuron-cluster fraction (reference §5.5) — the paper's Table 2 reads head frequencies this way.
+/// position a, by the neuron-cluster fraction (`docs/analysis.md`) — the paper's Table 2 reads head frequencies this way.
 ///
 /// The grid and the frequencies are those of the run's `CyclicView` (tokens in discrete-log order for mul and div, whose
 /// means leave out the pairs with a 0). For a task without a view they are in token order: the mean attention means what

@@ -1,6 +1,6 @@
 import WBTraining
 
-/// Dominant embedding frequencies (reference §5.2): the Fourier transform of W_E along the token axis, normed over
+/// Dominant embedding frequencies (`docs/analysis.md`): the Fourier transform of W_E along the token axis, normed over
 /// d_model, per component and per frequency, and the dominant frequencies by `rule` (default: the largest gap in the
 /// sorted per-frequency norms, see `KeyFrequencyRule`).
 public struct EmbeddingFrequencies: Analysis {

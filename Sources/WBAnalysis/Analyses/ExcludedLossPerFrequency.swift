@@ -1,6 +1,6 @@
 import WBTraining
 
-/// Excluded loss for each key frequency on its own (the paper code's `calculate_excluded_loss`, reference §5.9):
+/// Excluded loss for each key frequency on its own (the paper code's `calculate_excluded_loss`, `docs/analysis.md`):
 /// X_k = L − (c_k c_kᵀ + s_k s_kᵀ)L over the first p logits, cross-entropy on the train split, one value per key frequency
 /// of the reference. Shows which frequencies the trained circuit leans on.
 public struct ExcludedLossPerFrequency: Analysis {

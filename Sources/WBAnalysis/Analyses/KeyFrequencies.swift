@@ -1,6 +1,6 @@
 import WBTraining
 
-/// Key frequencies of one checkpoint (reference §5.7), by three readings of the weights, one of which (`source`) is `keys`:
+/// Key frequencies of one checkpoint (`docs/analysis.md`), by three readings of the weights, one of which (`source`) is `keys`:
 ///
 /// - `embedding` (the default): the largest-gap rule (`KeyFrequencyRule.largestGap`) on the per-frequency norms of W_E;
 /// - `logit_map`: the same rule on the per-frequency norms of W_L = (W_out·W_U)ᵀ along its logit axis — the paper's

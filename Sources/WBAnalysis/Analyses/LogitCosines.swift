@@ -1,8 +1,8 @@
 import WBTraining
 
-/// How far the logits are the paper's cos(w_k(a+b−c)) form (reference §5.12, the paper code's `calculate_coefficients`):
+/// How far the logits are the paper's cos(w_k(a+b−c)) form (`docs/analysis.md`, the paper code's `calculate_coefficients`):
 /// α_k = ⟨L, Cube_k⟩ with Cube_k(a,b,c) = cos(w_k(a+b−c)) normalised to unit norm over the p³ grid, L the first p logits.
-/// `cosine_similarity` is α_k/‖L‖ (as the reference); `explained_fraction` is Σ_k α_k² / ‖L − mean_c L‖², the share of
+/// `cosine_similarity` is α_k/‖L‖; `explained_fraction` is Σ_k α_k² / ‖L − mean_c L‖², the share of
 /// the logits' variance across classes (the part softmax sees) that the cube terms of all frequencies explain.
 public struct LogitCosines: Analysis {
     public static let name = "logit_cosines"

@@ -1,6 +1,6 @@
 import WBTraining
 
-/// Neuron activations over the input grid (reference §5.3): the post-ReLU MLP activations at `=` for all p² inputs
+/// Neuron activations over the input grid (`docs/analysis.md`): the post-ReLU MLP activations at `=` for all p² inputs
 /// (a-major), every neuron, through the training forward pass. For sub, mul and div the grid is the run's `CyclicView`
 /// (n² pairs; for mul and div the pairs with a 0 are not in it).
 ///

@@ -1,6 +1,6 @@
 import WBTraining
 
-/// Neuron frequency clusters (reference §5.4–5.5): for each neuron the fraction of its variance over the grid explained by
+/// Neuron frequency clusters (`docs/analysis.md`): for each neuron the fraction of its variance over the grid explained by
 /// each frequency k (the 3×3 block {const, cos k, sin k}² of its 2D Fourier transform), its cluster (the argmax frequency
 /// when that fraction exceeds `threshold`, default 0.85 as the paper), the cluster sizes and the share of neurons clustered.
 /// Frequencies k = 1…(p−1)/2 are all searched (the paper's code stops at (p−1)/2 − 1; TransformerLens includes it).

@@ -1,17 +1,17 @@
 import WBTraining
 
-/// The paper's progress measures (§5 of the paper, reference §5.8–5.11) for one checkpoint, with the key frequencies K
+/// The paper's progress measures (§5 of the paper, `docs/analysis.md`) for one checkpoint, with the key frequencies K
 /// fixed once from the reference checkpoint. All losses use the first p logits (the `=` class dropped), Float64.
 ///
-/// - restricted loss: the logits projected onto the constant and the 2|K| directions c_k, s_k (reference §5.6):
+/// - restricted loss: the logits projected onto the constant and the 2|K| directions c_k, s_k (`docs/analysis.md`):
 ///   R' = Σ_{k∈K}(c_k c_kᵀ + s_k s_kᵀ)L + mean_{(a,b)} L (the paper's code, at the logits, so the attention and skip
 ///   paths are included), cross-entropy on the **test** split (what the paper plots; `restricted_loss_all` is over all p²
 ///   inputs, the paper code's default);
 /// - excluded loss: X = L − Σ_{k∈K}(c_k c_kᵀ + s_k s_kᵀ)L, all key frequencies at once (the paper's Figure 7), fitted on
 ///   all p² inputs, cross-entropy on the **train** split;
-/// - Gini coefficients of the per-frequency norms N_k (k = 1…(p−1)/2) of W_E and of W_L (reference §5.10; the constant
+/// - Gini coefficients of the per-frequency norms N_k (k = 1…(p−1)/2) of W_E and of W_L (`docs/analysis.md`; the constant
 ///   is left out: it is no frequency, and for W_L it only shifts all logits, which softmax ignores);
-/// - the sum of squared weights over every parameter (reference §5.11);
+/// - the sum of squared weights over every parameter (`docs/analysis.md`);
 /// - train and test loss and accuracy of the full logits (over p classes, so slightly below `metrics.csv`, which keeps
 ///   the `=` class in the softmax as training does).
 ///

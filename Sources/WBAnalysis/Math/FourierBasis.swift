@@ -1,6 +1,6 @@
 import Foundation
 
-/// The real Fourier basis of the cyclic group Z_n (reference §5.1, the paper code's `make_fourier_basis` order): n = p
+/// The real Fourier basis of the cyclic group Z_n (`docs/analysis.md`, the paper code's `make_fourier_basis` order): n = p
 /// (odd) for addition, n = p − 1 (even) for the discrete-log view of mul and div (`CyclicView`).
 ///
 /// `F` is n×n, row-major, one basis vector per row over x = 0..<n, w_k = 2πk/n:
@@ -97,7 +97,7 @@ public struct FourierBasis: Sendable {
         Matrix.rowNorms(transform(x, columns: columns), rows: p, columns: columns)
     }
 
-    /// The sum-direction unit vectors of ℝ^{n²} (reference §5.6) evaluated at s = (a+b) mod n:
+    /// The sum-direction unit vectors of ℝ^{n²} (`docs/analysis.md`) evaluated at s = (a+b) mod n:
     /// c_k(a,b) = (√2/n)·cos(w_k s), s_k(a,b) = (√2/n)·sin(w_k s). Returns (cos, sin), each indexed by s.
     /// At the Nyquist frequency of an even n the unit vector is c(a,b) = (−1)^s/n and the sine is all zeros.
     public func sumDirection(_ k: Int) -> (cos: [Double], sin: [Double]) {

@@ -1,4 +1,4 @@
-/// The Gini coefficient of a non-negative vector (Hurley & Rickard 2009, reference §5.10), a sparsity measure:
+/// The Gini coefficient of a non-negative vector (Hurley & Rickard 2009, `docs/analysis.md`), a sparsity measure:
 /// 0 for a constant vector, 1 − 1/N for a one-hot vector of length N.
 ///
 /// With c sorted ascending: G = 1 − 2·Σ_{i=1}^{N} (c_(i)/‖c‖₁)·(N − i + ½)/N.

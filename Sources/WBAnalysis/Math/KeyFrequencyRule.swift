@@ -5,7 +5,7 @@ import Foundation
 /// - `largestGap` (the default everywhere): sort the norms descending, v₁ ≥ v₂ ≥ …, and cut at the largest ratio
 ///   v_i / v_{i+1} among i = 1…⌊K/2⌋ (a key set is never more than half the frequencies). It follows the model through
 ///   clean-up: the few frequencies the circuit uses stand well clear of a tail that is still decaying, which a fixed
-///   fraction of the maximum does not see (reference §9).
+///   fraction of the maximum does not see (`docs/analysis.md`).
 /// - `fractionOfMax` (TransformerLens): every k with N_k > max/4 (`fraction` = 0.25); kept for comparison.
 public enum KeyFrequencyRule: Sendable, Equatable, Codable {
     case largestGap

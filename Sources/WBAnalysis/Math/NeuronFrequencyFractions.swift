@@ -1,6 +1,6 @@
 import Dispatch
 
-/// For every neuron, the fraction of its variance over the input grid explained by each frequency (reference §5.4–5.5):
+/// For every neuron, the fraction of its variance over the input grid explained by each frequency (`docs/analysis.md`):
 ///
 ///     N̂_n = F·Ñ_n·Fᵀ          (Ñ_n: neuron n's p×p activations over (a, b), centred)
 ///     frac_n(k) = Σ_{i,j ∈ {0, 2k−1, 2k}} N̂_n[i,j]² / Σ_{i,j} N̂_n[i,j]²

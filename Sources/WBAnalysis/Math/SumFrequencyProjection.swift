@@ -1,4 +1,4 @@
-/// Projections of the logits onto the sum directions c_k, s_k of reference §5.6, for the restricted and excluded losses.
+/// Projections of the logits onto the sum directions c_k, s_k of `docs/analysis.md`, for the restricted and excluded losses.
 /// (p is the basis's order n: the logits are those of the run's `CyclicView` grid, rows i·n + j, classes in view order.)
 ///
 /// Both directions depend on (a, b) only through s = (a + b) mod p, so every projection needs only the sums

@@ -103,7 +103,7 @@ public final class CheckpointState {
         return f
     }
 
-    /// The fraction of each neuron's variance explained by each frequency (reference §5.4–5.5).
+    /// The fraction of each neuron's variance explained by each frequency (`docs/analysis.md`).
     public var neuronFractions: NeuronFrequencyFractions {
         if let f = cachedFractions { return f }
         let f = NeuronFrequencyFractions(activations: forward.activations, neurons: run.shape.dMLP, basis: run.basis)

@@ -1,4 +1,4 @@
-/// Fourier spectra of the weights (reference §5.2 and §5.10), shared by several analyses.
+/// Fourier spectra of the weights (`docs/analysis.md`), shared by several analyses.
 extension CheckpointState {
     /// n_j = ‖(F·E)[j,:]‖₂ for j = 0..<p, E = W_E without the `=` row (p × d_model).
     public var embeddingComponentNorms: [Double] {
@@ -20,7 +20,7 @@ extension CheckpointState {
         run.basis.frequencyNorms(componentNorms: logitMapComponentNorms)
     }
 
-    /// Σ θ² over every parameter (reference §5.11), in Float64.
+    /// Σ θ² over every parameter (`docs/analysis.md`), in Float64.
     public var sumOfSquaredWeights: Double {
         parameters.reduce(0.0) { $0 + Double($1) * Double($1) }
     }

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 
-/// Everything that defines a training run, with the paper's defaults (Nanda et al. 2023; `../shared/reference/grokking.md` §1–3).
+/// Everything that defines a training run, with the paper's defaults (Nanda et al. 2023; `docs/numerics.md`, What is exact).
 ///
 /// Keys as typed at the prompt or on the command line (`key=value`): see `TrainingConfig.keys`.
 public struct TrainingConfig: Sendable, Equatable, Codable {

@@ -13,7 +13,7 @@ public struct BatchResult: Sendable, Equatable {
     public var collapseFraction: Double { count == 0 ? 0 : Double(collapsed) / Double(count) }
 }
 
-/// The 1-layer transformer in the structured formulation of `../shared/DESIGN.md` (Performance), carried through to the
+/// The 1-layer transformer in the structured formulation of `docs/numerics.md` (How it is fast), carried through to the
 /// logits: only the `=` position feeds the loss, so attention comes from per-token tables (`AttentionTables`), and so do
 /// the MLP input (value rows times W_in) and the logits' direct path (value rows times W_U). What is left per example is a
 /// weighted sum of 12 table rows and one GEMM, hidden · (W_out·W_U). Backward mirrors it: the gradients of those tables

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A run on disk (`../shared/DESIGN.md`, Run folder):
+/// A run on disk (`docs/architecture.md`, The run folder):
 ///
 ///     runs/<name>/config.json                      the config, format version, numeric platform, created/updated times
 ///     runs/<name>/metrics.csv                      one row per evaluated epoch (`MetricsTable`)

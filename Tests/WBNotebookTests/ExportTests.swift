@@ -172,6 +172,39 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(json, NotebookExport.ipynb(Samples.grokking), "deterministic")
     }
 
+    /// A figure with its Vega-Lite spec exports as one bundle: the spec as a JSON object, the SVG, a PNG of it
+    /// (rsvg-convert, installed by Scripts/setup) and the title; language_info names the highlighters as the kernel does;
+    /// nbformat accepts it.
+    func testIPYNBFigureBundleAndLanguageInfo() throws {
+        let spec = #"{"$schema":"https://vega.github.io/schema/vega-lite/v5.json","data":{"values":[{"x":1,"y":2}]},"mark":"point","encoding":{"x":{"field":"x","type":"quantitative"}}}"#
+        let notebook = Notebook(cells: [NotebookCell(id: "f", kind: .command, source: "plot loss",
+                                                     outputs: [.figure(title: "Loss", svg: Samples.smallSVG, vegaLite: spec)])])
+        let json = NotebookExport.ipynb(notebook)
+        try validateWithNbformat(json, name: "vegalite")
+        let root = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let language = try XCTUnwrap((root["metadata"] as? [String: Any])?["language_info"] as? [String: Any])
+        XCTAssertEqual(language["pygments_lexer"] as? String, "bash")
+        XCTAssertEqual(language["codemirror_mode"] as? String, "shell")
+        let output = try XCTUnwrap(((root["cells"] as? [[String: Any]])?.first?["outputs"] as? [[String: Any]])?.first)
+        let data = try XCTUnwrap(output["data"] as? [String: Any])
+        XCTAssertEqual(Set(data.keys), ["application/vnd.vegalite.v5+json", "image/svg+xml", "image/png", "text/plain"])
+        XCTAssertEqual((data["application/vnd.vegalite.v5+json"] as? [String: Any])?["mark"] as? String, "point", "the spec is an object")
+        let png = try XCTUnwrap(Data(base64Encoded: data["image/png"] as? String ?? ""))
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        // A spec that is not a JSON object (a damaged file) is left out rather than sent.
+        var damaged = notebook
+        damaged.cells[0].outputs = [.figure(title: "Loss", svg: Samples.smallSVG, vegaLite: "{not json")]
+        XCTAssertFalse(NotebookExport.ipynb(damaged).contains("vegalite"))
+    }
+
+    /// Text outputs (tables a command prints: sweep table, compare's milestones) keep their rows whole and scroll
+    /// sideways in the report instead of wrapping.
+    func testReportTextOutputsDoNotWrap() {
+        let html = NotebookExport.html(Samples.grokking)
+        XCTAssertTrue(html.contains("pre.out.text{margin:.5rem 0 0;padding:.2rem .8rem;overflow-x:auto;white-space:pre}"))
+        XCTAssertFalse(html.contains("pre.out.text{margin:.5rem 0 0;padding:.2rem .8rem;overflow:auto;white-space:pre-wrap"))
+    }
+
     private func validateWithNbformat(_ json: String, name: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("wbnb-ipynb-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

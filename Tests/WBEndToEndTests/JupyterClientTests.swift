@@ -197,43 +197,12 @@ final class JupyterClientTests: TemporaryFolderTestCase {
 /// Runs `Python/kernel_driver.py` with the wb under test and returns its JSON report.
 enum KernelDriver {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python/kernel_driver.py")
 
-    /// `$WB_BINARY` (Scripts/test sets it to the release build), else the debug build.
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["WB_BINARY"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        return repository.appendingPathComponent(".build/debug/wb")
-    }
+    /// `$WB_BINARY` (Scripts/test sets it to the release build), else the wb of the tests' build.
+    static var binary: URL { WBProcess.binary }
 
     static func run(_ arguments: String..., in folder: URL) throws -> [String: Any] {
-        let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script.path, arguments[0], binary.path, folder.path] + arguments.dropFirst()
-        let out = Pipe()
-        let errFile = folder.appendingPathComponent("driver-\(arguments[0]).stderr")
-        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errFile)
-        defer { try? err.close() }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let stderr = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            let hint = stderr.contains("No module named") ? " (run Scripts/setup: it installs jupyter_client and nbclient)" : ""
-            throw KernelDriverError("kernel_driver.py \(arguments[0]) failed with status \(process.terminationStatus)\(hint):\n\(stderr.suffix(3000))")
-        }
-        guard let object = try JSONSerialization.jsonObject(with: outData) as? [String: Any] else {
-            throw KernelDriverError("kernel_driver.py \(arguments[0]) printed no JSON object")
-        }
-        return object
+        try PythonDriver.run("kernel_driver.py", [arguments[0], binary.path, folder.path] + arguments.dropFirst(), in: folder,
+                             stderrName: "driver-\(arguments[0]).stderr", missing: "jupyter_client and nbclient")
     }
-}
-
-struct KernelDriverError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -54,33 +54,11 @@ final class JupyterLabBrowserTests: TemporaryFolderTestCase {
 
 /// Runs `Python/jupyterlab_browser.py` with the wb under test and returns its JSON report.
 enum JupyterLabBrowser {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Python/jupyterlab_browser.py")
     static let artifacts = KernelDriver.repository.appendingPathComponent(".build/test-artifacts/jupyterlab")
 
     static func run(_ options: String..., in folder: URL) throws -> [String: Any] {
-        let python = ProcessInfo.processInfo.environment["PYTHON"] ?? "python3"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [python, script.path] + options + [KernelDriver.binary.path, folder.path]
-        let out = Pipe()
-        let errFile = folder.appendingPathComponent("jupyterlab_browser.stderr")
-        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        let err = try FileHandle(forWritingTo: errFile)
-        defer { try? err.close() }
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let stderr = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0,
-              let object = (try? JSONSerialization.jsonObject(with: outData)) as? [String: Any] else {
-            let hint = stderr.contains("No module named")
-                ? " (run Scripts/setup: it installs jupyterlab, playwright and chromium)" : ""
-            throw KernelDriverError("jupyterlab_browser.py failed with status \(process.terminationStatus)\(hint):\n\(stderr.suffix(3000))")
-        }
-        return object
+        try PythonDriver.run("jupyterlab_browser.py", options + [KernelDriver.binary.path, folder.path], in: folder,
+                             stderrName: "jupyterlab_browser.stderr", missing: "jupyterlab, playwright and chromium")
     }
 
     /// Copies the screenshots, the saved notebook and JupyterLab's log out of the temporary folder (removed after the

@@ -160,7 +160,9 @@ def protocol():
     out["unknown_reply"] = reply
     out["unknown_iopub"] = messages
     # Run All after an error: a request queued behind the failing one is aborted, with no execution count.
-    failing = kc.execute("frobnicate")
+    # The failing cell trains first, so the queued request surely arrives while it runs (as Run All sends them), then
+    # puts k1 back as the current run.
+    failing = kc.execute(f"load k1\ntrain {SMALL} epochs=400 name=before_error\nload k1\nfrobnicate")
     queued = kc.execute("info")
     shell_reply(kc, failing)
     out["aborted_reply"] = shell_reply(kc, queued)

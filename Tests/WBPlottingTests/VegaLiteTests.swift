@@ -36,7 +36,8 @@ final class VegaLiteTests: XCTestCase {
         XCTAssertTrue(markTypes(s).contains("rect"), "\(markTypes(s))")
         XCTAssertTrue(markTypes(s).contains("rule"), "\(markTypes(s))")
         let lookup = try XCTUnwrap(lineLayer["transform"] as? [[String: Any]])
-        XCTAssertEqual(lookup.first?["calculate"] as? String, "['train', 'test'][datum.s]", "series names by index")
+        XCTAssertEqual(lookup.first?["flatten"] as? [String], ["x", "y"], "a series' points are arrays, flattened")
+        XCTAssertEqual(lookup.dropFirst().first?["calculate"] as? String, "['train', 'test'][datum.s]", "series names by index")
     }
 
     func testComparisonLegendNamesRunsByColourAndTrainTestByDash() throws {
@@ -59,7 +60,10 @@ final class VegaLiteTests: XCTestCase {
         let rect = try XCTUnwrap(first.first { ($0["mark"] as? [String: Any])?["type"] as? String == "rect" })
         let color = try XCTUnwrap((rect["encoding"] as? [String: Any])?["color"] as? [String: Any])
         XCTAssertEqual((color["scale"] as? [String: Any])?["scheme"] as? String, "viridis")
-        XCTAssertEqual(((rect["data"] as? [String: Any])?["values"] as? [Any])?.count, 23 * 23)
+        let rows = try XCTUnwrap((rect["data"] as? [String: Any])?["values"] as? [[String: Any]])
+        XCTAssertEqual(rows.count, 23, "one row per matrix row")
+        XCTAssertEqual(rows.map { ($0["v"] as? [Double])?.count ?? 0 }, Array(repeating: 23, count: 23), "its cells as an array")
+        XCTAssertEqual((rect["transform"] as? [[String: Any]])?.first?["flatten"] as? [String], ["c", "v"])
         let zoom = first.flatMap { $0["params"] as? [[String: Any]] ?? [] }.first { $0["bind"] as? String == "scales" }
         XCTAssertEqual((zoom?["select"] as? [String: Any])?["encodings"] as? [String], ["x", "y"])
         // Parameter names are unique across the grid (Vega-Lite refuses duplicates).
@@ -75,18 +79,25 @@ final class VegaLiteTests: XCTestCase {
         train[200] = 0  // not drawable on a log axis
         let run = RunCurves(name: "long", epochs: epochs, trainLoss: train, testLoss: train.map { $0 * 2 })
         let text = try XCTUnwrap(VegaLiteRenderer().render(Figure.lossCurves(run)))
-        XCTAssertLessThan(text.utf8.count, 600_000, "a 40,000-epoch loss chart stays small")
+        XCTAssertLessThan(text.utf8.count, 100_000, "a 40,000-epoch loss chart stays small")
         let s = try spec(Figure.lossCurves(run))
-        let rows = try XCTUnwrap((s["datasets"] as? [String: [[String: Any]]])?.values.first)
-        XCTAssertLessThanOrEqual(rows.count, 2 * 4 * 680, "M4 decimation: at most four points per pixel column and series")
-        XCTAssertGreaterThan(rows.count, 1000)
-        XCTAssertFalse(rows.contains { ($0["y"] as? Double ?? 1) <= 0 }, "no zero on the log axis")
+        let series = try XCTUnwrap((s["datasets"] as? [String: [[String: Any]]])?.values.first)
+        XCTAssertEqual(series.count, 2, "one row per series, its points as arrays")
+        let ys = series.flatMap { $0["y"] as? [Double] ?? [] }
+        XCTAssertEqual(ys.count, series.flatMap { $0["x"] as? [Double] ?? [] }.count)
+        XCTAssertLessThanOrEqual(ys.count, 2 * 4 * 680, "M4 decimation: at most four points per pixel column and series")
+        XCTAssertGreaterThan(ys.count, 1000)
+        XCTAssertFalse(ys.contains { $0 <= 0 }, "no zero on the log axis")
         XCTAssertFalse(text.contains("nan") || text.contains("inf"), "JSON has no NaN or infinity")
     }
 
     func testTooLargeHeatmapsAndEmptyFiguresHaveNoSpec() {
         let big = Heatmap(rows: 300, columns: 300, values: Array(repeating: 1, count: 90_000))
         XCTAssertNil(VegaLiteRenderer().render(Figure(title: "big", panel: Panel(heatmap: big))))
+        // The budget is the figure's: six 60 × 60 maps (21,600 cells) are too many together, five are not.
+        let map = Panel(heatmap: Heatmap(rows: 60, columns: 60, values: Array(repeating: 1, count: 3600)))
+        XCTAssertNil(VegaLiteRenderer().render(Figure(title: "six", panels: Array(repeating: map, count: 6), columns: 3)))
+        XCTAssertNotNil(VegaLiteRenderer().render(Figure(title: "five", panels: Array(repeating: map, count: 5), columns: 3)))
         XCTAssertNil(VegaLiteRenderer().render(Figure(title: "empty", panel: Panel())))
     }
 

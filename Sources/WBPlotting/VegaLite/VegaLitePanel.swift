@@ -11,6 +11,9 @@ struct VegaLitePanel {
     let index: Int
     let width: Double
     let options: VegaLiteOptions
+    /// The most heatmap cells this panel may carry (the figure's budget, `VegaLiteOptions.maxHeatmapCells`, less what
+    /// the panels before it used).
+    var cellBudget: Int = .max
 
     /// Points of a series are decimated to about this many per pixel column (the SVG's M4 rule).
     private var pixelColumns: Int { max(100, Int(width)) }
@@ -22,7 +25,7 @@ struct VegaLitePanel {
         var datasets: [String: Any] = [:]
         layers += shadingLayers()
         if let heatmap = panel.heatmap {
-            guard heatmap.rows * heatmap.columns <= options.maxHeatmapCells else { return nil }
+            guard heatmap.rows * heatmap.columns <= cellBudget else { return nil }
             layers += heatmapLayers(heatmap)
         }
         layers += seriesLayers(datasets: &datasets)
@@ -85,8 +88,8 @@ struct VegaLitePanel {
 
     /// Colour legend: a series' label is the legend entry of its palette slot (so "run A train" and "run A test" share
     /// "run A"), else its own name; style legend: the entries without a colour ("train" solid, "test" dashed).
-    /// Rows hold only the series' index, x and y; its name and colour and style labels are looked up by `calculate`
-    /// transforms, which keeps long curves small.
+    /// A series is one row: its index and its x and y values as arrays, flattened into points by a `flatten` transform;
+    /// its name and colour and style labels are looked up by `calculate` transforms. This keeps long curves small.
     private func seriesLayers(datasets: inout [String: Any]) -> [[String: Any]] {
         let entries = panel.legendEntries
         var colorDomain: [String] = [], colorRange: [String] = [], slotLabels: [Int: String] = [:]
@@ -115,11 +118,15 @@ struct VegaLitePanel {
             if series.kind == .line, let lo = xs.min(), let hi = xs.max(), hi > lo {
                 (xs, ys) = Downsample.minMax(x: xs, y: ys, xRange: lo...hi, pixels: pixelColumns)
             }
-            for (x, y) in zip(xs, ys) {
-                rows[series.kind, default: []].append(["s": labelOf.count - 1, "x": VegaLiteRenderer.rounded(x), "y": VegaLiteRenderer.rounded(y)])
+            // One row per series with its points as two arrays (the `flatten` below makes one row per point): a
+            // third of the size of a row object per point.
+            if !xs.isEmpty {
+                rows[series.kind, default: []].append(["s": labelOf.count - 1, "x": xs.map { VegaLiteRenderer.rounded($0) },
+                                                       "y": ys.map { VegaLiteRenderer.rounded($0, digits: 5) }])
             }
         }
         let lookup: [[String: Any]] = [
+            ["flatten": ["x", "y"]],
             ["calculate": Self.arrayLiteral(labelOf.map(\.name)) + "[datum.s]", "as": "n"],
             ["calculate": Self.arrayLiteral(labelOf.map(\.label)) + "[datum.s]", "as": "c"],
             ["calculate": Self.arrayLiteral(labelOf.map(\.style)) + "[datum.s]", "as": "d"],
@@ -178,18 +185,22 @@ struct VegaLitePanel {
     private func heatmapLayers(_ h: Heatmap) -> [[String: Any]] {
         let w = (h.x.upperBound - h.x.lowerBound) / Double(max(1, h.columns))
         let cellH = (h.y.upperBound - h.y.lowerBound) / Double(max(1, h.rows))
+        // One row per matrix row, its finite cells as two arrays (columns, values) flattened into cells.
         var finite: [[String: Any]] = [], infinite: [[String: Any]] = []
         for r in 0..<h.rows {
+            var columns: [Int] = [], values: [Double] = []
             for c in 0..<h.columns {
                 let v = h[r, c]
                 if v.isFinite {
-                    finite.append(["c": c, "r": r, "v": VegaLiteRenderer.rounded(v)])
+                    columns.append(c)
+                    values.append(VegaLiteRenderer.rounded(v, digits: 4))
                 } else if h.isInfinityFilled(v) {
                     infinite.append(["c": c, "r": r])
                 }
             }
+            if !columns.isEmpty { finite.append(["r": r, "c": columns, "v": values]) }
         }
-        let r = VegaLiteRenderer.rounded
+        let r = { (v: Double) in VegaLiteRenderer.rounded(v) }
         let transform: [[String: Any]] = [
             ["calculate": "\(r(h.x.lowerBound)) + datum.c * \(r(w))", "as": "x0"],
             ["calculate": "datum.x0 + \(r(w))", "as": "x1"],
@@ -217,7 +228,7 @@ struct VegaLitePanel {
             let valueTooltip: [String: Any] = ["field": "v", "type": "quantitative", "title": label.isEmpty ? "value" : label, "format": ".4~g"]
             let legend: Any = h.colorScale.showBar ? ["title": label.isEmpty ? NSNull() : label as Any] as [String: Any] : NSNull()
             layers.append([
-                "data": ["values": finite], "transform": transform, "wbData": true,
+                "data": ["values": finite], "transform": [["flatten": ["c", "v"]] as [String: Any]] + transform, "wbData": true,
                 "mark": ["type": "rect", "clip": true],
                 "encoding": [
                     "x": xEnc, "x2": ["field": "x1"], "y": yEnc, "y2": ["field": "y1"],

@@ -8,10 +8,12 @@ public struct VegaLiteOptions: Sendable, Equatable {
     public var panelHeight: Double
     /// Tallest panel with a fixed aspect (a p × p heatmap gets narrower instead).
     public var maxPanelHeight: Double
-    /// Heatmaps with more cells than this are left out of the spec (`render` returns nil): the SVG and PNG show them.
+    /// A figure whose heatmaps hold more cells than this together gets no spec (`render` returns nil): its SVG and PNG
+    /// show it. Each cell costs about 8 bytes of JSON, so a spec stays under ~160 kB (six 113 × 113 neuron maps, or 512
+    /// neurons × 57 frequencies, go as SVG and PNG only).
     public var maxHeatmapCells: Int
 
-    public init(width: Double = 680, panelHeight: Double = 260, maxPanelHeight: Double = 420, maxHeatmapCells: Int = 40_000) {
+    public init(width: Double = 680, panelHeight: Double = 260, maxPanelHeight: Double = 420, maxHeatmapCells: Int = 20_000) {
         self.width = width
         self.panelHeight = panelHeight
         self.maxPanelHeight = maxPanelHeight
@@ -24,9 +26,9 @@ public struct VegaLiteOptions: Sendable, Equatable {
 /// drag pan on x (on x and y for heatmaps), double-click to reset, the SVG's log scales, phase shading, epoch indicator,
 /// reference lines and legend.
 ///
-/// - Deterministic: keys sorted, numbers rounded to 6 significant digits, no clock; the same figure gives the same text.
+/// - Deterministic: keys sorted, numbers rounded (7 significant digits for positions, 5 for values), no clock; the same figure gives the same text.
 /// - Long series are decimated as the SVG does (min–max per pixel column), so a 40,000-epoch curve stays small.
-/// - `render` returns nil for what Vega-Lite should not carry (a heatmap of more than `maxHeatmapCells` cells, a figure
+/// - `render` returns nil for what Vega-Lite should not carry (heatmaps of more than `maxHeatmapCells` cells, a figure
 ///   without data); the SVG and PNG in the same output bundle show those.
 public struct VegaLiteRenderer: Sendable {
     public var options: VegaLiteOptions
@@ -50,8 +52,12 @@ public struct VegaLiteRenderer: Sendable {
         let panelWidth = (options.width / Double(columns)).rounded()
         var units: [[String: Any]] = []
         var datasets: [String: Any] = [:]
+        var cellsLeft = options.maxHeatmapCells
         for (index, panel) in figure.panels.enumerated() {
-            guard let (unit, data) = VegaLitePanel(panel: panel, index: index, width: panelWidth, options: options).spec() else {
+            var builder = VegaLitePanel(panel: panel, index: index, width: panelWidth, options: options)
+            builder.cellBudget = cellsLeft
+            cellsLeft -= panel.heatmap.map { $0.rows * $0.columns } ?? 0
+            guard let (unit, data) = builder.spec() else {
                 if panel.heatmap != nil { return nil }  // a heatmap too large: the whole figure goes as SVG/PNG only
                 continue
             }
@@ -85,10 +91,12 @@ public struct VegaLiteRenderer: Sendable {
         "title": ["subtitleFontSize": 12],
     ]
 
-    /// `v` rounded to 6 significant digits (JSON cannot hold NaN or ±∞; callers drop those first).
-    static func rounded(_ v: Double) -> Double {
+    /// `v` rounded to `digits` significant digits: 7 by default (positions: epochs stay whole up to ten million), 5
+    /// for plotted values, finer than a chart or its 4-digit hover values show (JSON cannot hold NaN or ±∞; callers drop
+    /// those first).
+    static func rounded(_ v: Double, digits: Int = 7) -> Double {
         guard v.isFinite, v != 0 else { return v.isFinite ? 0 : v }
-        return Double(String(format: "%.6g", v)) ?? v
+        return Double(String(format: "%.\(digits)g", v)) ?? v
     }
 }
 

@@ -88,8 +88,8 @@ struct VegaLitePanel {
 
     /// Colour legend: a series' label is the legend entry of its palette slot (so "run A train" and "run A test" share
     /// "run A"), else its own name; style legend: the entries without a colour ("train" solid, "test" dashed).
-    /// A series is one row: its index and its x and y values as arrays, flattened into points by a `flatten` transform;
-    /// its name and colour and style labels are looked up by `calculate` transforms. This keeps long curves small.
+    /// Rows hold only the series' index, x and y; its name and colour and style labels are looked up by `calculate`
+    /// transforms, which keeps long curves small.
     private func seriesLayers(datasets: inout [String: Any]) -> [[String: Any]] {
         let entries = panel.legendEntries
         var colorDomain: [String] = [], colorRange: [String] = [], slotLabels: [Int: String] = [:]
@@ -118,15 +118,14 @@ struct VegaLitePanel {
             if series.kind == .line, let lo = xs.min(), let hi = xs.max(), hi > lo {
                 (xs, ys) = Downsample.minMax(x: xs, y: ys, xRange: lo...hi, pixels: pixelColumns)
             }
-            // One row per series with its points as two arrays (the `flatten` below makes one row per point): a
-            // third of the size of a row object per point.
-            if !xs.isEmpty {
-                rows[series.kind, default: []].append(["s": labelOf.count - 1, "x": xs.map { VegaLiteRenderer.rounded($0) },
-                                                       "y": ys.map { VegaLiteRenderer.rounded($0, digits: 5) }])
+            // One row per point (not arrays flattened by the spec: a point selection tells flattened points apart
+            // only by their input row, so hovering one would light the whole series).
+            for (x, y) in zip(xs, ys) {
+                rows[series.kind, default: []].append(["s": labelOf.count - 1, "x": VegaLiteRenderer.rounded(x),
+                                                       "y": VegaLiteRenderer.rounded(y, digits: 5)])
             }
         }
         let lookup: [[String: Any]] = [
-            ["flatten": ["x", "y"]],
             ["calculate": Self.arrayLiteral(labelOf.map(\.name)) + "[datum.s]", "as": "n"],
             ["calculate": Self.arrayLiteral(labelOf.map(\.label)) + "[datum.s]", "as": "c"],
             ["calculate": Self.arrayLiteral(labelOf.map(\.style)) + "[datum.s]", "as": "d"],

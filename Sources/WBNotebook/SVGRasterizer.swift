@@ -20,9 +20,6 @@ public enum SVGRasterizer {
         return nil
     }()
 
-    /// Whether PNG fallbacks can be made on this machine.
-    public static var isAvailable: Bool { tool != nil }
-
     /// The PNG bytes of `svg`, or nil.
     public static func png(_ svg: String) -> Data? {
         guard let tool else { return nil }

@@ -21,21 +21,19 @@ struct VegaLitePanel {
     /// The unit spec and the named datasets it refers to (series data is shared by a series layer and its hover layer;
     /// the renderer puts the datasets at the top level).
     func spec() -> (unit: [String: Any], datasets: [String: Any])? {
-        var layers: [[String: Any]] = []
         var datasets: [String: Any] = [:]
-        layers += shadingLayers()
+        var data: [[String: Any]] = []
         if let heatmap = panel.heatmap {
             guard heatmap.rows * heatmap.columns <= cellBudget else { return nil }
-            layers += heatmapLayers(heatmap)
+            data += heatmapLayers(heatmap)
         }
-        layers += seriesLayers(datasets: &datasets)
-        guard layers.contains(where: { ($0["wbData"] as? Bool) == true }) else { return nil }
-        layers += markLayers()
+        data += seriesLayers(datasets: &datasets)
+        guard !data.isEmpty else { return nil }  // marks alone are no chart
+        var layers = shadingLayers() + data + markLayers()
         // The zoom: on the first layer, wheel zooms and drag pans (x; x and y over a heatmap), double-click resets.
         let encodings = panel.heatmap != nil ? ["x", "y"] : ["x"]
         layers[0]["params"] = ((layers[0]["params"] as? [[String: Any]]) ?? [])
             + [["name": "zoom\(index)", "select": ["type": "interval", "encodings": encodings], "bind": "scales"]]
-        for i in layers.indices { layers[i]["wbData"] = nil }
         var unit: [String: Any] = ["width": width, "height": height, "layer": layers]
         if panel.heatmap != nil { unit["resolve"] = ["scale": ["color": "independent"]] }
         if !panel.title.isEmpty { unit["title"] = ["text": panel.title, "fontSize": 13, "fontWeight": "normal"] }
@@ -78,6 +76,10 @@ struct VegaLitePanel {
     private func y(_ field: String) -> [String: Any] {
         ["field": field, "type": "quantitative", "title": panel.y.label, "scale": scale(panel.y, isX: false), "axis": axisSpec(panel.y)]
     }
+
+    /// The axes' names in hover values (`x` and `y` when an axis has no label).
+    private var xTitle: String { panel.x.label.isEmpty ? "x" : panel.x.label }
+    private var yTitle: String { panel.y.label.isEmpty ? "y" : panel.y.label }
 
     /// Whether a point can be placed on the panel's axes (finite, and positive on a log axis).
     private func drawable(_ x: Double, _ y: Double) -> Bool {
@@ -155,7 +157,7 @@ struct VegaLitePanel {
             }
             let dataset = "panel\(index)\(kind.rawValue)"
             datasets[dataset] = values
-            layers.append(["data": ["name": dataset], "transform": lookup, "mark": mark, "encoding": encoding, "wbData": true])
+            layers.append(["data": ["name": dataset], "transform": lookup, "mark": mark, "encoding": encoding])
             layers.append(hoverLayer(dataset: dataset, transform: lookup, color: color, name: "hover\(index)\(kind.rawValue)"))
         }
         return layers
@@ -172,8 +174,8 @@ struct VegaLitePanel {
                 "opacity": ["condition": ["param": name, "empty": false, "value": 1], "value": 0],
                 "tooltip": [
                     ["field": "n", "type": "nominal", "title": "series"],
-                    ["field": "x", "type": "quantitative", "title": panel.x.label.isEmpty ? "x" : panel.x.label, "format": ",.6~g"],
-                    ["field": "y", "type": "quantitative", "title": panel.y.label.isEmpty ? "y" : panel.y.label, "format": ".4~g"],
+                    ["field": "x", "type": "quantitative", "title": xTitle, "format": ",.6~g"],
+                    ["field": "y", "type": "quantitative", "title": yTitle, "format": ".4~g"],
                 ],
             ],
         ]
@@ -218,8 +220,8 @@ struct VegaLitePanel {
         yEnc["scale"] = yScale
         let range = h.valueRange
         let tooltipBase: [[String: Any]] = [
-            ["field": "xc", "type": "quantitative", "title": panel.x.label.isEmpty ? "x" : panel.x.label, "format": ",.4~g"],
-            ["field": "yc", "type": "quantitative", "title": panel.y.label.isEmpty ? "y" : panel.y.label, "format": ",.4~g"],
+            ["field": "xc", "type": "quantitative", "title": xTitle, "format": ",.4~g"],
+            ["field": "yc", "type": "quantitative", "title": yTitle, "format": ",.4~g"],
         ]
         var layers: [[String: Any]] = []
         if !finite.isEmpty {
@@ -227,7 +229,7 @@ struct VegaLitePanel {
             let valueTooltip: [String: Any] = ["field": "v", "type": "quantitative", "title": label.isEmpty ? "value" : label, "format": ".4~g"]
             let legend: Any = h.colorScale.showBar ? ["title": label.isEmpty ? NSNull() : label as Any] as [String: Any] : NSNull()
             layers.append([
-                "data": ["values": finite], "transform": [["flatten": ["c", "v"]] as [String: Any]] + transform, "wbData": true,
+                "data": ["values": finite], "transform": [["flatten": ["c", "v"]] as [String: Any]] + transform,
                 "mark": ["type": "rect", "clip": true],
                 "encoding": [
                     "x": xEnc, "x2": ["field": "x1"], "y": yEnc, "y2": ["field": "y1"],
@@ -241,7 +243,7 @@ struct VegaLitePanel {
         }
         if !infinite.isEmpty, let fill = h.infinityFill {
             layers.append([
-                "data": ["values": infinite], "transform": transform + [["calculate": Self.quoted(fill.label), "as": "what"]], "wbData": true,
+                "data": ["values": infinite], "transform": transform + [["calculate": Self.quoted(fill.label), "as": "what"]],
                 "mark": ["type": "rect", "clip": true, "color": Palette.seriesColor(fill.color).hex],
                 "encoding": ["x": xEnc, "x2": ["field": "x1"], "y": yEnc, "y2": ["field": "y1"],
                              "tooltip": tooltipBase + [["field": "what", "type": "nominal", "title": "value"] as [String: Any]]],
@@ -334,7 +336,7 @@ struct VegaLitePanel {
                                         "range": ["#999999", accent, "#ffffff"]]],
                     "stroke": ["value": accent],
                     "tooltip": [["field": "kind", "type": "nominal", "title": "marker"],
-                                ["field": "x", "type": "quantitative", "title": panel.x.label.isEmpty ? "x" : panel.x.label, "format": ",.6~g"]],
+                                ["field": "x", "type": "quantitative", "title": xTitle, "format": ",.6~g"]],
                 ],
             ])
         }

@@ -32,8 +32,6 @@ public struct VegaLiteOptions: Sendable, Equatable {
 ///   without data); the SVG and PNG in the same output bundle show those.
 public struct VegaLiteRenderer: Sendable {
     public var options: VegaLiteOptions
-    /// The mime type JupyterLab 4 renders with Vega-Lite 5.
-    public static let mimeType = "application/vnd.vegalite.v5+json"
     public static let schemaURL = "https://vega.github.io/schema/vega-lite/v5.json"
 
     public init(options: VegaLiteOptions = VegaLiteOptions()) { self.options = options }

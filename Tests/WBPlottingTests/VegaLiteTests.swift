@@ -90,14 +90,49 @@ final class VegaLiteTests: XCTestCase {
         XCTAssertFalse(text.contains("nan") || text.contains("inf"), "JSON has no NaN or infinity")
     }
 
-    func testTooLargeHeatmapsAndEmptyFiguresHaveNoSpec() {
+    /// The first rect layer's drawn cells as (row, column, value), unflattened.
+    private func cells(_ unit: [String: Any]) throws -> [(r: Int, c: Int, v: Double)] {
+        let rect = try XCTUnwrap(layers(unit).first { ($0["mark"] as? [String: Any])?["type"] as? String == "rect" })
+        let rows = try XCTUnwrap((rect["data"] as? [String: Any])?["values"] as? [[String: Any]])
+        return rows.flatMap { row in
+            zip(row["c"] as? [Int] ?? [], row["v"] as? [Double] ?? []).map { (row["r"] as? Int ?? -1, $0, $1) }
+        }
+    }
+
+    func testHeatmapsOverTheBudgetShowBlockMeansAndEmptyFiguresHaveNoSpec() throws {
+        // The budget is the figure's: five 60 × 60 maps (18,000 cells) fit; six (21,600) are drawn as 2 × 2 block means.
+        let values = (0..<3600).map { Double($0 / 60 * 100 + $0 % 60) }  // row · 100 + column
+        let map = Panel(heatmap: Heatmap(rows: 60, columns: 60, values: values))
+        let five = try spec(Figure(title: "five", panels: Array(repeating: map, count: 5), columns: 3))
+        XCTAssertNil((five["title"] as? [String: Any])?["subtitle"])
+        XCTAssertEqual(try cells((five["concat"] as! [[String: Any]])[0]).count, 3600)
+        let six = try spec(Figure(title: "six", subtitle: "neurons", panels: Array(repeating: map, count: 6), columns: 3))
+        let subtitle = try XCTUnwrap((six["title"] as? [String: Any])?["subtitle"] as? String)
+        XCTAssertEqual(subtitle, "neurons — Interactive view: each heatmap cell is the mean of 2 × 2 cells (the SVG and PNG show every cell).")
+        let blocks = try cells((six["concat"] as! [[String: Any]])[0])
+        XCTAssertEqual(blocks.count, 900)
+        let corner = try XCTUnwrap(blocks.first { $0.r == 1 && $0.c == 2 })
+        XCTAssertEqual(corner.v, (204 + 205 + 304 + 305) / 4, "the mean of rows 2–3, columns 4–5")
+        let tooltip = try XCTUnwrap(layers((six["concat"] as! [[String: Any]])[0]).compactMap {
+            (($0["encoding"] as? [String: Any])?["tooltip"] as? [[String: Any]])?.last?["title"] as? String }.first)
+        XCTAssertEqual(tooltip, "value (mean of 2 × 2 cells)")
+        // A 113 × 113 map over a budget of 1,000 cells: k = 4 (29 × 29 blocks, the last ones cut short by the edge).
+        let odd = Heatmap(rows: 113, columns: 113, values: (0..<12_769).map { Double($0 % 113) })
+        XCTAssertEqual(VegaLiteRenderer.heatmapBlock([odd], budget: 1000), 4)
+        XCTAssertEqual(odd.blockMean(row: 28, column: 28, size: 4), 112, "the last block holds one cell")
+        XCTAssertEqual(odd.blockMean(row: 0, column: 28, size: 4), 112)
+        XCTAssertEqual(odd.blockMean(row: 0, column: 0, size: 4), 1.5)
+        // Too coarse to be worth drawing: fewer than 8 blocks across; a figure without data.
         let big = Heatmap(rows: 300, columns: 300, values: Array(repeating: 1, count: 90_000))
-        XCTAssertNil(VegaLiteRenderer().render(Figure(title: "big", panel: Panel(heatmap: big))))
-        // The budget is the figure's: six 60 × 60 maps (21,600 cells) are too many together, five are not.
-        let map = Panel(heatmap: Heatmap(rows: 60, columns: 60, values: Array(repeating: 1, count: 3600)))
-        XCTAssertNil(VegaLiteRenderer().render(Figure(title: "six", panels: Array(repeating: map, count: 6), columns: 3)))
-        XCTAssertNotNil(VegaLiteRenderer().render(Figure(title: "five", panels: Array(repeating: map, count: 5), columns: 3)))
+        XCTAssertNotNil(VegaLiteRenderer().render(Figure(title: "big", panel: Panel(heatmap: big))))
+        XCTAssertNil(VegaLiteRenderer.heatmapBlock([big], budget: 60))
+        XCTAssertNil(VegaLiteRenderer(options: VegaLiteOptions(maxHeatmapCells: 60)).render(Figure(title: "big", panel: Panel(heatmap: big))))
         XCTAssertNil(VegaLiteRenderer().render(Figure(title: "empty", panel: Panel())))
+        // Infinity-filled cells stay infinity-filled when a whole block is.
+        let never = Heatmap(rows: 2, columns: 2, values: [.infinity, .infinity, .infinity, .nan],
+                            infinityFill: InfinityFill(color: 3, label: "never"))
+        XCTAssertEqual(never.blockMean(row: 0, column: 0, size: 2), .infinity)
+        XCTAssertTrue(Heatmap(rows: 1, columns: 1, values: [.nan]).blockMean(row: 0, column: 0, size: 2).isNaN)
     }
 
     func testSameFigureSameText() {

@@ -196,5 +196,5 @@ public final class LLCEstimator {
 private final class StepCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func add(_ n: Int) -> Int { lock.lock(); defer { lock.unlock() }; value += n; return value }
+    func add(_ n: Int) -> Int { lock.withLock { value += n; return value } }
 }

@@ -30,14 +30,10 @@ final class Outbox {
 
     func post(_ message: KernelMessage, on channel: KernelChannel) {
         let frames = [Data(channel.rawValue.utf8)] + message.frames(signer: signer)
-        lock.lock()
-        push.send(frames)
-        lock.unlock()
+        lock.withLock { push.send(frames) }
     }
 
     func close() {
-        lock.lock()
-        push.close()
-        lock.unlock()
+        lock.withLock { push.close() }
     }
 }

@@ -34,6 +34,19 @@ public struct Heatmap: Sendable, Equatable, Codable {
     /// The value at (row, column).
     public subscript(row: Int, column: Int) -> Double { values[row * columns + column] }
 
+    /// The mean of the finite values in the `size` × `size` block of cells at block (`row`, `column`) (the last block of
+    /// a row or column holds what is left); +∞ when the block has no finite value but an infinity-filled cell, else NaN.
+    public func blockMean(row: Int, column: Int, size: Int) -> Double {
+        var sum = 0.0, count = 0, infinite = false
+        for r in (row * size)..<Swift.min(rows, (row + 1) * size) {
+            for c in (column * size)..<Swift.min(columns, (column + 1) * size) {
+                let v = self[r, c]
+                if v.isFinite { sum += v; count += 1 } else if isInfinityFilled(v) { infinite = true }
+            }
+        }
+        return count > 0 ? sum / Double(count) : infinite ? .infinity : .nan
+    }
+
     /// Colour range: the scale's fixed range, else the finite minimum and maximum (a flat map gets a unit range).
     public var valueRange: ClosedRange<Double> {
         if let r = colorScale.range { return r }

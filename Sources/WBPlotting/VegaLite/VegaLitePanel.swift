@@ -11,9 +11,9 @@ struct VegaLitePanel {
     let index: Int
     let width: Double
     let options: VegaLiteOptions
-    /// The most heatmap cells this panel may carry (the figure's budget, `VegaLiteOptions.maxHeatmapCells`, less what
-    /// the panels before it used).
-    var cellBudget: Int = .max
+    /// The heatmap's cells are drawn as the means of `heatmapBlock` × `heatmapBlock` squares of cells (1: every cell),
+    /// which the renderer chooses so that the figure's heatmaps fit `VegaLiteOptions.maxHeatmapCells`.
+    var heatmapBlock: Int = 1
 
     /// Points of a series are decimated to about this many per pixel column (the SVG's M4 rule).
     private var pixelColumns: Int { max(100, Int(width)) }
@@ -23,10 +23,7 @@ struct VegaLitePanel {
     func spec() -> (unit: [String: Any], datasets: [String: Any])? {
         var datasets: [String: Any] = [:]
         var data: [[String: Any]] = []
-        if let heatmap = panel.heatmap {
-            guard heatmap.rows * heatmap.columns <= cellBudget else { return nil }
-            data += heatmapLayers(heatmap)
-        }
+        if let heatmap = panel.heatmap { data += heatmapLayers(heatmap) }
         data += seriesLayers(datasets: &datasets)
         guard !data.isEmpty else { return nil }  // marks alone are no chart
         var layers = shadingLayers() + data + markLayers()
@@ -184,14 +181,18 @@ struct VegaLitePanel {
     // MARK: - Heatmap
 
     private func heatmapLayers(_ h: Heatmap) -> [[String: Any]] {
-        let w = (h.x.upperBound - h.x.lowerBound) / Double(max(1, h.columns))
-        let cellH = (h.y.upperBound - h.y.lowerBound) / Double(max(1, h.rows))
-        // One row per matrix row, its finite cells as two arrays (columns, values) flattened into cells.
+        // A drawn cell is a block of k × k cells (k = 1: one cell); the last block of a row or column may be cut short
+        // by the matrix's edge, and its rectangle is clipped at the heatmap's extent, which is the scale's domain.
+        let k = max(1, heatmapBlock)
+        let blockRows = (h.rows + k - 1) / k, blockColumns = (h.columns + k - 1) / k
+        let w = (h.x.upperBound - h.x.lowerBound) / Double(max(1, h.columns)) * Double(k)
+        let cellH = (h.y.upperBound - h.y.lowerBound) / Double(max(1, h.rows)) * Double(k)
+        // One row per drawn row, its finite cells as two arrays (columns, values) flattened into cells.
         var finite: [[String: Any]] = [], infinite: [[String: Any]] = []
-        for r in 0..<h.rows {
+        for r in 0..<blockRows {
             var columns: [Int] = [], values: [Double] = []
-            for c in 0..<h.columns {
-                let v = h[r, c]
+            for c in 0..<blockColumns {
+                let v = k == 1 ? h[r, c] : h.blockMean(row: r, column: c, size: k)
                 if v.isFinite {
                     columns.append(c)
                     values.append(VegaLiteRenderer.rounded(v, digits: 4))
@@ -226,7 +227,8 @@ struct VegaLitePanel {
         var layers: [[String: Any]] = []
         if !finite.isEmpty {
             let label = h.colorScale.label
-            let valueTooltip: [String: Any] = ["field": "v", "type": "quantitative", "title": label.isEmpty ? "value" : label, "format": ".4~g"]
+            let valueTitle = (label.isEmpty ? "value" : label) + (k > 1 ? " (mean of \(k) × \(k) cells)" : "")
+            let valueTooltip: [String: Any] = ["field": "v", "type": "quantitative", "title": valueTitle, "format": ".4~g"]
             let legend: Any = h.colorScale.showBar ? ["title": label.isEmpty ? NSNull() : label as Any] as [String: Any] : NSNull()
             layers.append([
                 "data": ["values": finite], "transform": [["flatten": ["c", "v"]] as [String: Any]] + transform,

@@ -8,9 +8,10 @@ public struct VegaLiteOptions: Sendable, Equatable {
     public var panelHeight: Double
     /// Tallest panel with a fixed aspect (a p × p heatmap gets narrower instead).
     public var maxPanelHeight: Double
-    /// A figure whose heatmaps hold more cells than this together gets no spec (`render` returns nil): its SVG and PNG
-    /// show it. Each cell costs about 8 bytes of JSON, so a spec stays under ~160 kB (six 113 × 113 neuron maps, or 512
-    /// neurons × 57 frequencies, go as SVG and PNG only).
+    /// The most heatmap cells a figure's spec carries. Each cell costs about 8 bytes of JSON, so a spec stays under
+    /// ~160 kB; a figure whose heatmaps hold more (six 113 × 113 neuron maps, 512 neurons × 57 frequencies) shows the
+    /// means of k × k blocks of cells, the smallest k that fits, and says so in its subtitle and hover values (its SVG
+    /// and PNG keep every cell).
     public var maxHeatmapCells: Int
 
     public init(width: Double = 680, panelHeight: Double = 260, maxPanelHeight: Double = 420, maxHeatmapCells: Int = 20_000) {
@@ -28,8 +29,9 @@ public struct VegaLiteOptions: Sendable, Equatable {
 ///
 /// - Deterministic: keys sorted, numbers rounded (7 significant digits for positions, 5 for values), no clock; the same figure gives the same text.
 /// - Long series are decimated as the SVG does (min–max per pixel column), so a 40,000-epoch curve stays small.
-/// - `render` returns nil for what Vega-Lite should not carry (heatmaps of more than `maxHeatmapCells` cells, a figure
-///   without data); the SVG and PNG in the same output bundle show those.
+/// - Heatmaps of more than `maxHeatmapCells` cells together are drawn as block means (see that option).
+/// - `render` returns nil for a figure without data, or one whose heatmaps would keep fewer than
+///   `minimumBlocksAcross` blocks across; the SVG and PNG in the same output bundle show those.
 public struct VegaLiteRenderer: Sendable {
     public var options: VegaLiteOptions
     public static let schemaURL = "https://vega.github.io/schema/vega-lite/v5.json"
@@ -50,11 +52,11 @@ public struct VegaLiteRenderer: Sendable {
         let panelWidth = (options.width / Double(columns)).rounded()
         var units: [[String: Any]] = []
         var datasets: [String: Any] = [:]
-        var cellsLeft = options.maxHeatmapCells
+        let maps = figure.panels.compactMap(\.heatmap)
+        guard let block = Self.heatmapBlock(maps, budget: options.maxHeatmapCells) else { return nil }
         for (index, panel) in figure.panels.enumerated() {
             var builder = VegaLitePanel(panel: panel, index: index, width: panelWidth, options: options)
-            builder.cellBudget = cellsLeft
-            cellsLeft -= panel.heatmap.map { $0.rows * $0.columns } ?? 0
+            builder.heatmapBlock = block
             guard let (unit, data) = builder.spec() else {
                 if panel.heatmap != nil { return nil }  // a heatmap too large: the whole figure goes as SVG/PNG only
                 continue
@@ -65,9 +67,14 @@ public struct VegaLiteRenderer: Sendable {
         guard !units.isEmpty else { return nil }
         var top: [String: Any] = ["$schema": Self.schemaURL, "config": Self.config]
         if !datasets.isEmpty { top["datasets"] = datasets }
-        if !figure.title.isEmpty || figure.subtitle != nil {
+        var subtitle = figure.subtitle
+        if block > 1 {
+            let note = "Interactive view: each heatmap cell is the mean of \(block) × \(block) cells (the SVG and PNG show every cell)."
+            subtitle = subtitle.map { $0 + " — " + note } ?? note
+        }
+        if !figure.title.isEmpty || subtitle != nil {
             var title: [String: Any] = ["text": figure.title, "anchor": "start", "fontSize": 15]
-            if let subtitle = figure.subtitle { title["subtitle"] = subtitle }
+            if let subtitle { title["subtitle"] = subtitle }
             top["title"] = title
         }
         if units.count == 1 {
@@ -79,6 +86,21 @@ public struct VegaLiteRenderer: Sendable {
                               "legend": ["color": "independent", "strokeDash": "independent"]]
         }
         return top
+    }
+
+    /// A heatmap averaged into blocks keeps at least this many blocks along its shorter side, or the figure gets no spec.
+    public static let minimumBlocksAcross = 8
+
+    /// The side k of the blocks the heatmaps `maps` are drawn in: 1 when their cells fit `budget`, else the smallest k
+    /// whose blocks do; nil when that leaves a map fewer than `minimumBlocksAcross` blocks across.
+    static func heatmapBlock(_ maps: [Heatmap], budget: Int) -> Int? {
+        func cells(_ k: Int) -> Int { maps.reduce(0) { $0 + (($1.rows + k - 1) / k) * (($1.columns + k - 1) / k) } }
+        var k = 1
+        while cells(k) > budget {
+            k += 1
+            if maps.contains(where: { (Swift.min($0.rows, $0.columns) + k - 1) / k < minimumBlocksAcross }) { return nil }
+        }
+        return k
     }
 
     /// Shared look: light grid, no frame, the SVG's font sizes.

@@ -13,8 +13,9 @@ private final class SerialProgress: @unchecked Sendable {
     func report(_ label: String, _ p: LLCRunner.Progress) {
         let every = max(1, p.totalSteps / 100)
         guard p.steps % every == 0 || p.steps == p.totalSteps else { return }
-        lock.lock(); defer { lock.unlock() }
-        forward(label + ": epoch \(p.epoch), \(p.component)", p.completed * p.totalSteps + p.steps, p.total * p.totalSteps)
+        lock.withLock {
+            forward(label + ": epoch \(p.epoch), \(p.component)", p.completed * p.totalSteps + p.steps, p.total * p.totalSteps)
+        }
     }
 }
 

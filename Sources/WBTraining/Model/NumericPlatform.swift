@@ -82,26 +82,11 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
     }
 
     /// Benchmarks: the GFLOP/s per thread of the pinned kernels when `threads` workers each multiply their own
-    /// 1024×1024×1024 product at once (the best of five rounds): what this processor's GEMMs can reach with every worker
-    /// busy, so that a model's GEMM time can be compared with its floor.
+    /// 1024×1024×1024 product at once (the best of five rounds of a `GEMMPeakProbe`): what this processor's GEMMs can
+    /// reach with every worker busy, so that a model's GEMM time can be compared with its floor.
     public static func gemmPeakPerThread(threads: Int) -> Double {
-        let n = 1024, workers = max(1, threads)
-        let buffers = (0..<workers).map { _ in
-            (AlignedBuffer<Float>(n * n, zero: 0), AlignedBuffer<Float>(n * n, zero: 0), AlignedBuffer<Float>(n * n, zero: 0))
-        }
-        for (a, b, _) in buffers {
-            for i in 0..<n * n { a.pointer[i] = Float(i % 7) - 3; b.pointer[i] = Float(i % 5) - 2 }
-        }
-        var best = Double.infinity
-        for _ in 0..<5 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            WorkSplit(workers: workers).forEach(workers) { i in
-                let (a, b, c) = buffers[i]
-                gemm(m: n, n: n, k: n, a: a.pointer, lda: n, b: b.pointer, ldb: n, c: c.pointer, ldc: n)
-            }
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start))
-        }
-        return 2 * Double(n * n * n) / best
+        let probe = GEMMPeakProbe(threads: threads)
+        return (0..<5).map { _ in probe.round() }.max()!
     }
 
     /// Called once, when OpenBLAS is first opened, with `warning` if the kernels could not be pinned here. The `wb`

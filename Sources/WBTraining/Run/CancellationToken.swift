@@ -7,7 +7,7 @@ public final class CancellationToken: @unchecked Sendable {
 
     public init() {}
 
-    public func cancel() { lock.lock(); cancelled = true; lock.unlock() }
-    public func reset() { lock.lock(); cancelled = false; lock.unlock() }
-    public var isCancelled: Bool { lock.lock(); defer { lock.unlock() }; return cancelled }
+    public func cancel() { lock.withLock { cancelled = true } }
+    public func reset() { lock.withLock { cancelled = false } }
+    public var isCancelled: Bool { lock.withLock { cancelled } }
 }

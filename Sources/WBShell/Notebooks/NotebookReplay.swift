@@ -105,7 +105,7 @@ public final class NotebookReplayer {
 /// not 0), everything else exactly. On the same numeric kernels a replay must reproduce every output exactly
 /// (tolerance 0); across kernels `drift` measures how far the numbers moved.
 public enum OutputComparison {
-    public static var tolerance = 1e-6
+    public static let tolerance = 1e-6
     /// Across numeric platforms a training run is chaotic: after grokking, losses near 1e-7 differ by tens of percent
     /// between kernels that differ only in rounding. Text numbers may move this much (relative) before a check fails.
     public static let defaultDriftTolerance = 0.5

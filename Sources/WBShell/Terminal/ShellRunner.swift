@@ -160,7 +160,7 @@ public final class ShellRunner {
         return String(line[end.upperBound...])
     }
 
-    public static var version = "0.1.0"
+    public static let version = "0.1.0"
 }
 
 /// One executed line of input: what a notebook recorder stores as a cell.

@@ -3,13 +3,18 @@ import WBNotebook
 import WBShell
 import WBTraining
 
-/// Runs the code of one cell against the kernel's session: the same lines as at the prompt, one after another, each
-/// command's outputs published as soon as it returns (text as `stream`, figures as `display_data`). Stops at the first
-/// error, and after an interrupt (the interrupted command keeps its work, as Ctrl-C at the prompt does).
-final class CellRunner {
+/// The Jupyter side of the command loop (`CommandLoop`): runs the code of one cell against the kernel's session, the same
+/// lines as at the prompt, one after another, each command's outputs published as soon as it returns (text as `stream`,
+/// figures as `display_data`). Stops at the first error, and after an interrupt (the interrupted command keeps its work,
+/// as Ctrl-C at the prompt does).
+final class CellRunner: CommandLoopFrontEnd {
     let executor: CommandExecutor
+    private let loop: CommandLoop
 
-    init(executor: CommandExecutor) { self.executor = executor }
+    init(executor: CommandExecutor) {
+        self.executor = executor
+        loop = CommandLoop(executor: executor)
+    }
 
     /// What a cell came to.
     struct Outcome {
@@ -23,64 +28,82 @@ final class CellRunner {
 
     static let interruptedName = "Interrupted"
 
+    /// The cell that runs: its token, where its messages go, how it asks, what it came to so far.
+    private var cancel = CancellationToken()
+    private var publish: ((String, JSONValue) -> Void)?
+    private var ask: ((String) -> Bool)?
+    private var outcome = Outcome()
+    /// The live display of the command that runs (one per command).
+    private var live: LiveDisplay?
+
     /// Runs `code`; `publish` sends an iopub message (type, content) with the request as parent, nil for a silent
     /// execution (nothing is published).
     /// `ask` puts a yes/no question to the person at the front end (through `input_request`), nil when it does not
     /// allow input; commands that need an answer then refuse and say how to go on.
     func run(_ code: String, cancel: CancellationToken, publish: ((String, JSONValue) -> Void)?,
              ask: ((String) -> Bool)? = nil) -> Outcome {
-        var outcome = Outcome()
+        self.cancel = cancel
+        self.publish = publish
+        self.ask = ask
+        outcome = Outcome()
+        defer { self.publish = nil; self.ask = nil }
         for rawLine in code.components(separatedBy: "\n") {
             let line = ShellRunner.stripPrompt(rawLine)
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            let commands: [ShellCommand]
-            do { commands = try Parser.parse(line) } catch {
-                return fail(&outcome, "\(error)", publish: publish)
-            }
-            for command in commands {
-                if command == .quit {
-                    emit(.text("`quit` does nothing in a kernel: shut the kernel down from the front end (its menu, or "
-                        + "`jupyter console`'s quit)."), into: &outcome, publish: publish)
-                    continue
-                }
-                let live = publish.map { LiveDisplay(publish: $0) }  // one display per command
-                let context = ExecutionContext(
-                    cancel: cancel,
-                    onTraining: { live?.training($0) },
-                    onProgress: { label, done, total in live?.progress(label, done: done, total: total) },
-                    onSweep: { live?.sweep($0) },
-                    confirm: ask)
-                let result = Result { try executor.execute(command, context: context) }
-                live?.finish()
-                switch result {
-                case .success(let output):
-                    for item in NotebookRecorder.outputs(output, error: nil) { emit(item, into: &outcome, publish: publish) }
-                    outcome.facts.merge(output.facts) { _, new in new }
-                case .failure(let error):
-                    return fail(&outcome, "\(error)", publish: publish)
-                }
-                if cancel.isCancelled {
-                    let message = "interrupted: stopped after the current step; the work done so far is kept"
-                    let traceback = [message]
-                    publish?("error", ["ename": .string(Self.interruptedName), "evalue": .string(message),
-                                       "traceback": .array(traceback.map { .string($0) })])
-                    outcome.error = (Self.interruptedName, message, traceback)
-                    return outcome
-                }
+            switch loop.run(line: line, frontEnd: self).outcome {
+            case .ok, .quit: continue
+            case .failed: return outcome
+            case .interrupted:
+                let message = "interrupted: stopped after the current step; the work done so far is kept"
+                let traceback = [message]
+                publish?("error", ["ename": .string(Self.interruptedName), "evalue": .string(message),
+                                   "traceback": .array(traceback.map { .string($0) })])
+                outcome.error = (Self.interruptedName, message, traceback)
+                return outcome
             }
         }
         return outcome
     }
 
-    private func fail(_ outcome: inout Outcome, _ message: String, publish: ((String, JSONValue) -> Void)?) -> Outcome {
+    // MARK: the cell as the loop's front end
+
+    func beginCommand(_ command: ShellCommand) -> ExecutionContext {
+        let live = publish.map { LiveDisplay(publish: $0) }
+        self.live = live
+        return ExecutionContext(
+            cancel: cancel,
+            onTraining: { live?.training($0) },
+            onProgress: { label, done, total in live?.progress(label, done: done, total: total) },
+            onSweep: { live?.sweep($0) },
+            confirm: ask)
+    }
+
+    func endCommand() {
+        live?.finish()
+        live = nil
+    }
+
+    func show(_ output: CellOutput) {
+        for item in NotebookRecorder.outputs(output, error: nil) { emit(item) }
+        outcome.facts.merge(output.facts) { _, new in new }
+    }
+
+    func show(error message: String) {
         if case .error(let name, let value, let traceback) = JupyterOutput(.error(message)) {
             outcome.error = (name, value, traceback)
         }
-        emit(.error(message), into: &outcome, publish: publish)
-        return outcome
+        emit(.error(message))
     }
 
-    private func emit(_ output: NotebookOutput, into outcome: inout Outcome, publish: ((String, JSONValue) -> Void)?) {
+    func quitEndsLoop() -> Bool {
+        emit(.text("`quit` does nothing in a kernel: shut the kernel down from the front end (its menu, or "
+            + "`jupyter console`'s quit)."))
+        return false
+    }
+
+    var stopsWhenInterrupted: Bool { true }
+
+    private func emit(_ output: NotebookOutput) {
         let jupyter = JupyterOutput(output)
         if case .stream(_, let text) = jupyter { outcome.text += text }
         publish?(jupyter.messageType, jupyter.content)

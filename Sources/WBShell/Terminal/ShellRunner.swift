@@ -3,10 +3,11 @@ import Foundation
 import WBPlotting
 import WBTraining
 
-/// Drives the command language for every way in: the interactive prompt, `wb -c "…"`, and scripts on standard input.
-/// Parses a line, executes each command, renders its `CellOutput` to the terminal, and turns errors into one clear message
-/// (the session goes on). Ctrl-C during a command cancels it cleanly through the context's token.
-public final class ShellRunner {
+/// The terminal side of the command loop (`CommandLoop`) for every way in through a terminal: the interactive prompt,
+/// `wb -c "…"`, scripts on standard input and notebook replays. Renders each command's `CellOutput` to the terminal,
+/// turns errors into one clear message (the session goes on), and records every line through `onLine`. Ctrl-C during a
+/// command cancels it cleanly through the context's token; the line goes on with its next command.
+public final class ShellRunner: CommandLoopFrontEnd {
     public let executor: CommandExecutor
     public let display: TerminalDisplay
     /// Called after every executed line with its source, output and error (the notebook recorder hooks in here).
@@ -14,12 +15,14 @@ public final class ShellRunner {
     /// Runs full-screen views for commands that take over the terminal (`range pick`): set by the interactive prompt when
     /// standard input and output are terminals; nil for `wb -c`, scripts and replays, where those commands refuse.
     public var fullScreen: ((FullScreenView) throws -> Void)?
+    private let loop: CommandLoop
 
     public enum LineOutcome: Equatable { case ok, failed, quit }
 
     public init(executor: CommandExecutor, display: TerminalDisplay) {
         self.executor = executor
         self.display = display
+        loop = CommandLoop(executor: executor)
     }
 
     public var session: Session { executor.session }
@@ -40,54 +43,64 @@ public final class ShellRunner {
     @discardableResult
     public func run(_ commands: [ShellCommand], source: String) -> LineOutcome {
         InterruptSignal.install()
-        let start = Date()
-        var collected = CellOutput()
-        var recordings: [CellOutput.Recording] = []
+        let line = loop.run(commands, source: source, frontEnd: self)
         func record(_ error: String?) {
             if commands.count == 1, case .note(let text) = commands[0] {
                 onLine?(ExecutedLine(source: source, note: text, output: CellOutput(), error: nil, seconds: 0))
-            } else if let recorded = Self.recordedSource(source, commands: commands.count, recordings: recordings) {
-                onLine?(ExecutedLine(source: recorded, note: nil, output: collected, error: error,
-                                     seconds: Date().timeIntervalSince(start)))
+            } else if let recorded = Self.recordedSource(source, commands: commands.count, recordings: line.recordings) {
+                onLine?(ExecutedLine(source: recorded, note: nil, output: line.output, error: error, seconds: line.seconds))
             }
         }
-        defer { session.lineInProgress = nil }
-        for command in commands {
-            if command == .quit {
-                if !collected.blocks.isEmpty { record(nil) }
-                return .quit
-            }
-            session.lineInProgress = (source, collected)
-            let token = CancellationToken()
-            // At the interactive prompt the live training block takes keys: `d` shows the latest checkpoint's dashboard.
-            let progress = fullScreen == nil ? TrainingProgressView()
-                : TrainingProgressView(keys: STDIN_FILENO, dashboard: { [executor] run, epoch in try executor.trainingDashboard(run, epoch: epoch) })
-            let sweepView = SweepProgressView()
-            let context = ExecutionContext(cancel: token, onTraining: { progress.update($0) },
-                                           onProgress: { label, done, total in self.display.progress(label, done, total) },
-                                           fullScreen: fullScreen, onSweep: { sweepView.update($0) },
-                                           confirm: fullScreen == nil ? nil : Self.askYesNo)
-            let watcher = InterruptWatcher(token: token)
-            let result = Result { try executor.execute(command, context: context) }
-            watcher.stop()
-            progress.finish()
-            sweepView.finish()
-            display.endProgress()
-            switch result {
-            case .success(let output):
-                display.show(output)
-                if case .replaced(let line) = output.recording { display.line(display.paint("(recorded as `\(line)`)", "2")) }
-                recordings.append(output.recording)
-                if output.recording != .omitted { collected.append(contentsOf: output) }
-            case .failure(let error):
-                display.error("\(error)")
-                record("\(error)")
-                return .failed
-            }
+        switch line.outcome {
+        case .quit:
+            if !line.output.blocks.isEmpty { record(nil) }
+            return .quit
+        case .failed:
+            record(line.error)
+            return .failed
+        case .ok, .interrupted:
+            if !commands.isEmpty { record(nil) }
+            return .ok
         }
-        if !commands.isEmpty { record(nil) }
-        return .ok
     }
+
+    // MARK: the terminal as the loop's front end
+
+    /// The live views of the command that runs (`beginCommand` to `endCommand`).
+    private var live: (progress: TrainingProgressView, sweep: SweepProgressView, watcher: InterruptWatcher)?
+
+    public func beginCommand(_ command: ShellCommand) -> ExecutionContext {
+        let token = CancellationToken()
+        // At the interactive prompt the live training block takes keys: `d` shows the latest checkpoint's dashboard.
+        let progress = fullScreen == nil ? TrainingProgressView()
+            : TrainingProgressView(keys: STDIN_FILENO, dashboard: { [executor] run, epoch in try executor.trainingDashboard(run, epoch: epoch) })
+        let sweepView = SweepProgressView()
+        live = (progress, sweepView, InterruptWatcher(token: token))
+        return ExecutionContext(cancel: token, onTraining: { progress.update($0) },
+                                onProgress: { [display] label, done, total in display.progress(label, done, total) },
+                                fullScreen: fullScreen, onSweep: { sweepView.update($0) },
+                                confirm: fullScreen == nil ? nil : Self.askYesNo)
+    }
+
+    public func endCommand() {
+        guard let live else { return }
+        live.watcher.stop()
+        live.progress.finish()
+        live.sweep.finish()
+        display.endProgress()
+        self.live = nil
+    }
+
+    public func show(_ output: CellOutput) {
+        display.show(output)
+        if case .replaced(let line) = output.recording { display.line(display.paint("(recorded as `\(line)`)", "2")) }
+    }
+
+    public func show(error: String) { display.error(error) }
+
+    public func quitEndsLoop() -> Bool { true }
+
+    public var stopsWhenInterrupted: Bool { false }
 
     /// The line a notebook records for `source`: as typed, unless a command asked to be recorded differently (see
     /// `CellOutput.Recording`); nil when nothing is left to record. `recordings` covers the commands that ran.

@@ -26,10 +26,12 @@ let package = Package(
         // libzmq's pkg-config flags name include folders SwiftPM refuses (-isystem …/mit-krb5); zmq.h is in /usr/include.
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
+        // Support: what every module shares: atomic file writes, XML/HTML and JSON string escaping.
+        .target(name: "WBSupport"),
         // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
         .target(
             name: "WBTraining",
-            dependencies: ["CBLASLoader", "CModelKernels", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["WBSupport", "CBLASLoader", "CModelKernels", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Analysis: the Fourier basis, the analyses, the pipeline that runs them over checkpoints, its cache.
@@ -39,7 +41,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.
-        .target(name: "WBPlotting", dependencies: ["CZlib"]),
+        .target(name: "WBPlotting", dependencies: ["WBSupport", "CZlib"]),
 
         // Sweeps: a grid of configs → run folders; the local process pool and the Slurm job array; the per-point summary.
         .target(name: "WBSweeps", dependencies: ["WBTraining"]),
@@ -48,7 +50,7 @@ let package = Package(
         .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"]),
 
         // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.
-        .target(name: "WBNotebook", dependencies: [.product(name: "Ink", package: "Ink")]),
+        .target(name: "WBNotebook", dependencies: ["WBSupport", .product(name: "Ink", package: "Ink")]),
 
         // Kernel: wb as a Jupyter kernel (messaging protocol 5.3 over ZeroMQ) and its kernelspec.
         .target(
@@ -72,7 +74,7 @@ let package = Package(
             dependencies: ["WBTraining", "WBTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting"], exclude: ["Snapshots"]),
+        .testTarget(name: "WBPlottingTests", dependencies: ["WBPlotting", "WBSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "WBAnalysisTests", dependencies: ["WBAnalysis"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining", "WBTestSupport"]),
         .testTarget(name: "WBNotebookTests", dependencies: ["WBNotebook"]),

@@ -1,3 +1,5 @@
+import WBSupport
+
 /// The HTML of a notebook dashboard: one slider that moves every panel together, without scripts.
 ///
 /// The slider is a group of radio inputs (one per checkpoint, labelled with its epoch), direct children of the
@@ -14,7 +16,7 @@ enum DashboardHTML {
         let name = "dash-\(index)"
         let count = dashboard.frames.count
         let title = dashboard.title.isEmpty ? "Dashboard" : dashboard.title
-        var html = "<figure class=\"out dash\" id=\"\(name)\">\n<figcaption>\(HTMLEscape.text(title))"
+        var html = "<figure class=\"out dash\" id=\"\(name)\">\n<figcaption>\(XMLEscape.escape(title))"
         html += count > 1 ? " — one slider for every panel (arrow keys move it)</figcaption>\n" : "</figcaption>\n"
         for (i, frame) in dashboard.frames.enumerated() {
             html += "<input type=\"radio\" name=\"\(name)\" id=\"\(name)-\(i + 1)\" aria-label=\"epoch \(frame.epoch)\" "
@@ -42,7 +44,7 @@ enum DashboardHTML {
     private static func inline(_ svg: String, what: String) -> String {
         if let problem = SVGSafety.problem(in: svg) {
             return "<div class=\"out warning\"><span class=\"tag\">figure not shown</span><pre>"
-                + HTMLEscape.text("\(what): \(problem)") + "</pre></div>"
+                + XMLEscape.escape("\(what): \(problem)") + "</pre></div>"
         }
         return SVGSafety.inlineForm(svg)
     }

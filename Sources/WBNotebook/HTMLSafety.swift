@@ -1,30 +1,5 @@
 import Foundation
-
-/// Escaping for HTML text and attribute values.
-enum HTMLEscape {
-    /// Escapes `& < > " '`; control characters other than tab and newlines become U+FFFD.
-    static func text(_ s: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
-    }
-}
+import WBSupport
 
 /// A tag read by `TagScanner`: its name (lowercased), whether it closes, and its attributes in order.
 struct ScannedTag {
@@ -107,7 +82,7 @@ enum MarkdownSanitizer {
                     if let emitted = emit(tag, open: &open) {
                         out += emitted
                     } else {
-                        out += HTMLEscape.text(String(String.UnicodeScalarView(s[i..<end])))
+                        out += XMLEscape.escape(String(String.UnicodeScalarView(s[i..<end])))
                     }
                     i = end
                 } else {
@@ -127,7 +102,7 @@ enum MarkdownSanitizer {
                 }
                 out += "&amp;"
             default:
-                out += HTMLEscape.text(String(c))
+                out += XMLEscape.escape(String(c))
             }
             i += 1
         }
@@ -157,7 +132,7 @@ enum MarkdownSanitizer {
         for (name, value) in tag.attributes {
             switch (tag.name, name) {
             case ("a", "href"):
-                if let safe = safeLink(value) { attributes += " href=\"\(HTMLEscape.text(safe))\" rel=\"noopener noreferrer\"" }
+                if let safe = safeLink(value) { attributes += " href=\"\(XMLEscape.escape(safe))\" rel=\"noopener noreferrer\"" }
             case ("ol", "start") where !value.isEmpty && value.count < 10 && value.allSatisfy({ $0.isASCII && $0.isNumber }):
                 attributes += " start=\"\(value)\""
             case ("th", "align"), ("td", "align"):

@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 
 /// A wb notebook: the commands typed at the `wb>` prompt, the notes between them, and what each command returned.
 ///
@@ -65,7 +66,9 @@ public struct Notebook: Equatable, Sendable {
     /// Validates, then writes atomically: a temporary file in the same folder, `fsync`, rename over `url`.
     public func write(to url: URL) throws {
         try validate()
-        try AtomicFile.write(Data(serialized().utf8), to: url)
+        do { try AtomicFile.write(Data(serialized().utf8), to: url) } catch let error as AtomicFileError {
+            throw NotebookError(line: nil, message: "cannot write: \(error.reason)", path: url.path)
+        }
     }
 
     /// Throws the first problem that would keep `serialized()` from round-tripping exactly.

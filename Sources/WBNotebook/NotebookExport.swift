@@ -1,5 +1,6 @@
 import Foundation
 import Ink
+import WBSupport
 
 /// Exports of a notebook: a self-contained HTML report and a Jupyter notebook (nbformat 4.5).
 public enum NotebookExport {
@@ -129,7 +130,7 @@ private struct HTMLReport {
         let headings = HeadingCollector()
         var parser = MarkdownParser()
         // Raw HTML in a note is shown as text, never passed through.
-        parser.addModifier(Modifier(target: .html) { input in HTMLEscape.text(String(input.markdown)) })
+        parser.addModifier(Modifier(target: .html) { input in XMLEscape.escape(String(input.markdown)) })
         // Images would be fetched: show the alt text instead.
         parser.addModifier(Modifier(target: .images) { input in
             let alt = input.markdown.dropFirst(2).prefix(while: { $0 != "]" })
@@ -151,7 +152,7 @@ private struct HTMLReport {
         var dashboardCount = 0
         var mostFrames = 0
         for cell in notebook.cells {
-            let anchor = "cell-" + HTMLEscape.text(cell.id)
+            let anchor = "cell-" + XMLEscape.escape(cell.id)
             switch cell.kind {
             case .note:
                 // The header shows the title: the note it came from starts below its heading.
@@ -163,28 +164,28 @@ private struct HTMLReport {
                 commandCount += 1
                 body += "<section class=\"cell command\" id=\"\(anchor)\">\n"
                 body += "<pre class=\"source\"><span class=\"prompt\" aria-hidden=\"true\">wb&gt; </span><code>"
-                    + HTMLEscape.text(cell.source) + "</code></pre>\n"
+                    + XMLEscape.escape(cell.source) + "</code></pre>\n"
                 if let facts = notebook.volatile[cell.id], !facts.isEmpty {
                     let list = facts.sorted(by: { $0.key < $1.key })
-                        .map { "\(HTMLEscape.text($0.key)) \(HTMLEscape.text($0.value))" }.joined(separator: " · ")
+                        .map { "\(XMLEscape.escape($0.key)) \(XMLEscape.escape($0.value))" }.joined(separator: " · ")
                     body += "<p class=\"facts\">\(list)</p>\n"
                 }
                 for output in cell.outputs {
                     switch output {
                     case .text(let text):
-                        body += "<pre class=\"out text\">\(HTMLEscape.text(text))</pre>\n"
+                        body += "<pre class=\"out text\">\(XMLEscape.escape(text))</pre>\n"
                     case .warning(let text):
                         body += "<div class=\"out warning\" role=\"note\"><span class=\"tag\">warning</span>"
-                            + "<pre>\(HTMLEscape.text(text))</pre></div>\n"
+                            + "<pre>\(XMLEscape.escape(text))</pre></div>\n"
                     case .error(let text):
                         body += "<div class=\"out error\" role=\"alert\"><span class=\"tag\">error</span>"
-                            + "<pre>\(HTMLEscape.text(text))</pre></div>\n"
+                            + "<pre>\(XMLEscape.escape(text))</pre></div>\n"
                     case .figure(let title, let svg, _):
                         figureCount += 1
-                        let caption = title.isEmpty ? "" : "<figcaption>\(HTMLEscape.text(title))</figcaption>"
+                        let caption = title.isEmpty ? "" : "<figcaption>\(XMLEscape.escape(title))</figcaption>"
                         if let problem = SVGSafety.problem(in: svg) {
                             body += "<div class=\"out warning\"><span class=\"tag\">figure not shown</span><pre>"
-                                + HTMLEscape.text("\(title.isEmpty ? "figure" : title): \(problem)") + "</pre></div>\n"
+                                + XMLEscape.escape("\(title.isEmpty ? "figure" : title): \(problem)") + "</pre></div>\n"
                         } else {
                             body += "<figure class=\"out figure\">\(caption)\n\(SVGSafety.inlineForm(svg))\n</figure>\n"
                         }
@@ -208,7 +209,7 @@ private struct HTMLReport {
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
         <meta name="color-scheme" content="light dark">
         <meta name="generator" content="wb">
-        <title>\(HTMLEscape.text(title))</title>
+        <title>\(XMLEscape.escape(title))</title>
         <style>
         \(Self.css)\(dashboardCount > 0 ? "\n" + DashboardHTML.css(frames: mostFrames) : "")
         </style>
@@ -216,14 +217,14 @@ private struct HTMLReport {
         <body>
         <header class="doc">
         <p class="kicker">wb notebook</p>
-        <h1 class="doc-title">\(HTMLEscape.text(title))</h1>
+        <h1 class="doc-title">\(XMLEscape.escape(title))</h1>
         <p class="summary">\(notebook.cells.count) cells · \(commandCount) commands · \(figureCount) figures\(dashboardCount > 0 ? " · \(dashboardCount) dashboard\(dashboardCount == 1 ? "" : "s")" : "")</p>
 
         """
         if !runs.isEmpty {
             page += "<section class=\"runs\" aria-label=\"Runs\">\n<h2>Runs</h2>\n"
             for run in runs {
-                page += "<details><summary>\(HTMLEscape.text(run.name))</summary><pre>\(HTMLEscape.text(run.config))</pre></details>\n"
+                page += "<details><summary>\(XMLEscape.escape(run.name))</summary><pre>\(XMLEscape.escape(run.config))</pre></details>\n"
             }
             page += "</section>\n"
         }
@@ -440,23 +441,5 @@ private enum IPYNBWriter {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONText.quoted(s) }
 }

@@ -1,9 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Writes the canonical `.wbnb` text, and lists what in a notebook value could not be written faithfully.
 enum NotebookWriter {
@@ -152,47 +147,5 @@ enum NotebookWriter {
             }
         }
         return problems
-    }
-}
-
-/// Writes a file so that a crash leaves either the old or the new content: temporary file in the same folder, fsync,
-/// rename.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        let temp = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw failure("cannot create \(temp.path)", url) }
-        var ok = data.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        ok = close(fd) == 0 && ok
-        guard ok, rename(temp.path, url.path) == 0 else {
-            let error = failure("cannot write", url)
-            unlink(temp.path)
-            throw error
-        }
-        // Make the rename itself durable.
-        let dir = open(folder.path, O_RDONLY)
-        if dir >= 0 { _ = fsync(dir); close(dir) }
-    }
-
-    private static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        return Glibc.write(fd, buffer, count)
-        #else
-        return Darwin.write(fd, buffer, count)
-        #endif
-    }
-
-    private static func failure(_ what: String, _ url: URL) -> NotebookError {
-        NotebookError(line: nil, message: "\(what): \(String(cString: strerror(errno)))", path: url.path)
     }
 }

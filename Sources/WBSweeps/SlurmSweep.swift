@@ -1,5 +1,6 @@
 import Foundation
 import WBTraining
+import WBSupport
 
 /// Runs a sweep as a Slurm job array: writes `runs/NAME/slurm/sweep.sbatch` (`SlurmBatchScript`) for the points that
 /// are not finished, submits it with `sbatch`, and follows it with `squeue` and the run folders until its tasks have

@@ -1,5 +1,6 @@
 import Foundation
 import WBTraining
+import WBSupport
 
 /// A sweep on disk:
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import WBTraining
+import WBSupport
 
 /// Per point, from its metrics (`RunMilestones`): the epoch train accuracy first reached 99 %, test accuracy 50 %, 95 %
 /// and 99 %, the test-loss peak and its epoch, and the final losses and accuracy; for finished points whose task has a

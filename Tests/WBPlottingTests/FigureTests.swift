@@ -1,5 +1,6 @@
 import XCTest
 @testable import WBPlotting
+import WBSupport
 
 final class FigureTests: XCTestCase {
     func testTitleIsKept() {

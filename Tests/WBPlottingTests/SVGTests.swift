@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import XCTest
 @testable import WBPlotting
+import WBSupport
 
 /// Collects element names, attributes and text while parsing, and records parse errors.
 private final class XMLCollector: NSObject, XMLParserDelegate {

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import WBTraining
+import WBSupport
 
 /// Times the analysis pipeline on the paper's configuration (p 113, d_model 128, 4 heads, d_mlp 512): every registered
 /// analysis on one checkpoint, on `checkpoints` checkpoints cold, and on the same checkpoints again from the cache, plus

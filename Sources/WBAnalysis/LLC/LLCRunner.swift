@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import WBTraining
+import WBSupport
 
 /// Runs LLC estimates over a run's checkpoints and components: each (checkpoint, component) is read from the cache
 /// when it was made with the same settings from the same checkpoint bytes, else estimated (`LLCEstimator`), stored and

@@ -1,5 +1,6 @@
 import Foundation
 import WBTraining
+import WBSupport
 
 /// `runs/<name>/llc.csv`: every LLC estimate of the run, one row per checkpoint, component and set of hyperparameters,
 /// for pandas (`pd.read_csv("runs/NAME/llc.csv")`):

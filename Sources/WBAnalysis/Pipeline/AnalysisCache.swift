@@ -1,5 +1,6 @@
 import Foundation
 import WBTraining
+import WBSupport
 
 /// The analysis cache of one run: one JSON file per (analysis, version, epoch),
 ///

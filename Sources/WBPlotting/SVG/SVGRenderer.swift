@@ -1,3 +1,4 @@
+import WBSupport
 /// How the SVG renderer embeds heatmap cells.
 public enum HeatmapEncoding: String, Sendable, Equatable, Codable {
     /// Whichever of `.vector` and `.png` is estimated smaller for the matrix at hand.

@@ -1,3 +1,4 @@
+import WBSupport
 /// A byte buffer for building SVG text quickly, with fixed-precision numbers and escaped text.
 struct SVGWriter {
     /// Stands for the figure id while rendering; replaced once the content hash is known.

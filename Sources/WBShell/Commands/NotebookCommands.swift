@@ -1,6 +1,7 @@
 import Foundation
 import WBNotebook
 import WBTraining
+import WBSupport
 
 extension CommandExecutor {
     /// `save PATH`: the session's notebook continues at PATH.

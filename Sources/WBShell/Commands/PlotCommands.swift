@@ -3,6 +3,7 @@ import WBAnalysis
 import WBPlotting
 import WBSweeps
 import WBTraining
+import WBSupport
 
 extension CommandExecutor {
     /// `plot KIND [A..B] [to FILE.svg]`: builds the figure from the run's metrics or its (cached) analyses, zoomed to the

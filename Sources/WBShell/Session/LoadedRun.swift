@@ -1,5 +1,6 @@
 import Foundation
 import WBTraining
+import WBSupport
 
 /// A run made current by `load` or `train`: its folder, config record, metrics, checkpoints and checkpoint selection.
 public struct LoadedRun {

@@ -1,5 +1,6 @@
 import Foundation
 import WBTraining
+import WBSupport
 
 /// A named training config with a description (`template save`, `template load`, `train template=NAME`).
 /// User templates live in `$WB_HOME/templates/<name>.json`, one file each; two are built in.

@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 
 /// Keeps a `moments=latest` run's checkpoints as that policy asks: after training writes a checkpoint (with its AdamW
 /// moments and Grokfast state, as every new checkpoint is), the checkpoints before it that still hold training state,

@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 
 /// A run on disk (`docs/architecture.md`, The run folder):
 ///

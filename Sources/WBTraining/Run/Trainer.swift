@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 
 /// Progress of a training session, reported after every epoch.
 public struct TrainingProgress: Sendable {

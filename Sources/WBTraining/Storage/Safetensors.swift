@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 
 /// Element types of the safetensors format, with their sizes in bytes.
 public enum SafetensorsDType: String, CaseIterable, Sendable, Codable {
@@ -222,18 +223,4 @@ public struct SafetensorsFile: Sendable, Equatable {
 }
 
 /// A JSON string literal with the escapes JSON requires.
-func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-        }
-    }
-    return out + "\""
-}
+func jsonString(_ text: String) -> String { JSONText.quoted(text) }

@@ -35,9 +35,9 @@ final class GrokkingRunTests: XCTestCase {
         func firstEpoch(_ below: Double, _ value: (ProgressMeasures.Result) -> Double) -> Int? {
             measures.first { value($0.result) < below }?.epoch
         }
-        let memorised = try XCTUnwrap(firstEpoch(0.05) { $0.trainLoss }, name)
-        let atMemorised = try XCTUnwrap(measures.first { $0.epoch == memorised }?.result, name)
-        XCTAssertGreaterThan(atMemorised.testLoss, 2, "\(name): test loss when the training set is fitted")
+        let memorized = try XCTUnwrap(firstEpoch(0.05) { $0.trainLoss }, name)
+        let atMemorized = try XCTUnwrap(measures.first { $0.epoch == memorized }?.result, name)
+        XCTAssertGreaterThan(atMemorized.testLoss, 2, "\(name): test loss when the training set is fitted")
         // Then grokking: the test set is solved at the end.
         XCTAssertGreaterThanOrEqual(last.result.testAccuracy, 0.999, name)
         XCTAssertLessThan(last.result.testLoss, 1e-3, name)
@@ -63,8 +63,8 @@ final class GrokkingRunTests: XCTestCase {
         let testDown = try XCTUnwrap(firstEpoch(0.1) { $0.testLoss }, name)
         XCTAssertLessThan(restrictedDown, testDown, name)
         let peakExcluded = measures.max { $0.result.excludedLoss < $1.result.excludedLoss }!
-        XCTAssertGreaterThan(peakExcluded.epoch, memorised, name)
-        XCTAssertGreaterThan(peakExcluded.result.excludedLoss, 2 * atMemorised.excludedLoss, name)
+        XCTAssertGreaterThan(peakExcluded.epoch, memorized, name)
+        XCTAssertGreaterThan(peakExcluded.result.excludedLoss, 2 * atMemorized.excludedLoss, name)
         let atTestDown = measures.first { $0.epoch == testDown }!.result
         XCTAssertGreaterThan(last.result.giniEmbedding, atTestDown.giniEmbedding + 0.1, name)
         XCTAssertGreaterThan(last.result.giniLogitMap, atTestDown.giniLogitMap + 0.1, name)

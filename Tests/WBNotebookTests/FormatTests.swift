@@ -163,7 +163,7 @@ final class FormatTests: XCTestCase {
         XCTAssertNil(Notebook().title)
     }
 
-    func testHandWrittenNormalisation() throws {
+    func testHandWrittenNormalization() throws {
         // BOM, CR LF line ends, no final newline, extra blank lines, empty volatile section.
         let text = "\u{FEFF}@wbnb 1\r\n\r\n\r\n@cell a\r\ntrain p=7\r\n@text\r\n| ok\r\n@end\r\n@volatile\r\n@end"
         let notebook = try Notebook.parse(text)

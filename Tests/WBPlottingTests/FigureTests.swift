@@ -25,7 +25,7 @@ final class FigureTests: XCTestCase {
         XCTAssertEqual(avail.count, TestData.selection.available.count - Set(TestData.selection.epochs).intersection(TestData.selection.available).count)
     }
 
-    func testComparisonGivesEachRunAColourAndNamesIt() {
+    func testComparisonGivesEachRunAColorAndNamesIt() {
         let f = Figure.runComparison(TestData.runs)
         guard case .entries(let e) = f.panels[0].legend else { return XCTFail("explicit legend expected") }
         XCTAssertEqual(e.prefix(3).map(\.label), TestData.runs.map(\.name))
@@ -52,7 +52,7 @@ final class FigureTests: XCTestCase {
         let phases = f.panels[0].marks.compactMap { m -> String? in if case .phase(_, _, let l) = m { return l } else { return nil } }
         XCTAssertEqual(phases, ["memorisation", "circuit formation", "cleanup"])
         XCTAssertEqual(f.panels[0].y.scale, .log)
-        XCTAssertTrue(Figure.progressMeasures(ProgressMeasures(series: TestData.progress.series)).panels[0].marks.isEmpty)
+        XCTAssertTrue(Figure.progressMeasures(ProgressMeasureCurves(series: TestData.progress.series)).panels[0].marks.isEmpty)
     }
 
     func testFrequencyBuildersShapes() {

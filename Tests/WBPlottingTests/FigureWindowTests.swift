@@ -40,7 +40,7 @@ final class FigureWindowTests: XCTestCase {
         XCTAssertEqual(gap.x, [50, 75], "no edge point next to a gap")
     }
 
-    func testPhasesAreClippedAndKeptForTheirColours() throws {
+    func testPhasesAreClippedAndKeptForTheirColors() throws {
         let progress = Figure.progressMeasures(TestData.progress, currentEpoch: 1200)
         let zoomed = try XCTUnwrap(progress.windowed(600...1100))
         let phases = zoomed.panels[0].marks.compactMap { mark -> [Double]? in

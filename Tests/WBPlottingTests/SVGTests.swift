@@ -92,7 +92,7 @@ final class SVGTests: XCTestCase {
         XCTAssertTrue(svg.contains("currentColor"), "text and axes should follow the host's colour")
     }
 
-    func testCallerIdIsUsedAndSanitised() {
+    func testCallerIdIsUsedAndSanitized() {
         var f = TestData.figures[0].1
         f.id = "loss 1\"><x"
         let svg = SVGRenderer().render(f)

@@ -25,7 +25,7 @@ final class SelectionMarksTests: XCTestCase {
         XCTAssertEqual(strip.filter { $0 == "·" }.count, 15, strip)
     }
 
-    func testShadingIsOptInAndOnlyInColour() {
+    func testShadingIsOptInAndOnlyInColor() {
         let figure = Figure.lossCurves(run, selection: selection)
         let plain = TerminalRenderer(width: 88, height: 20, colorMode: .ansi256).render(figure)
         XCTAssertFalse(plain.contains("\u{1B}[48;"), "no background unless asked")

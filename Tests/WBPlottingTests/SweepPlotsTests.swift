@@ -8,7 +8,7 @@ final class SweepPlotsTests: XCTestCase {
                               median: [.infinity, 1200, 800, .nan], minimum: [.infinity, 1100, 700, .nan],
                               maximum: [.infinity, 1300, 900, .nan])
 
-    func testPhaseDiagramShowsNeverInItsOwnColour() {
+    func testPhaseDiagramShowsNeverInItsOwnColor() {
         let figure = Figure.sweepPhaseDiagram(grid)
         let panel = figure.panels[0]
         let heatmap = panel.heatmap!

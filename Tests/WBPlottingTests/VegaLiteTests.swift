@@ -39,7 +39,7 @@ final class VegaLiteTests: XCTestCase {
         XCTAssertEqual(lookup.first?["calculate"] as? String, "['train', 'test'][datum.s]", "series names by index")
     }
 
-    func testComparisonLegendNamesRunsByColourAndTrainTestByDash() throws {
+    func testComparisonLegendNamesRunsByColorAndTrainTestByDash() throws {
         let s = try spec(TestData.figures[4].1)
         let line = try XCTUnwrap(layers(s).first { ($0["mark"] as? [String: Any])?["type"] as? String == "line" })
         let encoding = try XCTUnwrap(line["encoding"] as? [String: Any])
@@ -50,7 +50,7 @@ final class VegaLiteTests: XCTestCase {
         XCTAssertEqual(dash["domain"] as? [String], ["train", "test"])
     }
 
-    func testHeatmapsZoomOnBothAxesAndColourByValue() throws {
+    func testHeatmapsZoomOnBothAxesAndColorByValue() throws {
         let s = try spec(TestData.figures[7].1)  // neurons: a grid of p × p heatmaps
         let units = try XCTUnwrap(s["concat"] as? [[String: Any]])
         XCTAssertEqual(units.count, TestData.neurons.count)

@@ -312,7 +312,7 @@ final class ShippedNotebookTests: XCTestCase {
 
     /// The recorded phase diagram of the sweep notebook draws its never cells in a colour of their own (a vermillion
     /// fill and legend swatch), not as markers: the 6 cells its note names (frac 0.5 at every wd, wd 0.3 below frac 0.9).
-    func testSweepNotebookDrawsNeverAsAColour() throws {
+    func testSweepNotebookDrawsNeverAsAColor() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Notebooks").standardizedFileURL
         let notebook = try Notebook.read(from: folder.appendingPathComponent("sweep.wbnb"))
         let phase = try XCTUnwrap(notebook.cells.first { $0.source == "plot sweep frac wd" })

@@ -265,17 +265,17 @@ final class RangePickerTests: XCTestCase {
         XCTAssertEqual(v.picker.outcome, .confirmed(try EpochSet.parse("20..70 step 20")))
     }
 
-    func testFrameAt120x40WithColourAndSeveralRanges() throws {
+    func testFrameAt120x40WithColorAndSeveralRanges() throws {
         let v = try view(selection: "150..200 step 10")
         _ = v.frame(columns: 120, rows: 40, colorMode: .ansi256)
         XCTAssertEqual(v.picker.unit, 2, "200 epochs over a 113-column chart")
         for key in [.home] + repeated(.right([]), 10) + typed("[") + repeated(.pageDown, 2) + repeated(.right([]), 5) + typed("]25") {
             _ = v.handle(key)
         }
-        let colour = v.frame(columns: 120, rows: 40, colorMode: .ansi256)
-        XCTAssertEqual(colour.count, 40)
-        XCTAssertTrue(colour[0].hasPrefix("\u{1B}[1mrange pick — demo · step 25"), colour[0])
-        let plain = colour.map(Self.stripEscapes)
+        let color = v.frame(columns: 120, rows: 40, colorMode: .ansi256)
+        XCTAssertEqual(color.count, 40)
+        XCTAssertTrue(color[0].hasPrefix("\u{1B}[1mrange pick — demo · step 25"), color[0])
+        let plain = color.map(Self.stripEscapes)
         XCTAssertEqual(plain, v.frame(columns: 120, rows: 40, colorMode: .none), "colour only adds escape codes")
         for line in plain { XCTAssertLessThanOrEqual(line.count, 120, line) }
         let strip = try XCTUnwrap(plain.first { $0.hasPrefix("ckpt") })
@@ -297,7 +297,7 @@ final class RangePickerTests: XCTestCase {
             "r whole run  Enter apply  Esc/q cancel",
         ])
         // The ranges are shaded in the plot area (a background colour), and only there.
-        let plotRow = colour[6]
+        let plotRow = color[6]
         XCTAssertTrue(plotRow.contains("\u{1B}[48;5;"), "a shaded background in the plot area")
         let shadedColumns = Self.shadedColumns(plotRow)
         XCTAssertEqual(shadedColumns.first, column(20))
@@ -354,7 +354,7 @@ final class RangePickerTests: XCTestCase {
         text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
     }
 
-    /// The display columns of a line drawn with a background colour.
+    /// The display columns of a line drawn with a background color.
     static func shadedColumns(_ line: String) -> [Int] {
         var columns: [Int] = []
         var column = 0

@@ -24,11 +24,11 @@ final class RangeSelectionTests: XCTestCase {
     func testPhaseRuleOnASyntheticCurve() throws {
         let m = Self.grokkingMetrics()
         let phases = try TrainingPhases.detect(epochs: m.map(\.epoch), testLoss: m.map(\.testLoss))
-        XCTAssertEqual(phases.memorisationEnd, 200, "the test-loss peak")
+        XCTAssertEqual(phases.memorizationEnd, 200, "the test-loss peak")
         // Fall = 1 - (-5.02) = 6.02 decades; 5 % of it = 0.301 below the peak: log 0.699, reached at 1000 + 0.281/0.006.
-        XCTAssertEqual(phases.grokkingStart, 1040, "last epoch within 5 % of the fall below the peak")
+        XCTAssertEqual(phases.circuitFormationEnd, 1040, "last epoch within 5 % of the fall below the peak")
         // 90 % of the fall: log 1 - 5.418 = -4.418, first reached at 1000 + 5.398/0.006 ≈ 1900.
-        XCTAssertEqual(phases.grokkingEnd, 1900, "first epoch 90 % of the fall is done")
+        XCTAssertEqual(phases.cleanupEnd, 1900, "first epoch 90 % of the fall is done")
     }
 
     func testPhaseRuleRefusesRunsThatHaveNotGrokked() {
@@ -48,9 +48,9 @@ final class RangeSelectionTests: XCTestCase {
         let grokking = try XCTUnwrap(RangePreset.grokking.window(metrics: m, checkpoints: every100))
         XCTAssertEqual(grokking.epochs, 1040...1900)
         XCTAssertEqual(grokking.set.description, "1000..1900 step 100", "widened to the checkpoints around the window")
-        let memorisation = try XCTUnwrap(RangePreset.memorisation.window(metrics: m, checkpoints: every100))
-        XCTAssertEqual(memorisation.epochs, 0...200)
-        XCTAssertEqual(memorisation.set.description, "0..200 step 10", "3 checkpoints are too few: a round step of about 30 epochs")
+        let memorization = try XCTUnwrap(RangePreset.memorization.window(metrics: m, checkpoints: every100))
+        XCTAssertEqual(memorization.epochs, 0...200)
+        XCTAssertEqual(memorization.set.description, "0..200 step 10", "3 checkpoints are too few: a round step of about 30 epochs")
         // Dense checkpoints are thinned to at most 60 epochs on their grid.
         let every5 = Array(stride(from: 0, through: 3000, by: 5))
         let dense = try XCTUnwrap(RangePreset.grokking.window(metrics: m, checkpoints: every5)).set
@@ -58,12 +58,12 @@ final class RangeSelectionTests: XCTestCase {
         XCTAssertLessThanOrEqual(try dense.epochs().count, 60)
         XCTAssertNil(try RangePreset.all.window(metrics: m, checkpoints: every100))
         XCTAssertEqual([1.0, 3, 7, 12, 24, 26, 180, 2100].map(RangePreset.roundStep), [1, 5, 10, 20, 25, 50, 200, 2500])
-        XCTAssertEqual(RangePreset(word: "Memorization"), .memorisation)
+        XCTAssertEqual(RangePreset(word: "Memorization"), .memorization)
     }
 
     func testRangeParsingEdgeCases() throws {
         XCTAssertEqual(try Parser.parse("range grokking"), [.range(.preset(.grokking))])
-        XCTAssertEqual(try Parser.parse("range memorization"), [.range(.preset(.memorisation))])
+        XCTAssertEqual(try Parser.parse("range memorization"), [.range(.preset(.memorization))])
         XCTAssertEqual(try Parser.parse("range all"), [.range(.preset(.all))])
         // Overlapping ranges are merged; epochs come out sorted, without repeats.
         XCTAssertEqual(try EpochSet.parse("0..100 step 50, 50..150 step 25, 100").epochs(), [0, 50, 75, 100, 125, 150])

@@ -21,7 +21,7 @@ public enum AnalysisBenchmark {
             run = RunFolder(url: runFolder)
             source = run.url.path
         } else {
-            run = try synthesise(at: scratch.appendingPathComponent("run"), checkpoints: checkpoints)
+            run = try synthesize(at: scratch.appendingPathComponent("run"), checkpoints: checkpoints)
             source = "synthetic (random weights)"
         }
         let context = try RunContext(run: run)
@@ -83,7 +83,7 @@ public enum AnalysisBenchmark {
     }
 
     /// A run folder of the paper's shape with `count` random checkpoints (epochs 0, 100, …).
-    static func synthesise(at url: URL, checkpoints count: Int) throws -> RunFolder {
+    static func synthesize(at url: URL, checkpoints count: Int) throws -> RunFolder {
         var config = TrainingConfig()
         config.name = "analysis-bench"
         config.epochs = 100 * max(0, count - 1)

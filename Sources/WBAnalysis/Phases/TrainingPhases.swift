@@ -16,11 +16,11 @@ import Foundation
 /// to 14k on their run); this rule only reads the loss curves, so it is available during training and for every run.
 public struct TrainingPhases: Sendable, Equatable, Codable {
     /// The epoch at which the test loss peaks: the end of memorisation.
-    public var memorisationEnd: Int
+    public var memorizationEnd: Int
     /// The epoch from which the test loss falls for good: the end of circuit formation.
-    public var grokkingStart: Int
+    public var circuitFormationEnd: Int
     /// The epoch at which the test loss levels off: the end of cleanup.
-    public var grokkingEnd: Int
+    public var cleanupEnd: Int
 
     /// Share of the fall (in log10) below the peak that still counts as "not yet falling".
     public static let startShare = 0.05
@@ -29,10 +29,10 @@ public struct TrainingPhases: Sendable, Equatable, Codable {
     /// The smallest fall from the peak, in decades, that counts as grokking.
     public static let minimumFallDecades = 1.0
 
-    public init(memorisationEnd: Int, grokkingStart: Int, grokkingEnd: Int) {
-        self.memorisationEnd = memorisationEnd
-        self.grokkingStart = grokkingStart
-        self.grokkingEnd = grokkingEnd
+    public init(memorizationEnd: Int, circuitFormationEnd: Int, cleanupEnd: Int) {
+        self.memorizationEnd = memorizationEnd
+        self.circuitFormationEnd = circuitFormationEnd
+        self.cleanupEnd = cleanupEnd
     }
 
     /// Why no phases could be found.
@@ -70,6 +70,6 @@ public struct TrainingPhases: Sendable, Equatable, Codable {
         let endLevel = logLoss[peak] - endShare * fall
         var end = lowest
         for i in start...lowest where logLoss[i] <= endLevel { end = i; break }
-        return TrainingPhases(memorisationEnd: epochs[peak], grokkingStart: epochs[start], grokkingEnd: epochs[end])
+        return TrainingPhases(memorizationEnd: epochs[peak], circuitFormationEnd: epochs[start], cleanupEnd: epochs[end])
     }
 }

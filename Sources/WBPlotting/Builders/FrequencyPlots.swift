@@ -26,7 +26,7 @@ extension Figure {
 
     /// How the embedding's frequency norms evolve: a heatmap of frequency (rows, k = 1 at the bottom) × epoch.
     /// Evenly spaced epochs get an epoch axis; otherwise columns are checkpoints, labelled with their epochs.
-    public static func frequencyEvolution(_ evo: FrequencyEvolution, currentEpoch: Int? = nil) -> Figure {
+    public static func frequencyEvolution(_ evo: FrequencyEvolutionCurves, currentEpoch: Int? = nil) -> Figure {
         let rows = evo.norms.count
         let cols = evo.epochs.count
         var values = [Double](repeating: .nan, count: rows * cols)

@@ -2,7 +2,7 @@
 extension Figure {
     /// Progress measures over epochs on one log chart, with memorization, circuit formation and cleanup shaded
     /// when the phase boundaries are known.
-    public static func progressMeasures(_ pm: ProgressMeasures, currentEpoch: Int? = nil) -> Figure {
+    public static func progressMeasures(_ pm: ProgressMeasureCurves, currentEpoch: Int? = nil) -> Figure {
         let series = pm.series.enumerated().map { i, s in Series(s.name, epochs: s.epochs, values: s.values, color: i) }
         let marks = phaseMarks(pm.phases, first: pm.series.compactMap { $0.epochs.first }.min(),
                                last: pm.series.compactMap { $0.epochs.last }.max(), currentEpoch: currentEpoch)

@@ -59,13 +59,13 @@ public enum SampleData {
     }
 
     /// Frequency × epoch norms: key frequencies rise over the run.
-    public static func frequencyEvolution(p: Int = 113, epochs: [Int], keys: [Int] = [14, 35, 41, 42, 52]) -> FrequencyEvolution {
+    public static func frequencyEvolution(p: Int = 113, epochs: [Int], keys: [Int] = [14, 35, 41, 42, 52]) -> FrequencyEvolutionCurves {
         let last = Double(max(1, epochs.last ?? 1))
         let columns = epochs.enumerated().map { i, e in
             frequencyNorms(p: p, keys: keys, seed: UInt64(i + 7), strength: min(1, Double(e) / last * 1.6))
         }
         let rows = (0..<((p - 1) / 2)).map { k in columns.map { $0[k] } }
-        return FrequencyEvolution(epochs: epochs, norms: rows)
+        return FrequencyEvolutionCurves(epochs: epochs, norms: rows)
     }
 
     /// A neuron that responds to cos(w_k(a + b) + phase), after ReLU, over the p × p grid.
@@ -101,7 +101,7 @@ public enum SampleData {
     }
 
     /// Progress measures over `epochs` with the paper's phase boundaries scaled to the run's length.
-    public static func progress(epochs: [Int]) -> ProgressMeasures {
+    public static func progress(epochs: [Int]) -> ProgressMeasureCurves {
         let last = Double(max(1, epochs.last ?? 1))
         func series(_ name: String, _ f: (Double) -> Double) -> MetricSeries {
             MetricSeries(name: name, epochs: epochs, values: epochs.map { f(Double($0) / last) })
@@ -113,6 +113,6 @@ public enum SampleData {
             series("test loss") { t in 12 / (1 + exp((t - 0.4) * 30)) + 1e-6 },
         ]
         let b = PhaseBoundaries(memorizationEnd: Int(last * 0.035), circuitFormationEnd: Int(last * 0.235), cleanupEnd: Int(last * 0.35))
-        return ProgressMeasures(series: s, phases: b)
+        return ProgressMeasureCurves(series: s, phases: b)
     }
 }

@@ -70,7 +70,7 @@ public struct EpochSelection: Sendable, Equatable, Codable {
 
 /// Norms of the embedding's Fourier components per frequency over epochs.
 /// `norms[k - 1][e]` is frequency k at `epochs[e]` (frequency × epoch), k = 1…(p−1)/2.
-public struct FrequencyEvolution: Sendable, Equatable, Codable {
+public struct FrequencyEvolutionCurves: Sendable, Equatable, Codable {
     public var epochs: [Int]
     public var norms: [[Double]]
 
@@ -125,7 +125,7 @@ public struct PhaseBoundaries: Sendable, Equatable, Codable {
 }
 
 /// Progress measures (restricted loss, excluded loss, weight norm, …) over epochs, with phases when known.
-public struct ProgressMeasures: Sendable, Equatable, Codable {
+public struct ProgressMeasureCurves: Sendable, Equatable, Codable {
     public var series: [MetricSeries]
     public var phases: PhaseBoundaries?
 

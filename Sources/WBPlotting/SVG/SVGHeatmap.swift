@@ -18,12 +18,12 @@ extension SVGRenderer {
         let flipX = fx1 < fx0, rowZeroAtTop = fy0 > fy1
 
         // Quantise into display order (row 0 = top, column 0 = left). +∞ cells with a fill of their own take the slot
-        // after the map's colours (one level fewer for the map when all 255 are in use; a map without such cells is
+        // after the map's colors (one level fewer for the map when all 255 are in use; a map without such cells is
         // drawn as it would be without the fill).
         let filled = h.infinityFill != nil && h.values.contains(.infinity)
-        let colours = filled ? min(levelCount, SVGRenderer.heatLevels - 1) : levelCount
-        let levels = quantise(h, colours: colours, flipX: flipX, rowZeroAtTop: rowZeroAtTop)
-        var lut = Palette.lookupTable(h.colorScale.map, levels: colours)
+        let colors = filled ? min(levelCount, SVGRenderer.heatLevels - 1) : levelCount
+        let levels = quantize(h, colors: colors, flipX: flipX, rowZeroAtTop: rowZeroAtTop)
+        var lut = Palette.lookupTable(h.colorScale.map, levels: colors)
         if filled, let fill = h.infinityFill { lut.append(Palette.seriesColor(fill.color)) }
 
         // PNG: each cell becomes a block of kx × ky image pixels, about one per viewBox unit, so the cells stay
@@ -33,7 +33,7 @@ extension SVGRenderer {
             let most = max(1, options.heatmapPixelScale)
             let kx = min(most, max(1, Int(((right - left) / Double(h.columns)).rounded(.up))))
             let ky = min(most, max(1, Int(((bottom - top) / Double(h.rows)).rounded(.up))))
-            // Missing cells (255) take the palette slot after the colours, which is transparent.
+            // Missing cells (255) take the palette slot after the colors, which is transparent.
             let missing = UInt8(lut.count)
             let indices = lut.count == 255 ? levels : levels.map { $0 == 255 ? missing : $0 }
             png = PNGEncoder.indexed(width: h.columns * kx, height: h.rows * ky,
@@ -117,19 +117,19 @@ extension SVGRenderer {
         return out
     }
 
-    /// Level 0…`colours` − 1 per cell in display order; `colours` for a +∞ cell drawn in `infinityFill`; 255 for the
+    /// Level 0…`colors` − 1 per cell in display order; `colors` for a +∞ cell drawn in `infinityFill`; 255 for the
     /// cells left empty (NaN, and +∞ without a fill).
-    private func quantise(_ h: Heatmap, colours: Int, flipX: Bool, rowZeroAtTop: Bool) -> [UInt8] {
+    private func quantize(_ h: Heatmap, colors: Int, flipX: Bool, rowZeroAtTop: Bool) -> [UInt8] {
         let r = h.valueRange
         let lo = r.lowerBound, span = r.upperBound - r.lowerBound
-        let top = Double(colours - 1)
+        let top = Double(colors - 1)
         var out = [UInt8](repeating: 255, count: h.rows * h.columns)
         for row in 0..<h.rows {
             let dr = rowZeroAtTop ? row : h.rows - 1 - row
             for col in 0..<h.columns {
                 let v = h.values[row * h.columns + col]
                 let dc = flipX ? h.columns - 1 - col : col
-                if h.isInfinityFilled(v) { out[dr * h.columns + dc] = UInt8(colours); continue }
+                if h.isInfinityFilled(v) { out[dr * h.columns + dc] = UInt8(colors); continue }
                 guard v.isFinite else { continue }
                 let t = min(1, max(0, (v - lo) / span))
                 out[dr * h.columns + dc] = UInt8((t * top).rounded())

@@ -62,7 +62,7 @@ public struct DashboardTerminalLayout: Sendable {
             : layStacked(d, top: header.count, rows: body, into: &canvas)
         var lines = canvas.lines(mode: colorMode)
         lines.removeLast(max(0, lines.count - (header.count + used)))
-        if let footer { lines.append(TextCanvas.sanitise(String(footer.prefix(width)))) }
+        if let footer { lines.append(TextCanvas.sanitize(String(footer.prefix(width)))) }
         return lines
     }
 

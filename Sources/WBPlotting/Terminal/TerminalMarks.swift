@@ -191,7 +191,7 @@ extension TerminalRenderer {
                 c.set(hi, pr, "┤", st)
                 let room = hi - lo - 1
                 if room >= 2 {
-                    var name = TextCanvas.sanitise(label)
+                    var name = TextCanvas.sanitize(label)
                     if TextCanvas.displayWidth(name) > room { name = String(name.prefix(max(1, room - 1))) + "…" }
                     let nw = TextCanvas.displayWidth(name)
                     if nw <= room { c.put(name, lo + 1 + (room - nw) / 2, pr, st) }
@@ -276,7 +276,7 @@ extension TerminalRenderer {
             for x in c0...c1 { c.set(x, row, "─") }
             c.set(c0, row, "└")
             if c1 > c0 { c.set(c1, row, "┘") }
-            let label = TextCanvas.sanitise(g.label)
+            let label = TextCanvas.sanitize(g.label)
             let lw = TextCanvas.displayWidth(label)
             let span = c1 - c0 + 1
             for k in 0..<2 {

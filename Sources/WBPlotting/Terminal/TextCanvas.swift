@@ -43,7 +43,7 @@ struct TextCanvas {
     mutating func put(_ text: String, _ x: Int, _ y: Int, _ style: CellStyle = .plain, maxX: Int? = nil) -> Int {
         let limit = min(maxX ?? width, width)
         var cx = x
-        for ch in TextCanvas.sanitise(text) {
+        for ch in TextCanvas.sanitize(text) {
             let w = ch.isWide ? 2 : 1
             if cx + w > limit { break }
             if cx >= 0 {
@@ -59,10 +59,10 @@ struct TextCanvas {
     }
 
     /// Display width of `text` in cells.
-    static func displayWidth(_ text: String) -> Int { sanitise(text).reduce(0) { $0 + ($1.isWide ? 2 : 1) } }
+    static func displayWidth(_ text: String) -> Int { sanitize(text).reduce(0) { $0 + ($1.isWide ? 2 : 1) } }
 
     /// Replaces control characters (C0, DEL, C1, line and paragraph separators) with `?`.
-    static func sanitise(_ text: String) -> String {
+    static func sanitize(_ text: String) -> String {
         var out = ""
         for ch in text {
             if ch.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) || $0.value == 0x2028 || $0.value == 0x2029 }) {

@@ -69,7 +69,7 @@ extension CommandExecutor {
             let evolution = EmbeddingFrequencies.evolution(series)
             var shown = epoch
             if let e = epoch, let window = request.window, !window.contains(e) { shown = nil }
-            return Figure.frequencyEvolution(WBPlotting.FrequencyEvolution(epochs: evolution.epochs, norms: evolution.norms), currentEpoch: shown)
+            return Figure.frequencyEvolution(FrequencyEvolutionCurves(epochs: evolution.epochs, norms: evolution.norms), currentEpoch: shown)
         case .neurons, .heatmap:
             let at = try cursor()
             let state = try analysisRunner().state(epoch: at)
@@ -97,7 +97,7 @@ extension CommandExecutor {
             func line(_ name: String, _ value: (WBAnalysis.ProgressMeasures.Result) -> Double) -> MetricSeries {
                 MetricSeries(name: name, epochs: epochs, values: series.map { value($0.result) })
             }
-            let measures = WBPlotting.ProgressMeasures(series: [
+            let measures = ProgressMeasureCurves(series: [
                 line("train loss", \.trainLoss), line("test loss", \.testLoss), line("restricted loss", \.restrictedLoss),
                 line("excluded loss", \.excludedLoss), line("Gini W_E", \.giniEmbedding), line("Gini W_L", \.giniLogitMap),
             ], phases: phaseBoundaries(run))
@@ -166,8 +166,8 @@ extension CommandExecutor {
         guard let phases = try? TrainingPhases.detect(epochs: run.metrics.map(\.epoch), testLoss: run.metrics.map(\.testLoss)) else {
             return nil
         }
-        return PhaseBoundaries(memorizationEnd: phases.memorisationEnd, circuitFormationEnd: phases.grokkingStart,
-                               cleanupEnd: phases.grokkingEnd)
+        return PhaseBoundaries(memorizationEnd: phases.memorizationEnd, circuitFormationEnd: phases.circuitFormationEnd,
+                               cleanupEnd: phases.cleanupEnd)
     }
 
     func cursor() throws -> Int {

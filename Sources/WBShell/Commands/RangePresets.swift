@@ -8,14 +8,14 @@ public enum RangePreset: String, CaseIterable, Sendable {
     /// From where the test loss starts to fall for good to where it levels off.
     case grokking
     /// From the start to the peak of the test loss.
-    case memorisation
+    case memorization = "memorisation"
     /// Every checkpoint (the same as having no selection).
     case all
 
     /// Accepts the American spelling too.
     public init?(word: String) {
         let w = word.lowercased()
-        if w == "memorization" { self = .memorisation; return }
+        if w == "memorization" { self = .memorization; return }
         self.init(rawValue: w)
     }
 
@@ -38,9 +38,9 @@ public enum RangePreset: String, CaseIterable, Sendable {
         let window: ClosedRange<Int>
         switch self {
         case .all: return nil
-        case .grokking, .memorisation:
+        case .grokking, .memorization:
             let phases = try TrainingPhases.detect(epochs: metrics.map(\.epoch), testLoss: metrics.map(\.testLoss))
-            window = self == .grokking ? phases.grokkingStart...phases.grokkingEnd : (metrics.first?.epoch ?? 0)...phases.memorisationEnd
+            window = self == .grokking ? phases.circuitFormationEnd...phases.cleanupEnd : (metrics.first?.epoch ?? 0)...phases.memorizationEnd
         }
         let item = Self.item(covering: window, checkpoints: checkpoints, lastEpoch: metrics.last?.epoch ?? window.upperBound)
         return (window, EpochSet(items: [item]))

@@ -30,7 +30,7 @@ final class Outbox {
 
     func post(_ message: KernelMessage, on channel: KernelChannel) {
         let frames = [Data(channel.rawValue.utf8)] + message.frames(signer: signer)
-        lock.withLock { push.send(frames) }
+        lock.withLock { _ = push.send(frames) }
     }
 
     func close() {

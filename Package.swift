@@ -32,22 +32,23 @@ let package = Package(
         .target(
             name: "WBTraining",
             dependencies: ["WBSupport", "CBLASLoader", "CModelKernels", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)), .swiftLanguageMode(.v5)]
         ),
         // Analysis: the Fourier basis, the analyses, the pipeline that runs them over checkpoints, its cache.
         .target(
             name: "WBAnalysis",
             dependencies: ["WBTraining", "CBLASLoader", "CModelKernels", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)), .swiftLanguageMode(.v5)]
         ),
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.
         .target(name: "WBPlotting", dependencies: ["WBSupport", "CZlib"]),
 
         // Sweeps: a grid of configs → run folders; the local process pool and the Slurm job array; the per-point summary.
-        .target(name: "WBSweeps", dependencies: ["WBTraining"]),
+        .target(name: "WBSweeps", dependencies: ["WBTraining"], swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
-        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"]),
+        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"],
+                swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.
         .target(name: "WBNotebook", dependencies: ["WBSupport", .product(name: "Ink", package: "Ink")]),
@@ -55,7 +56,8 @@ let package = Package(
         // Kernel: wb as a Jupyter kernel (messaging protocol 5.3 over ZeroMQ) and its kernelspec.
         .target(
             name: "WBKernel",
-            dependencies: ["CZMQ", "WBShell", "WBNotebook", "WBPlotting", "WBTraining", "WBSweeps", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZMQ", "WBShell", "WBNotebook", "WBPlotting", "WBTraining", "WBSweeps", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
         ),
 
         .executableTarget(
@@ -63,7 +65,8 @@ let package = Package(
             dependencies: [
                 "WBTraining", "WBAnalysis", "WBPlotting", "WBShell", "WBNotebook", "WBSweeps", "WBKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
         ),
 
         // What several test targets share (test cases with a temporary folder, a command executor, a shell runner); only
@@ -85,9 +88,12 @@ let package = Package(
         .testTarget(
             name: "WBEndToEndTests",
             dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining", "WBAnalysis", "WBNotebook", "WBKernel", "WBTestSupport"],
-            exclude: ["Python"]
+            exclude: ["Python"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
         ),
     ],
-    // Swift 5 mode: the hot loops share raw buffer pointers across DispatchQueue.concurrentPerform chunks on purpose.
-    swiftLanguageModes: [.v5]
+    // Swift 6 for every target that allows it. The targets marked Swift 5 share raw buffer pointers and non-Sendable
+    // models across DispatchQueue.concurrentPerform chunks and threads on purpose (WBTraining's WorkSplit and what builds
+    // on it), or use libedit's and the kernel's thread-confined state, which Swift 6 cannot see is safe.
+    swiftLanguageModes: [.v6]
 )

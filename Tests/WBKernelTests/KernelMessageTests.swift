@@ -93,9 +93,10 @@ final class KernelMessageTests: XCTestCase {
 }
 
 extension ISO8601DateFormatter {
-    static let withFractions: ISO8601DateFormatter = {
+    /// A new formatter each time (a shared one is mutable state that Swift 6 will not share across threads).
+    static var withFractions: ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter
-    }()
+    }
 }

@@ -103,13 +103,15 @@ public struct VegaLiteRenderer: Sendable {
         return k
     }
 
-    /// Shared look: light grid, no frame, the SVG's font sizes.
-    static let config: [String: Any] = [
-        "view": ["stroke": NSNull()],
-        "axis": ["gridOpacity": 0.35, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal"],
-        "legend": ["labelFontSize": 11, "orient": "right"],
-        "title": ["subtitleFontSize": 12],
-    ]
+    /// Shared look: light grid, no frame, the SVG's font sizes (a new dictionary each time: `Any` is not `Sendable`).
+    static var config: [String: Any] {
+        [
+            "view": ["stroke": NSNull()],
+            "axis": ["gridOpacity": 0.35, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": "normal"],
+            "legend": ["labelFontSize": 11, "orient": "right"],
+            "title": ["subtitleFontSize": 12],
+        ]
+    }
 
     /// `v` rounded to `digits` significant digits: 7 by default (positions: epochs stay whole up to ten million), 5
     /// for plotted values, finer than a chart or its 4-digit hover values show (JSON cannot hold NaN or ±∞; callers drop

@@ -415,7 +415,7 @@ private enum IPYNBWriter {
         let pad = String(repeating: " ", count: indent + 1)
         let closePad = String(repeating: " ", count: indent)
         switch value {
-        case .string(let s): out += quote(s)
+        case .string(let s): out += JSONText.quoted(s)
         case .int(let n): out += String(n)
         case .raw(let text): out += text
         case .null: out += "null"
@@ -433,13 +433,11 @@ private enum IPYNBWriter {
             out += "{\n"
             let sorted = members.sorted(by: { $0.0 < $1.0 })
             for (i, (key, item)) in sorted.enumerated() {
-                out += pad + quote(key) + ": "
+                out += pad + JSONText.quoted(key) + ": "
                 write(item, indent: indent + 1, to: &out)
                 out += i < sorted.count - 1 ? ",\n" : "\n"
             }
             out += closePad + "}"
         }
     }
-
-    static func quote(_ s: String) -> String { JSONText.quoted(s) }
 }

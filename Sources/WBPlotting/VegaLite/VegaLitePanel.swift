@@ -192,7 +192,7 @@ struct VegaLitePanel {
         for r in 0..<blockRows {
             var columns: [Int] = [], values: [Double] = []
             for c in 0..<blockColumns {
-                let v = k == 1 ? h[r, c] : h.blockMean(row: r, column: c, size: k)
+                let v = h.blockMean(row: r, column: c, size: k)
                 if v.isFinite {
                     columns.append(c)
                     values.append(VegaLiteRenderer.rounded(v, digits: 4))

@@ -187,13 +187,13 @@ public struct SafetensorsFile: Sendable, Equatable {
         var offset = 0
         var parts: [String] = []
         if !metadata.isEmpty {
-            let items = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
+            let items = metadata.keys.sorted().map { "\(JSONText.quoted($0)):\(JSONText.quoted(metadata[$0]!))" }
             parts.append("\"__metadata__\":{\(items.joined(separator: ","))}")
         }
         for name in order {
             let t = tensors[name]!
             let end = offset + t.bytes.count
-            parts.append("\(jsonString(name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
+            parts.append("\(JSONText.quoted(name)):{\"dtype\":\"\(t.dtype.rawValue)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         var header = Array("{\(parts.joined(separator: ","))}".utf8)
@@ -222,5 +222,3 @@ public struct SafetensorsFile: Sendable, Equatable {
     }
 }
 
-/// A JSON string literal with the escapes JSON requires.
-func jsonString(_ text: String) -> String { JSONText.quoted(text) }

@@ -88,7 +88,7 @@ struct BenchCommand: ParsableCommand {
                     filter.apply(to: &gradients, state: &state, split: split)
                     times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
                 }
-                alone = times.sorted()[times.count / 2]
+                alone = median(times)
             }
             let label = kind == .none ? "none" : kind == .ema ? "ema (α 0.98, λ 2)" : "ma (window \(filter.window), λ 5)"
             let engine = TrainingEngine(config: filtered, split: filtered.shuffledSplit, parameters: initial)
@@ -103,7 +103,7 @@ struct BenchCommand: ParsableCommand {
                 times[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
         }
-        let medians = times.map { $0.sorted()[$0.count / 2] }
+        let medians = times.map(median)
         for (i, entry) in engines.enumerated() where i > 0 {
             print(String(format: "grokfast=%@: filter alone %.2f ms per step (%.1f %% of the plain epoch); epoch %.1f ms against "
                          + "%.1f ms plain, stepped in turn (%+.1f %%)", entry.label, entry.alone ?? 0,
@@ -135,7 +135,6 @@ struct BenchCommand: ParsableCommand {
             peaks.append(peak)
             floors.append(Double(tally.flops) / (peak * Double(probe.threads)) / 1e6)
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         cpu /= Double(epochs)
         let wall = times.reduce(0, +) / Double(epochs)
         let gemm = Double(gemmNanoseconds) / 1e6 / Double(epochs)
@@ -191,6 +190,9 @@ struct BenchCommand: ParsableCommand {
         return lines
     }
 }
+
+/// The median of `values` (the upper one of an even count), as every benchmark here reports.
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// User plus system CPU time of this process so far, in seconds (all threads).
 func cpuSeconds() -> Double {

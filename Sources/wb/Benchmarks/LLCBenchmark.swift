@@ -29,7 +29,6 @@ enum LLCBenchmark {
                 peaks.append(probe.round())
             }
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         let time = median(seconds), threads = Double(estimator.workers)
         let steps = Double(settings.chains * (settings.draws + settings.burnin))
         let flops = median(gemmFlops), gemmTime = median(gemmSeconds), peak = median(peaks)

@@ -77,6 +77,6 @@ enum LiteratureBenchmark {
             }
         }
         let cpu = (cpuSeconds() - cpuStart) * 1000 / Double(repeats)
-        return (times.sorted()[times.count / 2], cpu, Double(tally.nanoseconds) / 1e6 / Double(repeats))
+        return (median(times), cpu, Double(tally.nanoseconds) / 1e6 / Double(repeats))
     }
 }

@@ -52,4 +52,36 @@ final class AnalyzeTaskTests: ExecutorTestCase {
         guard case .dashboard(let dashboard)? = try run("dashboard").blocks.last else { return XCTFail("no dashboard") }
         XCTAssertEqual(dashboard.heading, "Dashboard — a at epoch 100 (checkpoint 2 of 2)")
     }
+
+    /// A 2-layer transformer: `analyze` and the neuron figures read the last layer unless `layer=N` says otherwise, the
+    /// titles say which, and a layer the model does not have is refused with those it has.
+    func testADeeperTransformerIsAnalyzedLayerByLayer() throws {
+        _ = try run("train p=23 d_model=16 heads=2 d_mlp=32 layers=2 norm=ln epochs=40 checkpoints=0,40 name=deep")
+        XCTAssertTrue(try run("analyze").plainText.hasPrefix("analyzed 2 checkpoints of deep (layer 1 of 2)\n"))
+        XCTAssertTrue(try run("analyze neurons layer=0").plainText.hasPrefix("analyzed 2 checkpoints of deep (layer 0 of 2)\n"))
+        XCTAssertEqual(try run("plot heatmap 3 layer=0").figures[0].title, "Neuron activations at epoch 40 (layer 0)")
+        XCTAssertEqual(try run("plot clusters").figures[0].title, "Neuron frequency clusters (\(try clusterCount()) of 32 neurons clustered) (layer 1)")
+        XCTAssertEqual(try run("plot freq layer=0").figures[0].title, "Embedding frequencies at epoch 40")
+        XCTAssertTrue(try run("plot progress layer=0").figures[0].title.hasSuffix("(layer 0)"))
+        for line in ["analyze layer=2", "plot neurons layer=2"] {
+            XCTAssertThrowsError(try run(line), line) { error in
+                XCTAssertEqual("\(error)", "run 'deep': layer=2 does not exist: this model (transformer d_model 16, 2 heads, d_mlp 32, "
+                    + "2 layers, pre-LN, ReLU) has layers 0…1", line)
+            }
+        }
+        XCTAssertThrowsError(try run("analyze layer=0 layer=1")) { XCTAssertEqual("\($0)", "`analyze` takes one layer=N") }
+        _ = try run("train \(tiny) epochs=20 name=one")
+        XCTAssertEqual(try run("plot heatmap 3 layer=0").figures[0].title, "Neuron activations at epoch 20")
+        XCTAssertThrowsError(try run("analyze layer=1")) {
+            XCTAssertEqual("\($0)", "run 'one': layer=1 does not exist: this model (transformer d_model 32, 4 heads, d_mlp 128, 1 layer, "
+                + "ReLU) has layer 0 only")
+        }
+    }
+
+    /// The clustered neurons of the deep run's last layer at epoch 40, as `analyze clusters` reports them.
+    private func clusterCount() throws -> Int {
+        let runner = try AnalysisRunner(run: try XCTUnwrap(executor.session.run).folder)
+        let result = runner.run([NeuronClusters()], epochs: [40]).results.result(NeuronClusters.self, epoch: 40)
+        return try XCTUnwrap(result).cluster.filter { $0 > 0 }.count
+    }
 }

@@ -90,6 +90,13 @@ final class ExecutorTests: ExecutorTestCase {
         // Training from it records the template.
         try run("train template=p23-add-f0.3-d32h4m128-wd1-lr1e-3-s0 name=from-template")
         XCTAssertEqual(try RunFolder(url: root.appendingPathComponent("runs/from-template")).readRecord().template, "p23-add-f0.3-d32h4m128-wd1-lr1e-3-s0")
+        // A shorter run of a template whose checkpoints go further takes the default schedule, and says so; given
+        // checkpoints past the epochs are still an error.
+        let short = try text("train template=gromov2023 p=23 epochs=4 name=short")
+        XCTAssertTrue(short.contains("the template's checkpoints (0..2000 step 50) go past epochs=4: the default schedule is used "
+            + "(give checkpoints=… to choose)"), short)
+        XCTAssertEqual(RunFolder(url: root.appendingPathComponent("runs/short")).checkpointEpochs(), [0, 4])
+        assertFails("train template=gromov2023 p=23 epochs=4 checkpoints=0,8 name=short2", "checkpoints=0,8 is not allowed")
         assertFails("template load nanda2032", "Did you mean 'nanda2023'?")
         assertFails("template save nanda2023", "is a built-in template")
         assertFails("template save ../x", "use letters, digits")

@@ -28,6 +28,11 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(try parse("plot loss"), [.plot(PlotRequest(kind: .loss))])
         XCTAssertEqual(try parse("plot freq over time to f.svg"), [.plot(PlotRequest(kind: .freqOverTime, file: "f.svg"))])
         XCTAssertEqual(try parse("plot heatmap 3,17, 40"), [.plot(PlotRequest(kind: .heatmap, neurons: [3, 17, 40]))])
+        XCTAssertEqual(try parse("plot neurons layer=0"), [.plot(PlotRequest(kind: .neurons, layer: 0))])
+        XCTAssertEqual(try parse("plot heatmap layer=1 3,5"), [.plot(PlotRequest(kind: .heatmap, neurons: [3, 5], layer: 1))])
+        XCTAssertEqual(try parse("plot freq over time layer=2 to f.svg"), [.plot(PlotRequest(kind: .freqOverTime, file: "f.svg", layer: 2))])
+        XCTAssertEqual(try parse("plot progress 100..200 layer=0"),
+                       [.plot(PlotRequest(kind: .progress, window: EpochWindow(lower: 100, upper: 200), layer: 0))])
         XCTAssertEqual(try parse("compare a b"), [.compare(runs: ["a", "b"])])
         XCTAssertEqual(try parse("template save"), [.templateSave(name: nil, description: nil)])
         XCTAssertEqual(try parse("template save mine \"my run\""), [.templateSave(name: "mine", description: "my run")])
@@ -61,6 +66,8 @@ final class ParserTests: XCTestCase {
             ("train name=\"open", "unterminated string", 11),
             (", train", "expected a command", 0),
             ("log x", "a number of lines", 4),
+            ("plot loss layer=1", "`plot loss` takes no layer=: it reads no layer's neurons. layer=N goes with freq, freq over time, neurons, heatmap, progress, clusters (e.g. plot neurons layer=0)", 10),
+            ("plot neurons layer=-1", "expected layer=N with N a layer number (0 is the first), not 'layer=-1'", 13),
         ]
         for (line, message, column) in cases {
             XCTAssertThrowsError(try Parser.parse(line), line) { error in

@@ -9,6 +9,11 @@ import WBTraining
 /// function of a (fraction of its variance in that frequency); and the dominant frequency of the 2D pattern A_h(a, b) on
 /// position a, by the neuron-cluster fraction (`docs/analysis.md`) — the paper's Table 2 reads head frequencies this way.
 ///
+/// For a transformer other than the paper's (more layers, LayerNorm, GELU), the read layer's attention (`RunContext.layer`)
+/// comes from the forward pass over the grid (`GridForward.attention`): there the query of `=` and, past the first
+/// layer, the keys depend on both tokens, so the score on a is read as the mean over b of log(A_h(a, b; a) / A_h(a, b; =)),
+/// which for a first layer without LayerNorm is the score above less the constant score of `=`.
+///
 /// The grid and the frequencies are those of the run's `CyclicView` (tokens in discrete-log order for mul and div, whose
 /// means leave out the pairs with a 0). For a task without a view they are in token order: the mean attention means what
 /// it always does, the frequencies only describe the token order.
@@ -42,6 +47,9 @@ public struct AttentionPatterns: Analysis {
     }
 
     public func compute(_ input: AnalysisInput) throws -> Result {
+        if let attention = input.checkpoint.forward.attention {
+            return Self.fromGrid(attention, heads: input.run.shape.heads, n: input.run.view.n, basis: input.run.basis)
+        }
         let state = input.checkpoint, s = input.run.shape, basis = input.run.basis, view = input.run.view
         let p = s.p, n = view.n, d = s.dModel, dh = s.dHead, heads = s.heads
         let we = state.tensor("embed.W_E"), wpos = state.tensor("pos_embed.W_pos")
@@ -74,6 +82,31 @@ public struct AttentionPatterns: Analysis {
                 }
             }
         }
+        return Self.summarize(scoreA: scoreA, onA: onA, sums: means, n: n, basis: basis)
+    }
+
+    /// The heads of a grid of attention weights [n², heads, 3] (row i·n + j, then a, b, `=`).
+    static func fromGrid(_ attention: [Float], heads: Int, n: Int, basis: FourierBasis) -> Result {
+        var onA = [Float](repeating: 0, count: n * n * heads)
+        var sums = [[Double]](repeating: [0, 0, 0], count: heads)
+        var scoreA = [[Double]](repeating: [Double](repeating: 0, count: n), count: heads)
+        let tiny = Double(Float.leastNormalMagnitude)
+        for row in 0..<(n * n) {
+            for h in 0..<heads {
+                let w = (row * heads + h) * 3
+                let onTokenA = Double(attention[w]), onB = Double(attention[w + 1]), onEquals = Double(attention[w + 2])
+                onA[row * heads + h] = attention[w]
+                sums[h][0] += onTokenA; sums[h][1] += onB; sums[h][2] += onEquals
+                scoreA[h][row / n] += (log(max(onTokenA, tiny)) - log(max(onEquals, tiny))) / Double(n)
+            }
+        }
+        return summarize(scoreA: scoreA, onA: onA, sums: sums, n: n, basis: basis)
+    }
+
+    /// Per head: mean attention from the sums over the n² pairs, the dominant frequency of the score on a and of the
+    /// pattern on a.
+    static func summarize(scoreA: [[Double]], onA: [Float], sums: [[Double]], n: Int, basis: FourierBasis) -> Result {
+        let heads = scoreA.count, means = sums
         let fractions = NeuronFrequencyFractions(activations: onA, neurons: heads, basis: basis)
         return Result(heads: (0..<heads).map { h in
             let spectrum = basis.frequencyNorms(componentNorms: basis.componentNorms(scoreA[h], columns: 1))

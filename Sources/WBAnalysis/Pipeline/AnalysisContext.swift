@@ -1,16 +1,22 @@
 import Foundation
 import WBTraining
 
-/// What every analysis of one run shares: the shape, the split, the task's `CyclicView` and its Fourier basis.
+/// What every analysis of one run shares: the shape, the split, the task's `CyclicView` and its Fourier basis, and the
+/// layer whose neurons the analyses read.
 ///
-/// The analyses read the paper's transformer, and an MLP with one hidden layer (Gromov's): there the first layer's
-/// columns for a play the embedding (`CheckpointState.embedding`), its hidden units the neurons, and the output layer
-/// the neuron-to-logit map; `shape` then has `d_model` = `d_mlp` = the hidden width.
+/// The analyses read every model wb trains. The paper's transformer as the paper does. A transformer with more layers,
+/// LayerNorm or GELU through one layer (`layer`, default the last): its neurons are that layer's MLP activations at `=`,
+/// its attention that layer's `=` query, and W_L the direct path of those neurons to the logits. An MLP through its first
+/// hidden layer: that layer's columns for a play the embedding (`CheckpointState.embedding`), its hidden units the
+/// neurons, and the output layer the neuron-to-logit map; `shape` then has `d_model` = `d_mlp` = the first hidden width.
 public struct RunContext: Sendable {
     public let shape: ModelShape
     public let layout: ParameterLayout
-    /// The network the checkpoints hold (`ModelArchitecture.paper(shape)` or a one-hidden-layer MLP).
+    /// The network the checkpoints hold.
     public let architecture: ModelArchitecture
+    /// The layer whose neurons (and attention) the analyses read: 0-based, the last by default for a transformer; 0 for
+    /// the paper's model and for an MLP (its first hidden layer).
+    public let layer: Int
     public let split: DataSplit
     /// The order the analyses read the task in (`CyclicView`): the token order for add, b read as −b for sub, the
     /// discrete log for mul and div; for a task without a view the token order, not cyclic (`view.isCyclic` false).
@@ -28,21 +34,25 @@ public struct RunContext: Sendable {
         try self.init(architecture: .paper(shape), split: split, config: config)
     }
 
-    /// The context of `architecture`: the paper's transformer or an MLP with one hidden layer.
-    public init(architecture: ModelArchitecture, split: DataSplit, config: TrainingConfig? = nil) throws {
+    /// The context of `architecture`, read through `layer` (nil: the last layer of a transformer, an MLP's first hidden
+    /// layer). A layer the model does not have is refused with the layers it has.
+    public init(architecture: ModelArchitecture, split: DataSplit, config: TrainingConfig? = nil, layer: Int? = nil) throws {
         switch architecture {
-        case .transformer(let s, _, _, _):
-            guard architecture.isPaperTransformer else {
-                throw AnalysisError.unsupported("the analyses read a 1-layer ReLU transformer without LayerNorm; this one is "
-                    + "\(architecture.summary)")
+        case .transformer(let s, let layers, _, _):
+            let chosen = layer ?? layers - 1
+            guard (0..<layers).contains(chosen) else {
+                throw AnalysisError.unsupported("layer=\(chosen) does not exist: this model (\(architecture.summary)) has "
+                    + (layers == 1 ? "layer 0 only" : "layers 0…\(layers - 1)"))
             }
             shape = s
+            self.layer = chosen
         case .mlp(let p, let hidden, _, _):
-            guard hidden.count == 1 else {
-                throw AnalysisError.unsupported("the analyses read an MLP with one hidden layer (its columns play the embedding, "
-                    + "its units the neurons); this one has \(hidden.count): \(architecture.summary)")
+            guard layer == nil || layer == 0 else {
+                throw AnalysisError.unsupported("layer=\(layer!) does not apply to an MLP: the analyses read its first hidden layer "
+                    + "(its columns play the embedding, its units the neurons), layer=0")
             }
             shape = ModelShape(p: p, dModel: hidden[0], heads: 1, dMLP: hidden[0])
+            self.layer = 0
         }
         self.architecture = architecture
         layout = ParameterLayout(architecture)
@@ -57,21 +67,38 @@ public struct RunContext: Sendable {
     }
 
     /// The context of a run folder: its config, and its split (`train_indices.txt` when the run was made from an init
-    /// file, else the seeded shuffle), as `Trainer.resume` reads them.
-    /// Refuses a run of another model than the paper's transformer: the analyses read its embedding, attention and
-    /// neurons by their TransformerLens names.
-    public init(run: RunFolder) throws {
+    /// file, else the seeded shuffle), as `Trainer.resume` reads them; `layer` as above.
+    public init(run: RunFolder, layer: Int? = nil) throws {
         let config = try run.readRecord().config
         do {
-            try self.init(architecture: config.architecture, split: try run.split(for: config), config: config)
+            try self.init(architecture: config.architecture, split: try run.split(for: config), config: config, layer: layer)
         } catch AnalysisError.unsupported(let why) {
-            throw AnalysisError.unsupported("run '\(run.name)': \(why). Its loss, accuracy and softmax collapse are in "
-                + "metrics.csv (plot loss, plot collapse, compare); analyses of deeper models are not built yet")
+            throw AnalysisError.unsupported("run '\(run.name)': \(why)")
         }
     }
 
     /// The run's task.
     public var task: ModularTask { view.task }
+
+    /// The number of layers the model has (`layer` picks one): a transformer's blocks; 1 for an MLP, read through its
+    /// first hidden layer.
+    public var layerCount: Int {
+        if case .transformer(_, let layers, _, _) = architecture { return layers }
+        return 1
+    }
+
+    /// Columns of the neuron-to-logit map W_L (`CheckpointState.neuronToLogit`): d_mlp, or an MLP's last hidden width.
+    public var logitMapWidth: Int {
+        if case .mlp(_, let hidden, _, _) = architecture { return hidden.last! }
+        return shape.dMLP
+    }
+
+    /// What tells this context's results apart in the analysis cache: the view's order (`CyclicView.orderTag`) and, for
+    /// a transformer of several layers, "; layer=N". Empty for the paper's model read in token order, so results cached
+    /// before layers existed stay valid.
+    public var cacheTag: String {
+        view.orderTag + (layerCount > 1 ? "; layer=\(layer)" : "")
+    }
 }
 
 /// One checkpoint's weights and what the analyses derive from them, each computed at most once per checkpoint
@@ -91,8 +118,9 @@ public final class CheckpointState {
         self.epoch = epoch
         self.parameters = parameters
         self.run = run
-        self.evaluator = evaluator ?? GridEvaluator(architecture: run.architecture, view: run.view)
-        precondition(self.evaluator.view == run.view, "CheckpointState: the evaluator's view is not the run's")
+        self.evaluator = evaluator ?? GridEvaluator(architecture: run.architecture, view: run.view, layer: run.layer)
+        precondition(self.evaluator.view == run.view && self.evaluator.layer == run.layer,
+                     "CheckpointState: the evaluator's view or layer is not the run's")
     }
 
     /// The forward pass over the view's n² pairs (all p² inputs for add).
@@ -137,22 +165,27 @@ public final class CheckpointState {
         return out
     }
 
-    /// W_L = (W_out · W_U[:, classes])ᵀ (for an MLP, its output layer's rows), the neuron-to-logit map: n × d_mlp (rows
-    /// are the logit classes in view order,
-    /// `view.classes`; the first p columns of W_U for add).
+    /// W_L, the neuron-to-logit map: n × `run.logitMapWidth`, rows the logit classes in view order (`view.classes`; the
+    /// first p columns of W_U for add).
+    ///
+    /// For a transformer, the direct path of the read layer's neurons to the logits: (W_out · W_U[:, classes])ᵀ, with
+    /// ln_final's weight between them under LayerNorm (diag(w) — its centring and per-example scale are not weights, so
+    /// they are left out), and the later blocks bypassed. For an MLP, its output layer's rows (for several hidden layers,
+    /// they read the last one).
     public var neuronToLogit: [Double] {
         let s = run.shape, view = run.view, n = view.n
         if case .mlp = run.architecture {
-            // out.weight [p, h]: row c is class c's weights on the hidden units.
-            let wOut = tensor("out.weight"), h = s.dMLP
+            // out.weight [p, h]: row c is class c's weights on the (last) hidden units.
+            let wOut = tensor("out.weight"), h = run.logitMapWidth
             var out = [Double](repeating: 0, count: n * h)
             for c in 0..<n { for j in 0..<h { out[c * h + j] = wOut[view.classes[c] * h + j] } }
             return out
         }
-        let wOut = tensor("blocks.0.mlp.W_out")           // [d_mlp, d_model]
-        let wU = tensor("unembed.W_U")                    // [d_model, p+1]
+        let wOut = tensor("blocks.\(run.layer).mlp.W_out")   // [d_mlp, d_model]
+        let wU = tensor("unembed.W_U")                        // [d_model, p+1]
+        let scale = run.layout.entry("ln_final.w") != nil ? tensor("ln_final.w") : [Double](repeating: 1, count: s.dModel)
         var unembed = [Double](repeating: 0, count: s.dModel * n)
-        for r in 0..<s.dModel { for c in 0..<n { unembed[r * n + c] = wU[r * s.classes + view.classes[c]] } }
+        for r in 0..<s.dModel { for c in 0..<n { unembed[r * n + c] = scale[r] * wU[r * s.classes + view.classes[c]] } }
         // (W_out·W_U)ᵀ = W_Uᵀ·W_outᵀ: [n, d_model]·[d_model, d_mlp]
         return Matrix.multiply(unembed, wOut, m: n, k: s.dModel, n: s.dMLP, transA: true, transB: true)
     }

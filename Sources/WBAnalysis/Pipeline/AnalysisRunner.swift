@@ -26,7 +26,7 @@ public final class AnalysisRunner {
         self.run = run
         self.context = context
         cache = cacheFolder.map { AnalysisCache(folder: $0) } ?? AnalysisCache(run: run)
-        evaluator = GridEvaluatorPool.take(context.architecture, view: context.view)
+        evaluator = GridEvaluatorPool.take(context.architecture, view: context.view, layer: context.layer)
     }
 
     deinit { GridEvaluatorPool.give(evaluator) }
@@ -167,7 +167,7 @@ public final class AnalysisRunner {
         }
         var stale: (sha: String?, result: A.Result)?
         if readsCache {
-            switch cache.lookup(analysis, epoch: work.epoch, file: stat, reference: reference, order: context.view.orderTag) {
+            switch cache.lookup(analysis, epoch: work.epoch, file: stat, reference: reference, order: context.cacheTag) {
             case .hit(let result): return (result, true)
             case .stale(let sha, let result): stale = (sha, result)
             case .miss: break
@@ -177,7 +177,7 @@ public final class AnalysisRunner {
         if let stale, let sha = stale.sha, sha == loaded.fingerprint.sha256 {
             // Same bytes under a new stat (copied or touched): keep the result, refresh the fingerprint.
             try cache.store(analysis, epoch: work.epoch, file: loaded.fingerprint, reference: reference, result: stale.result,
-                            order: context.view.orderTag)
+                            order: context.cacheTag)
             return (stale.result, true)
         }
         if work.state == nil {
@@ -185,7 +185,7 @@ public final class AnalysisRunner {
         }
         let result = try analysis.compute(AnalysisInput(checkpoint: work.state!, reference: reference))
         try cache.store(analysis, epoch: work.epoch, file: loaded.fingerprint, reference: reference, result: result,
-                        order: context.view.orderTag)
+                        order: context.cacheTag)
         return (result, false)
     }
 

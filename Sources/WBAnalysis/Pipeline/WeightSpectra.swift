@@ -12,7 +12,7 @@ extension CheckpointState {
 
     /// ‖(F·W_L)[j,:]‖₂ for j = 0..<p: the Fourier transform of W_L along its logit axis, normed over the neurons.
     public var logitMapComponentNorms: [Double] {
-        run.basis.componentNorms(neuronToLogit, columns: run.shape.dMLP)
+        run.basis.componentNorms(neuronToLogit, columns: run.logitMapWidth)
     }
 
     /// Per-frequency norms of W_L, k = 1…(p−1)/2 (1…n/2 in the discrete-log view).

@@ -65,30 +65,56 @@ enum AnalysisAliases {
 }
 
 extension CommandExecutor {
-    /// The analysis runner of the current run (made once per run; it caches under `runs/<name>/analysis/`).
-    func analysisRunner() throws -> AnalysisRunner {
+    /// The analysis runner of the current run, reading `layer` (nil: a transformer's last; made once per run and layer;
+    /// it caches under `runs/<name>/analysis/`). A layer the model does not have is an error naming those it has.
+    func analysisRunner(layer: Int? = nil) throws -> AnalysisRunner {
         let run = try requireRun()
-        if let cached = session.analysisRunner, cached.run.url == run.folder.url { return cached }
-        let runner = try AnalysisRunner(run: run.folder)
+        if let cached = session.analysisRunner, cached.run.url == run.folder.url,
+           layer == nil ? cached.context.layer == cached.context.layerCount - 1 : cached.context.layer == layer {
+            return cached
+        }
+        let runner: AnalysisRunner
+        do {
+            runner = try AnalysisRunner(run: run.folder, context: RunContext(run: run.folder, layer: layer))
+        } catch let error as AnalysisError {
+            throw ShellError(error.description)
+        }
         session.analysisRunner = runner
         return runner
+    }
+
+    /// Takes `layer=N` out of an `analyze` command's words: the layer (nil when not given) and the other words.
+    static func layerOption(_ words: [String]) throws -> (layer: Int?, rest: [String]) {
+        var layer: Int?, rest: [String] = []
+        for word in words {
+            guard word.lowercased().hasPrefix("layer=") else { rest.append(word); continue }
+            guard layer == nil else { throw ShellError("`analyze` takes one layer=N") }
+            guard let value = NumberLiteral.integer(String(word.dropFirst(6))), value >= 0 else {
+                throw ShellError("expected layer=N with N a layer number (0 is the first), not '\(word)'")
+            }
+            layer = value
+        }
+        return (layer, rest)
     }
 
     /// The epochs analyses and over-time plots use: the selected checkpoints, or every checkpoint.
     func selectedEpochs() throws -> [Int] { try requireRun().navigableEpochs }
 
-    /// `analyze [NAME ... | all]`: runs analyses over the selection with progress; results are cached. Analyses that
-    /// have no meaning for the run's task are skipped and named in the output.
+    /// `analyze [NAME ... | all] [layer=N]`: runs analyses over the selection with progress; results are cached. Analyses
+    /// that have no meaning for the run's task are skipped and named in the output. `layer=N` reads a deeper
+    /// transformer's layer N (default the last).
     func analyze(_ words: [String], context: ExecutionContext) throws -> CellOutput {
         if words.first == "llc" { return try analyzeLLC(Array(words.dropFirst()), context: context) }
         let run = try requireRun()
-        let runner = try analysisRunner()
+        let (layer, words) = try Self.layerOption(words)
+        let runner = try analysisRunner(layer: layer)
         let (names, skipped) = try AnalysisAliases.plan(words, task: runner.context.task)
         let epochs = try selectedEpochs()
         let report = try runner.run(named: names, epochs: epochs, cancel: context.cancel) { p in
             context.onProgress("analyzing \(run.name): epoch \(p.epoch)", p.completed, p.total)
         }
-        var output = CellOutput.text("analyzed \(report.epochs.count) checkpoints of \(run.name)"
+        let layerNote = runner.context.layerCount > 1 ? " (layer \(runner.context.layer) of \(runner.context.layerCount))" : ""
+        var output = CellOutput.text("analyzed \(report.epochs.count) checkpoints of \(run.name)\(layerNote)"
             + (report.cancelled ? "; stopped early (Ctrl-C), what was done is kept in the cache" : ""))
         output.facts["analysis"] = String(format: "%d results computed, %d from the cache, %.1f s", report.computed, report.cached, report.seconds)
         if let reference = report.reference {

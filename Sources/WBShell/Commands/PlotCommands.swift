@@ -29,8 +29,12 @@ extension CommandExecutor {
         }
         switch request.kind {
         case .freq, .freqOverTime, .neurons, .heatmap, .clusters, .progress:
-            let label = try analysisRunner().context.view.label
-            if !label.isEmpty { figure.title += " (\(label))" }
+            let context = try analysisRunner(layer: request.layer).context
+            // A deeper transformer's figures say which layer they read (the embedding's are the same for every layer).
+            let layer = context.layerCount > 1 && request.kind != .freq && request.kind != .freqOverTime
+                ? "layer \(context.layer)" : ""
+            let notes = [context.view.label, layer].filter { !$0.isEmpty }
+            if !notes.isEmpty { figure.title += " (\(notes.joined(separator: ", ")))" }
         case .loss, .acc, .lr, .gradnorm, .sweep, .collapse, .llc, .llcTraces:
             break
         }
@@ -38,11 +42,11 @@ extension CommandExecutor {
     }
 
     private func buildFigureInViewOrder(_ request: PlotRequest, context: ExecutionContext) throws -> Figure {
-        if request.kind == .sweep { return try sweepFigure(request) }
+        if request.kind == .sweep { return try sweepFigure(request, context: context) }
         let run = try requireRun()
-        let epoch = session.epoch
+        let epoch = session.epoch, layer = request.layer
         switch request.kind {
-        case .sweep: return try sweepFigure(request)
+        case .sweep: return try sweepFigure(request, context: context)
         case .llc, .llcTraces: return try llcFigure(request, context: context)
         case .loss: return Figure.lossCurves(curves(run), currentEpoch: epoch, selection: selection(run))
         case .acc: return Figure.accuracyCurves(curves(run), currentEpoch: epoch, selection: selection(run))
@@ -54,7 +58,7 @@ extension CommandExecutor {
                                           testAccuracy: m.map(\.testAccuracy), currentEpoch: epoch)
         case .freq:
             let at = try cursor()
-            let result = try analysis(EmbeddingFrequencies(), epochs: [at], context: context).result(EmbeddingFrequencies.self, epoch: at)
+            let result = try analysis(EmbeddingFrequencies(), epochs: [at], context: context, layer: layer).result(EmbeddingFrequencies.self, epoch: at)
             guard let result else { throw ShellError("no embedding frequencies at epoch \(at)") }
             return Figure.dominantFrequencies(result.frequencyNorms, epoch: at, keyFrequencies: result.dominant)
         case .freqOverTime:
@@ -65,25 +69,25 @@ extension CommandExecutor {
                 epochs = all.filter(window.contains)
                 guard !epochs.isEmpty else { throw Self.emptyWindow(window, unit: "selected checkpoints", span: all) }
             }
-            let series = try analysis(EmbeddingFrequencies(), epochs: epochs, context: context).series(EmbeddingFrequencies.self)
+            let series = try analysis(EmbeddingFrequencies(), epochs: epochs, context: context, layer: layer).series(EmbeddingFrequencies.self)
             let evolution = EmbeddingFrequencies.evolution(series)
             var shown = epoch
             if let e = epoch, let window = request.window, !window.contains(e) { shown = nil }
             return Figure.frequencyEvolution(FrequencyEvolutionCurves(epochs: evolution.epochs, norms: evolution.norms), currentEpoch: shown)
         case .neurons, .heatmap:
             let at = try cursor()
-            let state = try analysisRunner().state(epoch: at)
+            let state = try analysisRunner(layer: layer).state(epoch: at)
             var neurons = request.neurons
-            let count = try analysisRunner().context.shape.dMLP
+            let count = try analysisRunner(layer: layer).context.shape.dMLP
             if let bad = neurons.first(where: { $0 >= count }) { throw ShellError("neuron \(bad) does not exist: this model has neurons 0…\(count - 1)") }
-            if neurons.isEmpty { neurons = try representativeNeurons(at: at, context: context) }
+            if neurons.isEmpty { neurons = try representativeNeurons(at: at, context: context, layer: layer) }
             let grids = neurons.map { NeuronGrid(neuron: $0, p: state.forward.n, values: state.forward.neuronGrid($0)) }
             return Figure.neuronActivations(grids, columns: min(3, grids.count), epoch: at)
         case .clusters:
             let at = try cursor()
-            let state = try analysisRunner().state(epoch: at)
+            let state = try analysisRunner(layer: layer).state(epoch: at)
             let fractions = state.neuronFractions
-            let clusters = try analysis(NeuronClusters(), epochs: [at], context: context).result(NeuronClusters.self, epoch: at)
+            let clusters = try analysis(NeuronClusters(), epochs: [at], context: context, layer: layer).result(NeuronClusters.self, epoch: at)
             let ks = Array(1...fractions.frequencyCount)
             let matrix = (0..<fractions.neurons).map { n in ks.map { fractions.fraction(neuron: n, frequency: $0) } }
             let assigned: [Int?] = (0..<fractions.neurons).map { n in clusters.flatMap { $0.cluster[n] > 0 ? $0.cluster[n] : nil } }
@@ -91,7 +95,7 @@ extension CommandExecutor {
         case .progress:
             // Only the checkpoints a window shows (and one either side, so the lines reach its edges) are computed.
             let computed = try windowed(selectedEpochs(), request.window)
-            let series = try analysis(WBAnalysis.ProgressMeasures(), epochs: computed, context: context).series(WBAnalysis.ProgressMeasures.self)
+            let series = try analysis(WBAnalysis.ProgressMeasures(), epochs: computed, context: context, layer: layer).series(WBAnalysis.ProgressMeasures.self)
             guard !series.isEmpty else { throw ShellError("no progress measures could be computed (see `analyze progress`)") }
             let epochs = series.map(\.epoch)
             func line(_ name: String, _ value: (WBAnalysis.ProgressMeasures.Result) -> Double) -> MetricSeries {
@@ -187,9 +191,10 @@ extension CommandExecutor {
         return EpochSelection(set, epochs: selection.epochs, available: run.checkpoints)
     }
 
-    /// Runs one analysis over epochs through the cache, with progress; failures become one error.
-    func analysis(_ analysis: any Analysis, epochs: [Int], context: ExecutionContext) throws -> AnalysisResults {
-        let runner = try analysisRunner()
+    /// Runs one analysis over epochs through the cache (reading `layer`, default the last), with progress; failures
+    /// become one error.
+    func analysis(_ analysis: any Analysis, epochs: [Int], context: ExecutionContext, layer: Int? = nil) throws -> AnalysisResults {
+        let runner = try analysisRunner(layer: layer)
         let report = runner.run([analysis], epochs: epochs, cancel: context.cancel) { p in
             context.onProgress("computing \(analysis.name)", p.completed, p.total)
         }
@@ -201,13 +206,13 @@ extension CommandExecutor {
 
     /// Default neurons to show: the strongest neuron of each of the largest clusters (up to six); for a task without
     /// frequency clusters (x2y2, …) the three neurons that vary most over the grid.
-    func representativeNeurons(at epoch: Int, context: ExecutionContext) throws -> [Int] {
-        guard NeuronClusters.applies(to: try analysisRunner().context.task) else {
-            let results = try analysis(NeuronActivations(), epochs: [epoch], context: context)
+    func representativeNeurons(at epoch: Int, context: ExecutionContext, layer: Int? = nil) throws -> [Int] {
+        guard NeuronClusters.applies(to: try analysisRunner(layer: layer).context.task) else {
+            let results = try analysis(NeuronActivations(), epochs: [epoch], context: context, layer: layer)
             guard let spread = results.result(NeuronActivations.self, epoch: epoch)?.standardDeviation else { return [0, 1, 2] }
             return Array(spread.indices.sorted { spread[$0] > spread[$1] }.prefix(3))
         }
-        let results = try analysis(NeuronClusters(), epochs: [epoch], context: context)
+        let results = try analysis(NeuronClusters(), epochs: [epoch], context: context, layer: layer)
         guard let clusters = results.result(NeuronClusters.self, epoch: epoch) else { return [0, 1, 2] }
         return Self.representatives(clusters)
     }

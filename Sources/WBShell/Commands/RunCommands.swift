@@ -16,8 +16,19 @@ extension CommandExecutor {
                 rest.append(word)
             }
         }
-        let config = try base.applying(rest)
         var output = CellOutput()
+        let config: TrainingConfig
+        do {
+            config = try base.applying(rest)
+        } catch let error as ConfigError {
+            // A template's checkpoints past a shorter `epochs=` (and none given): the default schedule instead, said so.
+            let keys = rest.map { $0.split(separator: "=").first.map { $0.lowercased() } ?? "" }
+            guard case .invalid(key: "checkpoints", _, _) = error, keys.contains("epochs"), !keys.contains("checkpoints"),
+                  let spec = base.checkpoints, let shorter = try? base.applying(rest + ["checkpoints=default"]) else { throw error }
+            config = shorter
+            output.append(.text("the template's checkpoints (\(spec)) go past epochs=\(config.epochs): the default schedule is used "
+                + "(give checkpoints=… to choose)"))
+        }
         if let name = templateName {
             var comparable = config
             comparable.name = base.name

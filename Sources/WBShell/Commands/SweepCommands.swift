@@ -128,20 +128,30 @@ extension CommandExecutor {
 
 extension CommandExecutor {
     /// `plot sweep X [Y] [MEASURE]`: a phase diagram over X and Y, or the measure against X with its spread over seeds.
-    func sweepFigure(_ request: PlotRequest) throws -> Figure {
+    func sweepFigure(_ request: PlotRequest, context: ExecutionContext = ExecutionContext()) throws -> Figure {
         guard let name = session.sweepName else {
             throw ShellError("no sweep is current: `sweep table NAME` (or `sweep status NAME`, `sweep NAME …`) chooses one")
         }
         let folder = try sweepFolder(name)
         let summary = try SweepSummary.read(folder)
-        let measure = request.measure.flatMap(SweepMeasure.init(rawValue:)) ?? .test95
-        let aggregate = try SweepAggregate.make(summary, x: request.sweepKeys[0],
-                                                y: request.sweepKeys.count > 1 ? request.sweepKeys[1] : nil, measure: measure)
+        let x = request.sweepKeys[0], y = request.sweepKeys.count > 1 ? request.sweepKeys[1] : nil
+        let aggregate: SweepAggregate
+        let label: String
+        if let word = request.measure, word.hasPrefix("llc") {
+            let lambdas = try sweepLLC(summary, folder: folder, epoch: word.count > 4 ? Int(word.dropFirst(4)) : nil,
+                                       options: request.options, context: context)
+            label = lambdas.label
+            aggregate = try SweepAggregate.make(summary, x: x, y: y, canBeNever: false) { lambdas.values[$0.point.name] }
+        } else {
+            let measure = request.measure.flatMap(SweepMeasure.init(rawValue:)) ?? .test95
+            label = measure.label
+            aggregate = try SweepAggregate.make(summary, x: x, y: y, measure: measure)
+        }
         let median: [Double] = aggregate.cells.map { $0.median ?? Double.nan }
         let minimum: [Double] = aggregate.cells.map { $0.minimum ?? Double.nan }
         let maximum: [Double] = aggregate.cells.map { $0.maximum ?? Double.nan }
         let yValues: [String] = aggregate.y?.values ?? []
-        let input = SweepPlotInput(title: "sweep \(name): \(measure.label)", measure: measure.label, xLabel: aggregate.x.label,
+        let input = SweepPlotInput(title: "sweep \(name): \(label)", measure: label, xLabel: aggregate.x.label,
                                    xValues: aggregate.x.values, yLabel: aggregate.y?.label, yValues: yValues,
                                    median: median, minimum: minimum, maximum: maximum,
                                    spreadOver: Self.spreadOver(summary.axes, besides: [aggregate.x, aggregate.y].compactMap { $0 }))

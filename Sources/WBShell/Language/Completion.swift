@@ -32,10 +32,10 @@ public struct Completion {
             case "save": candidates = []
             case "export": candidates = before.count == 1 ? ["to"] : []
             case "template": candidates = before.count >= 2 && (before.count > 2 || statement.hasSuffix(" ")) && before[1] == "load" ? templateNames() : ["save", "load"]
-            case "plot": candidates = PlotRequest.Kind.allCases.map(\.rawValue).filter { !$0.contains(" ") } + ["to"]
+            case "plot": candidates = PlotRequest.Kind.allCases.map(\.rawValue).filter { !$0.contains(" ") } + ["to", "layer="]
             case "analyze", "analyse":
                 candidates = before.count >= 2 && before[1].lowercased() == "llc" && (before.count > 2 || statement.hasSuffix(" "))
-                    ? ["of="] + LLCSettings.keys.map { $0 + "=" } : analysisNames() + ["llc"]
+                    ? ["of="] + LLCSettings.keys.map { $0 + "=" } : analysisNames() + ["llc", "layer="]
             case "llc":
                 candidates = before.count == 1 || (before.count == 2 && !statement.hasSuffix(" ")) ? ["calibrate", "defaults", "components"]
                     : ["of=", "eps=", "nbeta=", "at", "save"] + LLCSettings.keys.map { $0 + "=" }

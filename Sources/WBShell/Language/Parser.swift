@@ -312,10 +312,25 @@ public enum Parser {
         guard let first = words.first else {
             throw fail("`plot` needs a kind: \(PlotRequest.Kind.allCases.map(\.rawValue).joined(separator: ", "))", nil)
         }
+        // `layer=N` (a deeper transformer's layer) may stand anywhere after the kind of a figure that reads neurons.
+        var layer: Int?
+        if first.0.lowercased() != "llc", let index = words.indices.dropFirst().first(where: { words[$0].0.lowercased().hasPrefix("layer=") }) {
+            let (text, token) = words.remove(at: index)
+            guard let value = NumberLiteral.integer(String(text.dropFirst(6))), value >= 0 else {
+                throw fail("expected layer=N with N a layer number (0 is the first), not '\(text)'", token)
+            }
+            let kinds = PlotRequest.Kind.allCases.filter(\.takesLayer).map(\.rawValue)
+            let kindWords = words.map { $0.0.lowercased() }.prefix(3).joined(separator: " ")
+            guard let kind = PlotRequest.Kind(rawValue: kindWords) ?? PlotRequest.Kind(rawValue: first.0.lowercased()), kind.takesLayer else {
+                throw fail("`plot \(first.0)` takes no layer=: it reads no layer's neurons. layer=N goes with "
+                    + kinds.joined(separator: ", ") + " (e.g. plot neurons layer=0)", token)
+            }
+            layer = value
+        }
         let kindText = words.map { $0.0.lowercased() }.prefix(3).joined(separator: " ")
         if kindText == "freq over time" {
             guard words.count == 3 else { throw fail("`plot freq over time` takes nothing more", words[3].1) }
-            return PlotRequest(kind: .freqOverTime, file: file)
+            return PlotRequest(kind: .freqOverTime, file: file, layer: layer)
         }
         let word = first.0.lowercased()
         if word == "llc" {
@@ -327,14 +342,35 @@ public enum Parser {
                                options: try joinLists(tokens, line: line, skipping: traces ? 1 : 0, fail: fail))
         }
         if word == "sweep" {
-            var rest = words.dropFirst().map { $0.0 }
+            // λ̂'s options (of=…, llc_KEY=VALUE) may follow the `llc` measure.
+            let isOption = { (w: String) in w.lowercased().hasPrefix("of=") || w.lowercased().hasPrefix("llc_") }
+            let options = words.dropFirst().map(\.0).filter(isOption)
+            var rest = words.dropFirst().map(\.0).filter { !isOption($0) }
             var measure: String?
-            if let last = rest.last, let m = SweepMeasure(rawValue: last.lowercased()) { measure = m.rawValue; rest.removeLast() }
+            if let last = rest.last, let m = SweepMeasure(rawValue: last.lowercased()) {
+                measure = m.rawValue; rest.removeLast()
+            } else if let last = rest.last, last.lowercased() == "llc" || last.lowercased().hasPrefix("llc@") {
+                let token = words.last { $0.0 == last }!.1
+                if last.count > 4 {
+                    guard let epoch = NumberLiteral.integer(String(last.dropFirst(4))), epoch >= 0 else {
+                        throw fail("expected llc or llc@EPOCH (λ̂ at that checkpoint of every point, e.g. llc@3000), not '\(last)'", token)
+                    }
+                    measure = "llc@\(epoch)"
+                } else {
+                    measure = "llc"
+                }
+                rest.removeLast()
+            }
+            if let option = options.first, measure?.hasPrefix("llc") != true {
+                throw fail("`\(option)` goes with the llc measure (e.g. plot sweep wd frac llc@3000 of=embed)",
+                           words.first { $0.0 == option }!.1)
+            }
             guard (1...2).contains(rest.count) else {
                 throw fail("expected `plot sweep X [Y] [MEASURE]` (e.g. plot sweep wd frac, plot sweep frac test99); measures: "
-                    + SweepMeasure.allCases.map(\.rawValue).joined(separator: ", "), words.count > 4 ? words[4].1 : nil)
+                    + SweepMeasure.allCases.map(\.rawValue).joined(separator: ", ") + ", llc[@EPOCH]",
+                           words.count > 4 ? words[4].1 : nil)
             }
-            return PlotRequest(kind: .sweep, file: file, sweepKeys: rest, measure: measure)
+            return PlotRequest(kind: .sweep, file: file, sweepKeys: rest, measure: measure, options: options)
         }
         guard let kind = PlotRequest.Kind(rawValue: word) ?? (word == "accuracy" ? .acc : nil) else {
             let kinds = PlotRequest.Kind.allCases.map(\.rawValue)
@@ -350,7 +386,7 @@ public enum Parser {
             }
         }
         if kind == .heatmap && neurons.isEmpty { throw fail("`plot heatmap` needs neuron numbers (e.g. plot heatmap 3,17)", nil) }
-        return PlotRequest(kind: kind, neurons: neurons, file: file)
+        return PlotRequest(kind: kind, neurons: neurons, file: file, layer: layer)
     }
 
     /// `sweep NAME SPEC…`, `sweep status|stop|table NAME`, `sweep list`. The spec is checked here (its form; the configs

@@ -61,6 +61,14 @@ public struct PlotRequest: Equatable, Sendable {
         /// `plot llc [of=…] [llc_…]`: λ̂ over the selection beside the test loss; `plot llc traces`: the chains at the cursor.
         case llc, llcTraces = "llc traces"
 
+        /// Whether the figure reads the neurons, attention or logit map of one layer, so `layer=N` may choose it.
+        public var takesLayer: Bool {
+            switch self {
+            case .freq, .freqOverTime, .neurons, .heatmap, .clusters, .progress: return true
+            case .loss, .acc, .lr, .gradnorm, .collapse, .sweep, .llc, .llcTraces: return false
+            }
+        }
+
         /// Whether the figure's x axis is epochs (SGLD steps for `llc traces`), so `A..B` may window it.
         public var takesWindow: Bool {
             switch self {
@@ -83,11 +91,13 @@ public struct PlotRequest: Equatable, Sendable {
 
     /// `plot llc …`: `of=COMPONENTS` and `llc_KEY=VALUE` words.
     public var options: [String]
+    /// `layer=N`: the layer of a deeper transformer whose neurons the figure reads (nil: the last).
+    public var layer: Int?
 
     public init(kind: Kind, neurons: [Int] = [], file: String? = nil, sweepKeys: [String] = [], measure: String? = nil,
-                options: [String] = [], window: EpochWindow? = nil) {
+                options: [String] = [], window: EpochWindow? = nil, layer: Int? = nil) {
         self.kind = kind; self.window = window; self.neurons = neurons; self.file = file; self.sweepKeys = sweepKeys; self.measure = measure
-        self.options = options
+        self.options = options; self.layer = layer
     }
 }
 

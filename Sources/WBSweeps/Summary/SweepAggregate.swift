@@ -16,12 +16,18 @@ public struct SweepAggregate: Sendable, Equatable {
     }
     public var x: SweepAxis
     public var y: SweepAxis?
-    public var measure: SweepMeasure
     /// Row-major: `cells[yIndex * x.values.count + xIndex]` (one row without Y).
     public var cells: [Cell]
 
     /// Gathers `measure` over the axis labelled (or keyed) `x`, and `y` when given.
     public static func make(_ summary: SweepSummary, x: String, y: String?, measure: SweepMeasure) throws -> SweepAggregate {
+        try make(summary, x: x, y: y, canBeNever: measure.canBeNever) { measure.value($0.milestones) }
+    }
+
+    /// Gathers any measure of a point (`value`, nil where it has none) over the axes; with `canBeNever` a finished point
+    /// without a value counts as never (+∞), else it is left out.
+    public static func make(_ summary: SweepSummary, x: String, y: String?, canBeNever: Bool,
+                            value: (SweepSummary.Row) -> Double?) throws -> SweepAggregate {
         func axis(_ word: String) throws -> SweepAxis {
             let lower = word.lowercased()
             if let found = summary.axes.first(where: { $0.label == lower || $0.key == lower || $0.typedKey == lower }) { return found }
@@ -40,9 +46,9 @@ public struct SweepAggregate: Sendable, Equatable {
             let yi = yAxis.flatMap { a in a.values.firstIndex(of: row.point.values[a.key] ?? "") } ?? 0
             let index = yi * xAxis.values.count + xi
             counts[index] += 1
-            if let value = measure.value(row.milestones) {
+            if let value = value(row) {
                 groups[index].append(value)
-            } else if row.state == .finished && measure.canBeNever {
+            } else if row.state == .finished && canBeNever {
                 groups[index].append(.infinity)
             }
         }
@@ -54,6 +60,6 @@ public struct SweepAggregate: Sendable, Equatable {
             return Cell(median: median.isNaN ? .infinity : median, minimum: sorted.first, maximum: sorted.last, count: count,
                         never: sorted.filter { $0 == .infinity }.count)
         }
-        return SweepAggregate(x: xAxis, y: yAxis, measure: measure, cells: cells)
+        return SweepAggregate(x: xAxis, y: yAxis, cells: cells)
     }
 }

@@ -77,7 +77,7 @@ final class GeneralTransformer: TrainableModel {
         }
     }
 
-    private func buffers(capacity: Int) -> TransformerActivations {
+    func buffers(capacity: Int) -> TransformerActivations {
         if let existing = activations, existing.capacity >= capacity { return existing }
         let made = TransformerActivations(capacity: capacity, shape: shape, layers: layers, layerNorm: layerNorm)
         activations = made
@@ -122,7 +122,7 @@ final class GeneralTransformer: TrainableModel {
     /// The last block only needs the `=` position past its keys and values (nothing after it reads positions 0 and 1),
     /// so there q, attention, W_O, ln2 and the MLP run on one row per example, kept compact (row e, not 3e + 2) in that
     /// block's buffers and in `residual[layers]`.
-    private func forward(_ ws: TransformerActivations, _ range: Range<Int>, parameters w: UnsafePointer<Float>,
+    func forward(_ ws: TransformerActivations, _ range: Range<Int>, parameters w: UnsafePointer<Float>,
                          batchSize: Int, gradient: Bool) {
         let s = shape, d = s.dModel, m = s.dMLP, c = s.classes, lo = range.lowerBound, ne = range.count
         let rows = (3 * range.lowerBound)..<(3 * range.upperBound), r0 = rows.lowerBound, nr = rows.count

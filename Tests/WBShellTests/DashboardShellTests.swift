@@ -3,6 +3,7 @@ import WBTestSupport
 import XCTest
 import WBNotebook
 import WBPlotting
+import WBAnalysis
 @testable import WBShell
 @testable import WBTraining
 
@@ -291,4 +292,44 @@ final class DashboardShellTests: ExecutorTestCase {
 /// `pipe(2)` from whichever C library the platform has.
 func makePipe(_ fds: inout [Int32]) -> Int32 {
     fds.withUnsafeMutableBufferPointer { pipe($0.baseAddress!) }
+}
+
+/// The dashboard's λ̂ panel.
+final class DashboardLLCTests: ExecutorTestCase {
+    func dashboards(_ output: CellOutput) -> [Dashboard] {
+        output.blocks.compactMap { if case .dashboard(let d) = $0 { return d } else { return nil } }
+    }
+
+    /// λ̂ where `analyze llc` estimated it with the run's defaults: a panel over the checkpoints with the cursor's epoch
+    /// marked, and the number beside the others; nothing before any estimate. A replay shows only what it estimated.
+    func testTheDashboardShowsTheLLCEstimatedWithTheRunsDefaults() throws {
+        _ = try run("train p=23 d_model=16 heads=2 d_mlp=32 epochs=40 checkpoints=\"0..40 step 10\" name=lam")
+        XCTAssertNil(try XCTUnwrap(dashboards(try run("dashboard")).first).llc)
+        _ = try run("llc defaults llc_chains=2 llc_draws=20 llc_burnin=5")
+        _ = try run("range 0..40 step 20")
+        let analyzed = try run("analyze llc").plainText
+        XCTAssertTrue(analyzed.hasPrefix("local learning coefficient of lam at 3 checkpoints"), analyzed)
+        _ = try run("at epoch 20")
+        let dashboard = try XCTUnwrap(dashboards(try run("dashboard")).first)
+        let llc = try XCTUnwrap(dashboard.llc)
+        XCTAssertEqual(llc.epochs, [0, 20, 40])
+        let runner = try LLCRunner(run: try XCTUnwrap(executor.session.run).folder)
+        let estimate = try XCTUnwrap(runner.cachedEstimates().first { $0.epoch == 20 })
+        XCTAssertEqual(dashboard.numbers.llc, estimate.llc)
+        XCTAssertEqual(llc.values[1], estimate.llc)
+        XCTAssertTrue(dashboard.numbers.line(epoch: 20).contains(" · λ̂ " + String(format: "%.4g", estimate.llc!)), dashboard.numbers.line(epoch: 20))
+        let figure = Figure.dashboard(dashboard)
+        let panel = try XCTUnwrap(figure.panels.first { $0.title == "λ̂ (local learning coefficient)" })
+        XCTAssertTrue(panel.marks.contains(.epochIndicator(x: 20, label: "epoch 20")), "\(panel.marks)")
+        let screen = try DashboardTerminalLayout(width: 120, height: 40).render(dashboard).joined(separator: "\n")
+        XCTAssertTrue(screen.contains("λ̂ (local learning"), screen)
+        // A replay of the same run sees only the estimates it made or read itself.
+        let replay = CommandExecutor(session: Session(runsRoot: root.appendingPathComponent("runs"), home: root.appendingPathComponent("home")))
+        replay.session.restoresReusedRuns = true
+        _ = try replay.execute(try Parser.parse("load lam")[0])
+        XCTAssertNil(try XCTUnwrap(dashboards(try replay.execute(try Parser.parse("dashboard")[0])).first).llc)
+        _ = try replay.execute(try Parser.parse("range 0..40 step 40")[0])
+        _ = try replay.execute(try Parser.parse("plot llc")[0])
+        XCTAssertEqual(try XCTUnwrap(dashboards(try replay.execute(try Parser.parse("dashboard")[0])).first).llc?.epochs, [0, 40])
+    }
 }

@@ -3,6 +3,7 @@ import XCTest
 import WBTestSupport
 import WBSweeps
 import WBTraining
+import WBAnalysis
 @testable import WBShell
 
 /// `sweep` at the prompt: parsing, help, and the refusals that come before any work.
@@ -130,5 +131,58 @@ final class SweepProgressViewTests: XCTestCase {
         XCTAssertTrue(written.hasSuffix("\u{1B}[3F\u{1B}[2Ksweep s: 3/12 done, 1 running, 6 queued, 1 failed — 1m15s elapsed, ETA 1h01m"
             + " — stopping: workers save their checkpoints…\n\u{1B}[2K  wd=0.3,seed=0  epoch 120/1000  test  12.5%\n\u{1B}[2K\n\u{1B}[1F"),
                       written.debugDescription)
+    }
+}
+
+/// The local learning coefficient as a measure of `plot sweep`.
+final class SweepLLCMeasureTests: ExecutorTestCase {
+    /// `plot sweep X llc[@EPOCH]`: λ̂ of every finished point (estimated first, then from each point's cache), the median
+    /// over the seeds per cell; an epoch a point has no checkpoint at is refused naming the point.
+    func testTheLLCIsASweepMeasure() throws {
+        let spec = try SweepSpec.parse(name: "lam", text: "wd=0.3,1 seeds=0..1 p=23 d_model=16 heads=2 d_mlp=32 epochs=30")
+        let folder = SweepFolder(root: root.appendingPathComponent("runs"), name: "lam")
+        let points = try SweepGrid.make(spec: spec, base: TrainingConfig())
+        try folder.writeManifest(SweepManifest(spec: spec, points: points))
+        for point in points {
+            var config = point.config
+            config.name = point.name
+            _ = try Trainer.start(config, root: folder.url)
+        }
+        _ = try run("sweep table lam")
+        let options = ["llc_chains=2", "llc_draws=20", "llc_burnin=5"]
+        let figure = try run("plot sweep wd llc " + options.joined(separator: " ")).figures[0]
+        XCTAssertEqual(figure.title, "sweep lam: λ̂ at the last checkpoint")
+        let summary = try SweepSummary.read(folder)
+        let measured = try executor.sweepLLC(summary, folder: folder, epoch: nil, options: options, context: ExecutionContext())
+        XCTAssertEqual(measured.values.count, 4)
+        for point in points {
+            let runner = try LLCRunner(run: folder.run(point))
+            let report = try runner.run(epochs: [30], components: try runner.components(["all"]),
+                                        settings: try runner.defaultSettings.applying(options))
+            XCTAssertEqual(report.cached, 1, "estimated by the plot, then read from the point's cache")
+            XCTAssertEqual(measured.values[point.name], report.estimates[0].llc)
+        }
+        let aggregate = try SweepAggregate.make(summary, x: "wd", y: nil, canBeNever: false) { measured.values[$0.point.name] }
+        for (i, wd) in ["0.3", "1"].enumerated() {
+            let pair = points.filter { $0.values["wd"] == wd }.map { measured.values[$0.name]! }
+            XCTAssertEqual(aggregate.cells[i].median!, (pair[0] + pair[1]) / 2, accuracy: 1e-12)
+        }
+        XCTAssertEqual(try run("plot sweep wd llc@30 of=embed llc_chains=2 llc_draws=20 llc_burnin=5").figures[0].title,
+                       "sweep lam: λ̂ of embed at epoch 30")
+        XCTAssertThrowsError(try run("plot sweep wd llc@20")) {
+            XCTAssertEqual("\($0)", "point wd=0.3,seed=0 has no checkpoint at epoch 20 (it has 0, 30); choose one every point has, "
+                + "or llc for each point's last")
+        }
+        XCTAssertThrowsError(try run("plot sweep wd llc of=embed,mlp")) {
+            XCTAssertEqual("\($0)", "the llc measure of a sweep takes one component (e.g. of=embed), not 2")
+        }
+        XCTAssertEqual(try Parser.parse("plot sweep wd frac llc@3k of=embed llc_draws=50"),
+                       [.plot(PlotRequest(kind: .sweep, sweepKeys: ["wd", "frac"], measure: "llc@3000", options: ["of=embed", "llc_draws=50"]))])
+        XCTAssertThrowsError(try Parser.parse("plot sweep wd test95 of=embed")) {
+            XCTAssertTrue("\($0)".hasPrefix("`of=embed` goes with the llc measure (e.g. plot sweep wd frac llc@3000 of=embed)"), "\($0)")
+        }
+        XCTAssertThrowsError(try Parser.parse("plot sweep wd llc@x")) {
+            XCTAssertTrue("\($0)".hasPrefix("expected llc or llc@EPOCH (λ̂ at that checkpoint of every point, e.g. llc@3000), not 'llc@x'"), "\($0)")
+        }
     }
 }

@@ -79,6 +79,18 @@ public final class LLCRunner {
         return list.filter { seen.insert($0.name).inserted }
     }
 
+    /// The estimates already in the cache for `component` with `settings` (default: the run's own), one per checkpoint
+    /// whose file is unchanged since, in epoch order; nothing is estimated (the dashboard's λ̂ panel reads these).
+    public func cachedEstimates(component: String = "all", settings: LLCSettings? = nil) -> [LLCEstimate] {
+        let settings = settings ?? defaultSettings
+        return run.checkpointEpochs().compactMap { epoch in
+            guard let stat = CheckpointFingerprint.current(run.checkpointURL(epoch: epoch)),
+                  let hit = cache.lookup(epoch: epoch, component: component, settings: settings, file: stat), hit.sameStat
+            else { return nil }
+            return hit.estimate
+        }
+    }
+
     /// Estimates λ̂ at `epochs` (default: every checkpoint) for each of `components`.
     public func run(epochs: [Int]? = nil, components: [ModelComponent], settings: LLCSettings,
                     cancel: CancellationToken = CancellationToken(), progress: @escaping @Sendable (Progress) -> Void = { _ in }) throws -> Report {

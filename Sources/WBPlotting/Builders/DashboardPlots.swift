@@ -4,8 +4,8 @@ extension Figure {
     /// Panels per grid row in dashboard figures.
     public static let dashboardColumns = 3
 
-    /// The whole dashboard of one checkpoint as one figure: loss curves, embedding frequencies and cluster sizes in
-    /// the first row, the neuron heatmaps below; the key numbers are the subtitle.
+    /// The whole dashboard of one checkpoint as one figure: loss curves, λ̂ (when estimated), embedding frequencies and
+    /// cluster sizes, then the neuron heatmaps, three panels a row; the key numbers are the subtitle.
     public static func dashboard(_ d: Dashboard) -> Figure {
         Figure(title: d.heading, subtitle: d.numbers.line(epoch: d.epoch),
                panels: [lossPanel(d.curves, currentEpoch: d.epoch, selection: d.selection)] + checkpointPanels(d),
@@ -28,9 +28,20 @@ extension Figure {
         return Figure(title: "Loss — \(curves.name)", panel: panel)
     }
 
-    /// The panels that depend on the checkpoint: frequencies (when computed), cluster sizes (when computed), neurons.
+    /// The panels that depend on the checkpoint: λ̂ (when estimated), frequencies (when computed), cluster sizes (when
+    /// computed), neurons.
     static func checkpointPanels(_ d: Dashboard) -> [Panel] {
-        [frequencyPanel(d), d.clusters.map(clusterSizes)].compactMap { $0 } + neuronPanels(d)
+        [llcPanel(d), frequencyPanel(d), d.clusters.map(clusterSizes)].compactMap { $0 } + neuronPanels(d)
+    }
+
+    /// λ̂ over the checkpoints estimated so far, with the epoch indicator at the dashboard's checkpoint (± one standard
+    /// error dashed, as `plot llc`).
+    static func llcPanel(_ d: Dashboard) -> Panel? {
+        guard let llc = d.llc, !llc.epochs.isEmpty else { return nil }
+        var panel = llcOverTime(run: "", series: [llc], testLoss: nil, phases: nil, currentEpoch: d.epoch, settings: "").panels[0]
+        panel.title = "λ̂ (local learning coefficient)"
+        panel.legend = .hidden
+        return panel
     }
 
     static func frequencyPanel(_ d: Dashboard) -> Panel? {

@@ -1,5 +1,6 @@
 /// Everything the dashboard shows for one checkpoint: the key numbers, the loss curves with the epoch indicator and
-/// the selection, the embedding's frequency norms, the neuron-cluster sizes and a few neurons' activation grids.
+/// the selection, λ̂ over the checkpoints already estimated (when there are any), the embedding's frequency norms, the
+/// neuron-cluster sizes and a few neurons' activation grids.
 ///
 /// A value, filled by the shell from the run and its (cached) analyses. `Figure.dashboard(_:)` turns it into one figure
 /// (panels as a grid, for notebooks and SVG files), `DashboardTerminalLayout` into one terminal screen.
@@ -24,10 +25,13 @@ public struct Dashboard: Sendable, Equatable {
     /// The order the analyses read the tokens in, when not the tokens' own (for example "discrete-log basis, g = 3" for
     /// a multiplication run); empty for addition. Ends the titles.
     public var basis: String
+    /// λ̂ of the whole network at the checkpoints whose estimate is cached (with the run's LLC defaults); nil when none.
+    public var llc: LLCSeries?
 
     public init(run: String, epoch: Int, position: Int? = nil, checkpointCount: Int? = nil, numbers: DashboardNumbers,
                 curves: RunCurves, selection: EpochSelection? = nil, frequencyNorms: [Double] = [], dominantFrequencies: [Int] = [],
-                clusters: ClusterSizes? = nil, neurons: [NeuronGrid] = [], neuronClusters: [Int?] = [], basis: String = "") {
+                clusters: ClusterSizes? = nil, neurons: [NeuronGrid] = [], neuronClusters: [Int?] = [], basis: String = "",
+                llc: LLCSeries? = nil) {
         self.run = run
         self.epoch = epoch
         self.position = position
@@ -41,6 +45,7 @@ public struct Dashboard: Sendable, Equatable {
         self.neurons = neurons
         self.neuronClusters = neuronClusters
         self.basis = basis
+        self.llc = llc
     }
 
     /// " (discrete-log basis, g = 3)", or "" for addition.
@@ -66,9 +71,13 @@ public struct DashboardNumbers: Sendable, Equatable {
     public var excludedLoss: Double?
     /// Share of MLP neurons in a frequency cluster, 0…1.
     public var clusteredShare: Double?
+    /// λ̂ at this checkpoint and its standard error over chains, when estimated.
+    public var llc: Double?
+    public var llcStandardError: Double?
 
     public init(trainLoss: Double? = nil, testLoss: Double? = nil, trainAccuracy: Double? = nil, testAccuracy: Double? = nil,
-                restrictedLoss: Double? = nil, excludedLoss: Double? = nil, clusteredShare: Double? = nil) {
+                restrictedLoss: Double? = nil, excludedLoss: Double? = nil, clusteredShare: Double? = nil, llc: Double? = nil,
+                llcStandardError: Double? = nil) {
         self.trainLoss = trainLoss
         self.testLoss = testLoss
         self.trainAccuracy = trainAccuracy
@@ -76,6 +85,8 @@ public struct DashboardNumbers: Sendable, Equatable {
         self.restrictedLoss = restrictedLoss
         self.excludedLoss = excludedLoss
         self.clusteredShare = clusteredShare
+        self.llc = llc
+        self.llcStandardError = llcStandardError
     }
 
     /// Label and value of each known number, in display order.
@@ -93,6 +104,7 @@ public struct DashboardNumbers: Sendable, Equatable {
         if let v = restrictedLoss { out.append(("restricted loss", loss(v))) }
         if let v = excludedLoss { out.append(("excluded loss", loss(v))) }
         if let v = clusteredShare { out.append(("neurons clustered", percent(v))) }
+        if let v = llc { out.append(("λ̂", String(format: "%.4g", v) + (llcStandardError.map { String(format: " ± %.2g", $0) } ?? ""))) }
         return out
     }
 

@@ -1,7 +1,7 @@
 /// Lays a `Dashboard` out on one terminal screen.
 ///
-/// - Wide terminals (at least `wideColumns` columns): the loss curves and the embedding frequencies side by side, then
-///   the cluster sizes and the neuron heatmaps side by side.
+/// - Wide terminals (at least `wideColumns` columns): the loss curves, λ̂ (when estimated) and the embedding frequencies
+///   side by side, then the cluster sizes and the neuron heatmaps side by side.
 /// - Narrower ones (at least `stackedColumns`): every panel at full width, stacked; the heatmaps share the last row.
 ///
 /// The heading and the key numbers come first (wrapped to the width); an optional footer (key hints in live mode)
@@ -93,13 +93,15 @@ public struct DashboardTerminalLayout: Sendable {
         // The second row is as tall as square heatmaps of that width need; the loss curves get the rest.
         let secondRows = min(rows - 9, max(9, Self.heatmapRows(width: each)))
         let firstRows = rows - secondRows
-        let loss = lossPanel(d)
-        if let frequency {
-            let lossWidth = (width - Self.gap) * 58 / 100
-            canvas.blit(renderer.renderPanel(loss, width: lossWidth, height: firstRows), 0, top)
-            canvas.blit(renderer.renderPanel(frequency, width: width - lossWidth - Self.gap, height: firstRows), lossWidth + Self.gap, top)
-        } else {
-            canvas.blit(renderer.renderPanel(loss, width: width, height: firstRows), 0, top)
+        // The first row: loss, then λ̂ and the frequencies when there are, sharing the width (the loss a bit wider).
+        let firstPanels = [lossPanel(d), Figure.llcPanel(d), frequency].compactMap { $0 }
+        let shares = firstPanels.count == 3 ? [40, 30, 30] : firstPanels.count == 2 ? [58, 42] : [100]
+        let available = width - (firstPanels.count - 1) * Self.gap
+        var x = 0
+        for (i, panel) in firstPanels.enumerated() {
+            let panelWidth = i == firstPanels.count - 1 ? width - x : available * shares[i] / 100
+            canvas.blit(renderer.renderPanel(panel, width: panelWidth, height: firstRows), x, top)
+            x += panelWidth + Self.gap
         }
         if let clusters {
             canvas.blit(renderer.renderPanel(clusters, width: clusterWidth, height: secondRows), 0, top + firstRows)
@@ -111,7 +113,7 @@ public struct DashboardTerminalLayout: Sendable {
 
     /// Every panel at full width, the heatmaps side by side at the end. Returns the rows used.
     private func layStacked(_ d: Dashboard, top: Int, rows: Int, into canvas: inout TextCanvas) -> Int {
-        let panels = [lossPanel(d), Figure.frequencyPanel(d),
+        let panels = [lossPanel(d), Figure.llcPanel(d), Figure.frequencyPanel(d),
                       d.clusters.map(Figure.clusterSizes)].compactMap { $0 }
         let heatmaps = Figure.neuronPanels(d)
         let (count, each) = heatmapColumns(heatmaps.count, width: width)

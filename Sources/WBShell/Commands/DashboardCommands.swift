@@ -128,7 +128,8 @@ extension CommandExecutor {
             runner = try AnalysisRunner(run: folder)
             session.trainingRunner = runner
         }
-        let builder = DashboardBuilder(run: run, runner: runner, curves: curves(run), selection: selection(run))
+        let builder = DashboardBuilder(run: run, runner: runner, curves: curves(run), selection: selection(run),
+                                       llcEpochs: llcEpochFilter(folder))
         let results = try builder.analyses([epoch], context: ExecutionContext(), label: "")
         return try builder.dashboard(at: epoch, neurons: builder.representativeNeurons(at: epoch, results: results), results: results)
     }
@@ -155,9 +156,16 @@ extension CommandExecutor {
     func dashboardBuilder() throws -> DashboardBuilder {
         let run = try requireRun()
         if let cached = session.dashboardBuilder, cached.matches(run) { return cached }
-        let builder = DashboardBuilder(run: run, runner: try analysisRunner(), curves: curves(run), selection: selection(run))
+        let builder = DashboardBuilder(run: run, runner: try analysisRunner(), curves: curves(run), selection: selection(run),
+                                       llcEpochs: llcEpochFilter(run.folder))
         session.dashboardBuilder = builder
         return builder
+    }
+
+    /// The epochs whose λ̂ the dashboard of `folder` may show: in a replay only those this session estimated or read
+    /// (`Session.llcEpochsThisSession`), at the prompt every cached one (nil).
+    func llcEpochFilter(_ folder: RunFolder) -> Set<Int>? {
+        session.restoresReusedRuns ? session.llcEpochsThisSession[folder.url] ?? [] : nil
     }
 
     /// After a cursor move while the dashboard is shown: the dashboard at the new epoch instead of the cursor line.

@@ -23,6 +23,15 @@ extension CommandExecutor {
     /// The LLC runner of the current run (cheap: it reads the config and the split).
     func llcRunner() throws -> LLCRunner { try LLCRunner(run: requireRun().folder) }
 
+    /// Notes the whole-network estimates with the run's defaults among `estimates` (`Session.llcEpochsThisSession`).
+    func noteLLCEstimates(_ estimates: [LLCEstimate], runner: LLCRunner) {
+        let defaults = runner.defaultSettings
+        let epochs = estimates.filter { $0.component == "all" && $0.settings == defaults }.map(\.epoch)
+        session.llcEpochsThisSession[runner.run.url, default: []].formUnion(epochs)
+        // The dashboard reads λ̂ once per builder: the next one sees these.
+        session.dashboardBuilder = nil
+    }
+
     /// `of=COMPONENT[,…]` and `llc_KEY=VALUE` words (the `llc_` may be left out) over the run's saved defaults; other
     /// words go back in `rest` for the caller to interpret or refuse.
     func llcOptions(_ words: [String], runner: LLCRunner) throws -> (components: [ModelComponent], settings: LLCSettings, rest: [String]) {
@@ -64,6 +73,7 @@ extension CommandExecutor {
                 progress.report("llc of \(name)", $0)
             }
         } catch { throw ShellError("\(error)") }
+        noteLLCEstimates(report.estimates, runner: runner)
         var output = CellOutput.text("local learning coefficient of \(run.name) at \(Set(report.estimates.map(\.epoch)).count) checkpoints"
             + (report.cancelled ? "; stopped early (Ctrl-C), the estimates finished are kept (cache and llc.csv)" : ""))
         output.append(.text(Self.describe(settings, nbeta: report.estimates.first?.nbeta)))
@@ -231,6 +241,7 @@ extension CommandExecutor {
                 }
             } catch { throw ShellError("\(error)") }
             if report.estimates.isEmpty, let failure = report.failures.first { throw ShellError(failure.description) }
+            noteLLCEstimates(report.estimates, runner: runner)
             return report.estimates
         }
         let settingsLine = Self.describe(settings, nbeta: nil)

@@ -20,11 +20,13 @@ enum SweepHelp {
         "sweep stop NAME      stop a sweep running in another process (SIGINT to it), or cancel its Slurm job",
         "plot sweep X [Y] [measure]   the current sweep: a phase diagram over keys X and Y, or the measure against X",
         "                     (median over seeds, min–max band); measures: test95 (default), test99, test50, train99, peak,",
-        "                     test_loss, test_acc",
+        "                     test_loss, test_acc, llc[@EPOCH] (λ̂ of each finished point at its last checkpoint or at",
+        "                     EPOCH, estimated first with each point's LLC defaults; of=C and llc_KEY=VALUE may follow)",
         "Examples:",
         "  sweep tiny wd=0.3,1 seeds=0..1 p=23 d_model=32 d_mlp=128 epochs=500 jobs=2",
         "  sweep status tiny",
         "  sweep table tiny",
         "  plot sweep wd seed",
+        "  plot sweep wd llc@400 llc_draws=100",
     ]
 }

@@ -344,13 +344,17 @@ public enum Parser {
         if word == "sweep" {
             // λ̂'s options (of=…, llc_KEY=VALUE) may follow the `llc` measure.
             let isOption = { (w: String) in w.lowercased().hasPrefix("of=") || w.lowercased().hasPrefix("llc_") }
-            let options = words.dropFirst().map(\.0).filter(isOption)
-            var rest = words.dropFirst().map(\.0).filter { !isOption($0) }
+            var tokens = Array(args.dropFirst())
+            if file != nil { tokens.removeLast(2) }
+            // Comma lists (of=embed,mlp) come back as one word; the swept keys hold no commas.
+            let joined = try joinLists(tokens, line: line, skipping: 0, fail: fail)
+            let options = joined.filter(isOption)
+            var rest = joined.filter { !isOption($0) }
             var measure: String?
             if let last = rest.last, let m = SweepMeasure(rawValue: last.lowercased()) {
                 measure = m.rawValue; rest.removeLast()
             } else if let last = rest.last, last.lowercased() == "llc" || last.lowercased().hasPrefix("llc@") {
-                let token = words.last { $0.0 == last }!.1
+                let token = words.last { $0.0 == last }?.1
                 if last.count > 4 {
                     guard let epoch = NumberLiteral.integer(String(last.dropFirst(4))), epoch >= 0 else {
                         throw fail("expected llc or llc@EPOCH (λ̂ at that checkpoint of every point, e.g. llc@3000), not '\(last)'", token)
@@ -363,7 +367,7 @@ public enum Parser {
             }
             if let option = options.first, measure?.hasPrefix("llc") != true {
                 throw fail("`\(option)` goes with the llc measure (e.g. plot sweep wd frac llc@3000 of=embed)",
-                           words.first { $0.0 == option }!.1)
+                           words.first { $0.0 == option }?.1)
             }
             guard (1...2).contains(rest.count) else {
                 throw fail("expected `plot sweep X [Y] [MEASURE]` (e.g. plot sweep wd frac, plot sweep frac test99); measures: "

@@ -4,8 +4,8 @@ import WBPlotting
 import WBTraining
 
 /// Gathers the `Dashboard` of one checkpoint of a run: the metrics row, the embedding frequencies, neuron clusters and
-/// progress measures through the analysis cache (computing what is missing, with progress), and the activation grids of
-/// the neurons shown. Grids of recently shown checkpoints stay in memory, so stepping back and forth redraws without a
+/// progress measures through the analysis cache (computing what is missing, with progress), λ̂ where `analyze llc` has
+/// estimated it with the run's defaults (read from its cache only), and the activation grids of the neurons shown. Grids of recently shown checkpoints stay in memory, so stepping back and forth redraws without a
 /// forward pass. One builder per loaded run state (the session makes a new one when the run changes).
 final class DashboardBuilder {
     let run: LoadedRun
@@ -16,12 +16,23 @@ final class DashboardBuilder {
     private var grids: [Int: [Int: [Float]]] = [:]
     private var recent: [Int] = []
     static let keptGridEpochs = 64
+    /// The only epochs whose λ̂ the panel may show (a replay's, `Session.llcEpochsThisSession`); nil: every cached one.
+    let llcEpochs: Set<Int>?
+    /// λ̂ of the whole network at the checkpoints already estimated (read once from the LLC cache, never computed here).
+    private lazy var llc: LLCSeries? = {
+        guard let cached = try? LLCRunner(run: run.folder).cachedEstimates() else { return nil }
+        let estimates = cached.filter { $0.llc != nil && (llcEpochs?.contains($0.epoch) ?? true) }
+        guard !estimates.isEmpty else { return nil }
+        return LLCSeries(component: "all", epochs: estimates.map(\.epoch), values: estimates.map { $0.llc! },
+                         standardErrors: estimates.map { $0.standardError ?? 0 })
+    }()
 
     /// The analyses a dashboard reads.
     static var analyses: [any Analysis] { [EmbeddingFrequencies(), NeuronClusters(), WBAnalysis.ProgressMeasures()] }
 
-    init(run: LoadedRun, runner: AnalysisRunner, curves: RunCurves, selection: EpochSelection?) {
+    init(run: LoadedRun, runner: AnalysisRunner, curves: RunCurves, selection: EpochSelection?, llcEpochs: Set<Int>? = nil) {
         self.run = run
+        self.llcEpochs = llcEpochs
         self.runner = runner
         self.curves = curves
         self.selection = selection
@@ -58,11 +69,13 @@ final class DashboardBuilder {
         let progress = results.result(WBAnalysis.ProgressMeasures.self, epoch: epoch)
         let frequencies = results.result(EmbeddingFrequencies.self, epoch: epoch)
         let clusters = results.result(NeuronClusters.self, epoch: epoch)
+        let llcIndex = llc?.epochs.firstIndex(of: epoch)
         let numbers = DashboardNumbers(trainLoss: m?.trainLoss ?? progress?.trainLoss, testLoss: m?.testLoss ?? progress?.testLoss,
                                        trainAccuracy: m?.trainAccuracy ?? progress?.trainAccuracy,
                                        testAccuracy: m?.testAccuracy ?? progress?.testAccuracy,
                                        restrictedLoss: progress?.restrictedLoss, excludedLoss: progress?.excludedLoss,
-                                       clusteredShare: clusters?.clusteredShare)
+                                       clusteredShare: clusters?.clusteredShare, llc: llcIndex.map { llc!.values[$0] },
+                                       llcStandardError: llcIndex.flatMap { llc!.standardErrors[$0] > 0 ? llc!.standardErrors[$0] : nil })
         let sizes = clusters.map {
             ClusterSizes(frequencies: $0.clusters.map(\.frequency), sizes: $0.clusters.map(\.neurons), unclustered: $0.unclustered,
                          threshold: $0.threshold)
@@ -75,7 +88,7 @@ final class DashboardBuilder {
                          numbers: numbers, curves: curves, selection: selection, frequencyNorms: frequencies?.frequencyNorms ?? [],
                          dominantFrequencies: frequencies?.dominant ?? [], clusters: sizes, neurons: shownGrids,
                          neuronClusters: neurons.map { n in clusters.flatMap { n < $0.cluster.count && $0.cluster[n] > 0 ? $0.cluster[n] : nil } },
-                         basis: runner.context.view.label)
+                         basis: runner.context.view.label, llc: llc)
     }
 
     /// The activation grids of `neurons` at `epoch`: from memory, else one forward pass over the grid.

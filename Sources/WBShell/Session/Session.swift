@@ -29,6 +29,11 @@ public final class Session {
     public var writeRoots: [URL]?
     /// The current run's analysis runner (it keeps the run's split and basis; results are cached on disk).
     var analysisRunner: AnalysisRunner?
+    /// By run folder: the epochs whose whole-network λ̂ with the run's LLC defaults this session estimated or read
+    /// (`analyze llc`, `plot llc`). In a replay (`restoresReusedRuns`) the dashboard's λ̂ panel shows only these, so a
+    /// notebook's dashboard does not depend on estimates its runs folder held before; at the prompt it shows every
+    /// cached one.
+    var llcEpochsThisSession: [URL: Set<Int>] = [:]
     /// The current run's dashboard builder (keeps recently shown neuron grids in memory).
     var dashboardBuilder: DashboardBuilder?
     /// The analysis runner of the run being trained, for the dashboard the live training block can show.

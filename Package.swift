@@ -26,7 +26,7 @@ let package = Package(
         // libzmq's pkg-config flags name include folders SwiftPM refuses (-isystem …/mit-krb5); zmq.h is in /usr/include.
         .systemLibrary(name: "CZMQ", providers: [.apt(["libzmq3-dev"])]),
 
-        // Support: what every module shares: atomic file writes, XML/HTML and JSON string escaping.
+        // Support: what every module shares: atomic file writes, XML/HTML and JSON string escaping, text tables.
         .target(name: "WBSupport"),
         // Training: model, AdamW, split, trainer, checkpoints, safetensors, run folder.
         .target(
@@ -44,10 +44,10 @@ let package = Package(
         .target(name: "WBPlotting", dependencies: ["WBSupport", "CZlib"]),
 
         // Sweeps: a grid of configs → run folders; the local process pool and the Slurm job array; the per-point summary.
-        .target(name: "WBSweeps", dependencies: ["WBTraining"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "WBSweeps", dependencies: ["WBSupport", "WBTraining"], swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
-        .target(name: "WBShell", dependencies: ["WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"],
+        .target(name: "WBShell", dependencies: ["WBSupport", "WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.

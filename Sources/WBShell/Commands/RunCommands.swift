@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 import WBTraining
 
 extension CommandExecutor {
@@ -168,18 +169,5 @@ extension CommandExecutor {
         guard count >= 1 else { throw ShellError("`log N` needs N ≥ 1") }
         let lines = run.folder.logTail(count)
         return .text(lines.isEmpty ? "the training log of \(run.name) is empty" : lines.joined(separator: "\n"))
-    }
-}
-
-/// Plain-text tables with aligned columns.
-enum TextTable {
-    static func render(_ rows: [[String]]) -> String {
-        guard let header = rows.first else { return "" }
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { i, cell in cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
     }
 }

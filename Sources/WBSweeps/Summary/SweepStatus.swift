@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 import WBTraining
 
 /// `sweep status NAME`: one row per point (state, epoch reached, latest test accuracy, seconds trained, disk), then the
@@ -72,7 +73,7 @@ public struct SweepStatus: Sendable {
         }
         var lines = ["sweep \(name): \(rows.count) points — \(counts)"
                      + (runningPID.map { " (running in process \($0))" } ?? "") + (slurmJobID.map { " (Slurm job \($0))" } ?? "")]
-        lines.append(PlainTable.render(table))
+        lines.append(TextTable.render(table))
         lines.append("disk: \(Self.bytes(totalBytes))" + (momentsNote.map { " (\($0))" } ?? ""))
         for row in rows where row.state == .failed { lines.append("\(row.point) failed: \(row.error ?? "no reason recorded")") }
         return lines.joined(separator: "\n")
@@ -95,18 +96,5 @@ public struct SweepStatus: Sendable {
         if value < 1e6 { return String(format: "%.1f kB", value / 1e3) }
         if value < 1e9 { return String(format: "%.1f MB", value / 1e6) }
         return String(format: "%.2f GB", value / 1e9)
-    }
-}
-
-/// Plain-text tables with aligned columns, left-aligned, two spaces apart.
-public enum PlainTable {
-    public static func render(_ rows: [[String]]) -> String {
-        guard let header = rows.first else { return "" }
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
-        return rows.map { row in
-            row.enumerated().map { i, cell in i < widths.count ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) : cell }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
     }
 }

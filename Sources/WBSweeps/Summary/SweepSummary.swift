@@ -88,7 +88,7 @@ public struct SweepSummary: Sendable {
         }
         let failures = rows.filter { $0.state == .failed }.map { "\($0.point.name) failed: \($0.error ?? "no reason recorded")" }
         return "sweep \(name): epochs at which each point first reached the threshold (never: not within its epochs)\n"
-            + PlainTable.render(table) + failures.map { "\n" + $0 }.joined()
+            + TextTable.render(table) + failures.map { "\n" + $0 }.joined()
     }
 
     /// Writes `summary.csv` atomically.

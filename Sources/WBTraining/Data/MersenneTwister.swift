@@ -1,3 +1,5 @@
+import Foundation
+
 /// MT19937, seeded the way CPython's `random.seed(int)` seeds it (`init_by_array` over the seed's 32-bit words),
 /// with `getrandbits`, `randbelow` and `shuffle` exactly as CPython 3 implements them, so a split made by
 /// `random.seed(s); random.shuffle(pairs)` in Python is reproduced bit for bit.
@@ -107,6 +109,6 @@ public struct MersenneTwister: Sendable {
     public mutating func nextGaussian() -> Double {
         let u1 = 1.0 - nextDouble()   // (0, 1], so log is finite
         let u2 = nextDouble()
-        return (-2.0 * _log(u1)).squareRoot() * _cos(2.0 * Double.pi * u2)
+        return (-2.0 * Foundation.log(u1)).squareRoot() * Foundation.cos(2.0 * Double.pi * u2)
     }
 }

@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "WBPlotting", dependencies: ["WBSupport", "CZlib"]),
 
         // Sweeps: a grid of configs → run folders; the local process pool and the Slurm job array; the per-point summary.
-        .target(name: "WBSweeps", dependencies: ["WBSupport", "WBTraining"], swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "WBSweeps", dependencies: ["WBSupport", "WBTraining"]),
 
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
         .target(name: "WBShell", dependencies: ["WBSupport", "WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"],

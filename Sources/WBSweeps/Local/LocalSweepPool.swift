@@ -22,8 +22,9 @@ public final class LocalSweepPool {
         max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, threads))
     }
 
-    /// One worker process and what it reported.
-    private final class Worker {
+    /// One worker process and what it reported. Its reader threads and the pool's loop share it: every `var` is read
+    /// and written only under the pool's `guardLock`, hence `@unchecked Sendable`.
+    private final class Worker: @unchecked Sendable {
         let index: Int
         let process = Process()
         let started = Date()

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import XCTest
 import WBTestSupport
+import CModelKernels
 @testable import WBTraining
 
 /// The task, Grokfast and init_scale keys: labels, refusals, checkpoints that carry the filter's state, and resume and
@@ -142,6 +143,34 @@ final class TaskAndFilterTests: TemporaryFolderTestCase {
     }
 
     /// `grad_norm` in the metrics is the norm of the raw gradient, not of the filtered one handed to AdamW.
+    /// Grokfast-MA's window sum, on the AVX2 path and the plain one, over 1 and 2 workers, gives the bits of the
+    /// reference's order written out here: per element from zero, oldest gradient first, then g + (sum / window)·λ.
+    func testMovingAverageSumsTheWindowOldestFirstOnEveryPath() {
+        var generator = MersenneTwister(seed: 7)
+        let n = 5_003, window = 11, lambda: Float = 5
+        let steps = (0..<(window + 2)).map { _ in (0..<n).map { _ in Float(generator.nextGaussian()) * 1e-3 } }
+        var expected = steps.last!
+        let kept = Array(steps.suffix(window))
+        for i in 0..<n {
+            var sum: Float = 0
+            for past in kept { sum += past[i] }
+            expected[i] = expected[i] + (sum / Float(window)) * lambda
+        }
+        for (vector, workers) in [(true, 1), (true, 2), (false, 2)] {
+            wb_kernels_allow_vector(vector ? 1 : 0)
+            defer { wb_kernels_allow_vector(1) }
+            let filter = GradientFilter(kind: .ma, lambda: Double(lambda), window: window)
+            var state = GradientFilterState()
+            var last: [Float] = []
+            for step in steps {
+                last = step
+                filter.apply(to: &last, state: &state, split: WorkSplit(workers: workers))
+            }
+            XCTAssertEqual(last, expected, "vector \(vector), \(workers) workers")
+            XCTAssertEqual(state.history, kept)
+        }
+    }
+
     func testGradNormIsTheRawGradientsNorm() throws {
         let c = try config("g", ["grokfast=ema", "gf_lambda=10"])
         let initial = ParameterInitializer.initialWeights(ParameterLayout(c.shape), seed: c.initSeed)

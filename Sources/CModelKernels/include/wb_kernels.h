@@ -69,6 +69,11 @@ void wb_sgld_update(float *w, const float *wStar, const float *grad, long count,
 /// 0 makes every kernel take its plain (non-AVX2) path, 1 lets it choose again (for the tests that compare the two).
 void wb_kernels_allow_vector(int allowed);
 
+/// Grokfast-MA's step on elements [offset, offset + n) of the gradient (`g` points at element `offset`): with
+/// s = (((0 + history[0][e]) + history[1][e]) + …) over the `count` histories in order (the reference's order: Python's
+/// `sum` over the deque, oldest first), g[e] ← g[e] + (s / window)·lambda, in float32.
+void wb_ma_apply(const float *const *history, long count, long offset, long n, float *g, float window, float lambda);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,5 @@
+import CModelKernels
+
 /// Which Grokfast filter (Lee et al. 2024, "Grokfast: accelerated grokking by amplifying slow gradients") a run uses.
 public enum GradientFilterKind: String, Sendable, Codable, CaseIterable {
     case none, ema, ma
@@ -70,21 +72,19 @@ public struct GradientFilter: Sendable, Equatable {
                 state.history.append(gradients)
             }
             guard state.history.count == window else { return }
-            let count = Float(window), l = Float(lambda)
             let history = state.history
-            gradients.withUnsafeMutableBufferPointer { gb in
-                let g = gb.baseAddress!
-                split.forEachBlock(n, minimum: 4096) { block in
-                    var sum = [Float](repeating: 0, count: block.count)
-                    sum.withUnsafeMutableBufferPointer { sb in
-                        let s = sb.baseAddress!, lo = block.lowerBound
-                        for past in history {
-                            past.withUnsafeBufferPointer { pb in
-                                let x = pb.baseAddress! + lo
-                                for i in 0..<block.count { s[i] += x[i] }
-                            }
+            // The window's base addresses, for the C step (`wb_ma_apply`, the reference's order): `history` holds every
+            // array unchanged until the end of the call, so their storage stays where it is.
+            let pointers: [UnsafePointer<Float>?] = history.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
+            let count = Float(window), l = Float(lambda)
+            withExtendedLifetime(history) {
+                gradients.withUnsafeMutableBufferPointer { gb in
+                    let g = gb.baseAddress!
+                    pointers.withUnsafeBufferPointer { pb in
+                        let table = pb.baseAddress!
+                        split.forEachBlock(n, minimum: 4096) { block in
+                            wb_ma_apply(table, pointers.count, block.lowerBound, block.count, g + block.lowerBound, count, l)
                         }
-                        for i in 0..<block.count { g[lo + i] = g[lo + i] + (s[i] / count) * l }
                     }
                 }
             }

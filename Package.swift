@@ -32,13 +32,13 @@ let package = Package(
         .target(
             name: "WBTraining",
             dependencies: ["WBSupport", "CBLASLoader", "CModelKernels", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)), .swiftLanguageMode(.v5)]
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Analysis: the Fourier basis, the analyses, the pipeline that runs them over checkpoints, its cache.
         .target(
             name: "WBAnalysis",
             dependencies: ["WBTraining", "CBLASLoader", "CModelKernels", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)), .swiftLanguageMode(.v5)]
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         // Plotting: the Figure model, plot builders, SVG and terminal renderers.
         .target(name: "WBPlotting", dependencies: ["WBSupport", "CZlib"]),
@@ -47,8 +47,7 @@ let package = Package(
         .target(name: "WBSweeps", dependencies: ["WBSupport", "WBTraining"]),
 
         // Shell: the command language (lexer, parser, commands, help), the session, the REPL on libedit.
-        .target(name: "WBShell", dependencies: ["WBSupport", "WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"],
-                swiftSettings: [.swiftLanguageMode(.v5)]),
+        .target(name: "WBShell", dependencies: ["WBSupport", "WBTraining", "WBAnalysis", "WBPlotting", "WBNotebook", "WBSweeps", "CEditLine", "CInterrupt"]),
 
         // Notebook: the .wbnb format (parse, serialize, atomic write) and the HTML and .ipynb exports.
         .target(name: "WBNotebook", dependencies: ["WBSupport", .product(name: "Ink", package: "Ink")]),
@@ -56,8 +55,7 @@ let package = Package(
         // Kernel: wb as a Jupyter kernel (messaging protocol 5.3 over ZeroMQ) and its kernelspec.
         .target(
             name: "WBKernel",
-            dependencies: ["CZMQ", "WBShell", "WBNotebook", "WBPlotting", "WBTraining", "WBSweeps", .product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            dependencies: ["CZMQ", "WBShell", "WBNotebook", "WBPlotting", "WBTraining", "WBSweeps", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         .executableTarget(
@@ -65,8 +63,7 @@ let package = Package(
             dependencies: [
                 "WBTraining", "WBAnalysis", "WBPlotting", "WBShell", "WBNotebook", "WBSweeps", "WBKernel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            ]
         ),
 
         // What several test targets share (test cases with a temporary folder, a command executor, a shell runner); only
@@ -88,12 +85,12 @@ let package = Package(
         .testTarget(
             name: "WBEndToEndTests",
             dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining", "WBAnalysis", "WBNotebook", "WBKernel", "WBTestSupport"],
-            exclude: ["Python"],
-            swiftSettings: [.swiftLanguageMode(.v5)]
+            exclude: ["Python"]
         ),
     ],
-    // Swift 6 for every target that allows it. The targets marked Swift 5 share raw buffer pointers and non-Sendable
-    // models across DispatchQueue.concurrentPerform chunks and threads on purpose (WBTraining's WorkSplit and what builds
-    // on it), or use libedit's and the kernel's thread-confined state, which Swift 6 cannot see is safe.
+    // Swift 6 (strict concurrency checking) for every target. Where raw buffers and models are shared across
+    // DispatchQueue.concurrentPerform workers on purpose, WorkSplit carries the closure (SharedAcrossWorkers) under its
+    // documented rule; classes shared across threads behind a lock or confined to one thread say so and are marked
+    // @unchecked Sendable.
     swiftLanguageModes: [.v6]
 )

@@ -9,7 +9,8 @@ final class LLCRunnerTests: XCTestCase {
     /// The run of the check values: p = 23, d_model 32, 4 heads, d_mlp 128, frac 0.5, 2,000 epochs of the paper's AdamW
     /// (it memorises and is 66 % of the way to generalising), trained once for the class.
     static let root = FileManager.default.temporaryDirectory.appendingPathComponent("wb-llc-runner-\(UUID().uuidString)")
-    static var trained: RunFolder?
+    /// Set by the first test that needs it; XCTest runs this class's tests one after another on one thread.
+    nonisolated(unsafe) static var trained: RunFolder?
 
     static func checkRun() throws -> RunFolder {
         if let trained { return trained }

@@ -89,7 +89,7 @@ public final class LLCEstimator {
         let done = StepCounter()
         chains.withUnsafeMutableBufferPointer { slots in
             let slots = slots
-            DispatchQueue.concurrentPerform(iterations: models.count) { worker in
+            WorkSplit.concurrently(models.count) { worker in
                 for chain in stride(from: worker, to: settings.chains, by: models.count) {
                     guard let record = runChain(chain, model: models[worker], start: parameters, component: component,
                                                 nbeta: nbeta, initialLoss: initial, bound: bound, cancel: cancel,

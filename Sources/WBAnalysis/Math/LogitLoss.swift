@@ -1,4 +1,5 @@
 import Dispatch
+import WBTraining
 import Foundation
 
 /// Cross-entropy of logits over the first p classes (the `=` class dropped, as the paper's analysis code does).
@@ -49,7 +50,7 @@ enum LogitLoss {
         rows.withUnsafeBufferPointer { rb in
         shifts.withUnsafeBufferPointer { ob in
         partial.withUnsafeMutableBufferPointer { out in
-            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            WorkSplit.concurrently(pieces) { piece in
                 let lo = rb.count * piece / pieces, hi = rb.count * (piece + 1) / pieces
                 let row = UnsafeMutablePointer<Double>.allocate(capacity: p)
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: p)

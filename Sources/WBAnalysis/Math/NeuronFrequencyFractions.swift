@@ -1,4 +1,5 @@
 import Dispatch
+import WBTraining
 
 /// For every neuron, the fraction of its variance over the input grid explained by each frequency (`docs/analysis.md`):
 ///
@@ -64,7 +65,7 @@ public struct NeuronFrequencyFractions: Sendable {
         columns.withUnsafeMutableBufferPointer { cs in
         rowSums.withUnsafeMutableBufferPointer { rs in
         squares.withUnsafeMutableBufferPointer { sq in
-            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            WorkSplit.concurrently(pieces) { piece in
                 let lo = m * piece / pieces, hi = m * (piece + 1) / pieces
                 var rowSquares = [Float](repeating: 0, count: m)
                 rowSquares.withUnsafeMutableBufferPointer { rq in

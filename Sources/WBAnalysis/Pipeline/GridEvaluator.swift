@@ -161,21 +161,17 @@ enum GridEvaluatorPool {
     nonisolated(unsafe) private static var idle: [GridEvaluator] = []
 
     static func take(_ architecture: ModelArchitecture, view: CyclicView, layer: Int) -> GridEvaluator {
-        lock.lock()
-        if let index = idle.firstIndex(where: { $0.architecture == architecture && $0.view == view && $0.layer == layer }) {
-            let evaluator = idle.remove(at: index)
-            lock.unlock()
-            return evaluator
+        let kept: GridEvaluator? = lock.withLock {
+            idle.firstIndex { $0.architecture == architecture && $0.view == view && $0.layer == layer }.map { idle.remove(at: $0) }
         }
-        lock.unlock()
-        return GridEvaluator(architecture: architecture, view: view, layer: layer)
+        return kept ?? GridEvaluator(architecture: architecture, view: view, layer: layer)
     }
 
     static func give(_ evaluator: GridEvaluator) {
-        lock.lock()
-        idle.removeAll { $0.architecture == evaluator.architecture && $0.view == evaluator.view && $0.layer == evaluator.layer }
-        idle.append(evaluator)
-        if idle.count > 2 { idle.removeFirst() }
-        lock.unlock()
+        lock.withLock {
+            idle.removeAll { $0.architecture == evaluator.architecture && $0.view == evaluator.view && $0.layer == evaluator.layer }
+            idle.append(evaluator)
+            if idle.count > 2 { idle.removeFirst() }
+        }
     }
 }

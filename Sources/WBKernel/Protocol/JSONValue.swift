@@ -2,7 +2,7 @@ import Foundation
 
 /// Any JSON value, as the Jupyter protocol's free-form message contents need (Codable, so Foundation reads and writes it).
 /// Integers stay integers (`execution_count`, ports), so they are written without a fraction.
-public enum JSONValue: Codable, Equatable {
+public enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case int(Int)

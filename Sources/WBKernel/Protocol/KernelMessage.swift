@@ -3,7 +3,7 @@ import Foundation
 /// One message of the Jupyter messaging protocol (version 5.3) and its wire format: the routing identities, the
 /// delimiter `<IDS|MSG>`, the HMAC signature, the four JSON frames (header, parent header, metadata, content), then
 /// optional binary buffers.
-public struct KernelMessage {
+public struct KernelMessage: Sendable {
     public static let protocolVersion = "5.3"
     static let delimiter = Data("<IDS|MSG>".utf8)
 

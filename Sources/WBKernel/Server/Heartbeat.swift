@@ -1,8 +1,9 @@
 import Foundation
 
 /// The heartbeat: a REP socket on its own thread that echoes every message unchanged, so a front end sees the kernel
-/// alive while a cell trains for minutes.
-final class Heartbeat {
+/// alive while a cell trains for minutes. After `start` the socket is the heartbeat thread's alone, and `running` is read
+/// and written under `stopped` (hence `@unchecked Sendable`).
+final class Heartbeat: @unchecked Sendable {
     private let socket: ZMQSocket
     private let stopped = NSLock()
     private var running = true
@@ -27,15 +28,12 @@ final class Heartbeat {
     }
 
     private var isRunning: Bool {
-        stopped.lock(); defer { stopped.unlock() }
-        return running
+        stopped.withLock { running }
     }
 
     /// Stops echoing and closes the socket (waits for the thread, at most a second).
     func stop() {
-        stopped.lock()
-        running = false
-        stopped.unlock()
+        stopped.withLock { running = false }
         _ = finished.wait(timeout: .now() + 1)
     }
 }

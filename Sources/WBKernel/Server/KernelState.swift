@@ -2,8 +2,9 @@ import Foundation
 
 /// What the I/O thread and the cell thread share, behind a lock: the cancellation token of the cell that runs, when the
 /// last cell failed (requests queued before that are aborted, as `stop_on_error` asks), whether the kernel is shutting
-/// down, and an `input_reply` awaited by the cell thread. Every access goes through `lock.withLock`.
-final class KernelState {
+/// down, and an `input_reply` awaited by the cell thread. Every access goes through `lock.withLock` (hence
+/// `@unchecked Sendable`).
+final class KernelState: @unchecked Sendable {
     private let lock = NSLock()
     /// Cancels the cell that runs, nil when none does.
     private var running: (() -> Void)?

@@ -34,7 +34,11 @@ final class LiveDisplay {
     init(publish: @escaping (String, JSONValue) -> Void) { self.publish = publish }
 
     func training(_ p: TrainingProgress) {
-        lock.lock(); defer { lock.unlock() }
+        lock.withLock { record(p) }
+    }
+
+    /// `training` under the lock.
+    private func record(_ p: TrainingProgress) {
         epochs.append(p.latest.epoch)
         trainLoss.append(p.latest.trainLoss)
         testLoss.append(p.latest.testLoss)
@@ -55,21 +59,24 @@ final class LiveDisplay {
     }
 
     func sweep(_ p: SweepProgress) {
-        lock.lock(); defer { lock.unlock() }
-        offer(final: false, atOnce: false) { _ in [[("text/plain", SweepProgressView.lines(p).joined(separator: "\n"))]] }
+        lock.withLock {
+            offer(final: false, atOnce: false) { _ in [[("text/plain", SweepProgressView.lines(p).joined(separator: "\n"))]] }
+        }
     }
 
     func progress(_ label: String, done: Int, total: Int) {
-        lock.lock(); defer { lock.unlock() }
-        offer(final: done >= total, atOnce: false) { _ in [[("text/plain", "\(label): \(done)/\(total)")]] }
+        lock.withLock {
+            offer(final: done >= total, atOnce: false) { _ in [[("text/plain", "\(label): \(done)/\(total)")]] }
+        }
     }
 
     /// Sends what is still pending (the throttle may have held back the last update) as the final state, unless
     /// nothing was shown yet.
     func finish() {
-        lock.lock(); defer { lock.unlock() }
-        if let data = pending, !displayIDs.isEmpty { send(data(true)) }
-        pending = nil
+        lock.withLock {
+            if let data = pending, !displayIDs.isEmpty { send(data(true)) }
+            pending = nil
+        }
     }
 
     /// Sends now when the last update is old enough (or this is the last one), else keeps it for later. The data is

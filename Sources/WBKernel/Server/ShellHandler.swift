@@ -4,8 +4,9 @@ import WBTraining
 
 /// Answers shell requests, one at a time in the order they came, on the kernel's cell thread: `execute` (against one
 /// session, as at the prompt), `complete`, `inspect`, `is_complete`, `history`, `comm_info`, `kernel_info`. Every request
-/// is framed by `status` busy and idle on iopub.
-final class ShellHandler {
+/// is framed by `status` busy and idle on iopub. It lives on the cell thread: the server only hands requests to it through
+/// that serial queue (hence `@unchecked Sendable`).
+final class ShellHandler: @unchecked Sendable {
     let executor: CommandExecutor
     private let runner: CellRunner
     private let completion: Completion

@@ -5,7 +5,7 @@ import WBTraining
 
 /// Forwards progress from the SGLD workers to the command's progress line, one caller at a time and at most about a
 /// hundred times per estimate.
-private final class SerialProgress: @unchecked Sendable {
+final class SerialProgress: @unchecked Sendable {
     private let lock = NSLock()
     private let forward: (String, Int, Int) -> Void
     init(_ forward: @escaping (String, Int, Int) -> Void) { self.forward = forward }

@@ -30,10 +30,10 @@ extension CommandExecutor {
                     + "choose one every point has, or llc for each point's last")
             }
             let report: LLCRunner.Report
+            let progress = SerialProgress(context.onProgress), label = "llc of sweep \(summary.name): point \(index + 1) of \(finished.count)"
             do {
-                report = try runner.run(epochs: [at], components: components, settings: settings, cancel: context.cancel) { p in
-                    context.onProgress("llc of sweep \(summary.name): point \(index + 1) of \(finished.count)",
-                                       index * p.totalSteps + p.steps, finished.count * p.totalSteps)
+                report = try runner.run(epochs: [at], components: components, settings: settings, cancel: context.cancel) {
+                    progress.report(label, $0)
                 }
             } catch { throw ShellError("\(error)") }
             if report.cancelled { throw ShellError("stopped (Ctrl-C); the estimates finished are kept in each point's cache") }

@@ -15,8 +15,7 @@ public final class LineEditor {
     public init(historyPath: String, completer: @escaping (String, String) -> [String]) {
         self.historyPath = historyPath
         LineEditor.completer = completer
-        rl_readline_name = UnsafePointer(strdup("wb"))
-        rl_catch_signals = 0   // libedit must not install its own SIGINT handler; ours sets a flag
+        wb_configure_editline()   // the program's name, and no SIGINT handler of libedit's own: wb's sets a flag
         stifle_history(5000)
         read_history(historyPath)
         wb_set_completion_entry { text, state in

@@ -76,10 +76,11 @@ public final class ShellRunner: CommandLoopFrontEnd {
             : TrainingProgressView(keys: STDIN_FILENO, dashboard: { [executor] run, epoch in try executor.trainingDashboard(run, epoch: epoch) })
         let sweepView = SweepProgressView()
         live = (progress, sweepView, InterruptWatcher(token: token))
-        return ExecutionContext(cancel: token, onTraining: { progress.update($0) },
-                                onProgress: { [display] label, done, total in display.progress(label, done, total) },
-                                fullScreen: fullScreen, onSweep: { sweepView.update($0) },
-                                confirm: fullScreen == nil ? nil : Self.askYesNo)
+        let display = self.display
+        let onProgress: (String, Int, Int) -> Void = { label, done, total in display.progress(label, done, total) }
+        let confirm: ((String) -> Bool)? = fullScreen == nil ? nil : { Self.askYesNo($0) }
+        return ExecutionContext(cancel: token, onTraining: { progress.update($0) }, onProgress: onProgress,
+                                fullScreen: fullScreen, onSweep: { sweepView.update($0) }, confirm: confirm)
     }
 
     public func endCommand() {

@@ -67,17 +67,17 @@ public final class LocalSweepPool {
         func report(force: Bool) {
             guard force || Date().timeIntervalSince(lastReport) >= 0.25 else { return }
             lastReport = Date()
-            guardLock.lock()
-            let rows = running.map { w in
+            // The workers' reports, read under the lock their reader threads write them under.
+            let live = guardLock.withLock { running.map { (index: $0.index, epoch: $0.epoch, target: $0.target, accuracy: $0.testAccuracy) } }
+            let rows = live.map { w in
                 SweepProgress.Running(name: manifest.points[w.index].point.name, epoch: w.epoch ?? epochs[w.index] ?? 0,
-                                      target: w.target, testAccuracy: w.testAccuracy)
+                                      target: w.target, testAccuracy: w.accuracy)
             }
             var liveEpochs = 0
-            for w in running { liveEpochs += max(0, (w.epoch ?? epochs[w.index] ?? 0) - (epochs[w.index] ?? 0)) }
-            guardLock.unlock()
+            for w in live { liveEpochs += max(0, (w.epoch ?? epochs[w.index] ?? 0) - (epochs[w.index] ?? 0)) }
             var remaining = 0
             for (i, record) in manifest.points.enumerated() where record.state != .finished {
-                let current = running.first { $0.index == i }.flatMap(\.epoch) ?? epochs[i] ?? 0
+                let current = live.first { $0.index == i }.flatMap(\.epoch) ?? epochs[i] ?? 0
                 remaining += max(0, record.point.config.epochs - current)
             }
             let elapsed = Date().timeIntervalSince(clock)
@@ -110,9 +110,10 @@ public final class LocalSweepPool {
                         let chunk = handle.availableData
                         if chunk.isEmpty { break }
                         if !isOut {
-                            guardLock.lock(); worker.errorText += String(decoding: chunk, as: UTF8.self)
-                            if worker.errorText.count > 4000 { worker.errorText = String(worker.errorText.suffix(2000)) }
-                            guardLock.unlock()
+                            guardLock.withLock {
+                                worker.errorText += String(decoding: chunk, as: UTF8.self)
+                                if worker.errorText.count > 4000 { worker.errorText = String(worker.errorText.suffix(2000)) }
+                            }
                             continue
                         }
                         buffer.append(chunk)
@@ -120,14 +121,14 @@ public final class LocalSweepPool {
                             let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
                             buffer.removeSubrange(buffer.startIndex...newline)
                             guard let message = WorkerMessage(line: line) else { continue }
-                            guardLock.lock()
-                            switch message {
-                            case .progress(let epoch, let target, let accuracy, _):
-                                worker.epoch = epoch; worker.target = target; worker.testAccuracy = accuracy
-                            case .result:
-                                worker.result = message
+                            guardLock.withLock {
+                                switch message {
+                                case .progress(let epoch, let target, let accuracy, _):
+                                    worker.epoch = epoch; worker.target = target; worker.testAccuracy = accuracy
+                                case .result:
+                                    worker.result = message
+                                }
                             }
-                            guardLock.unlock()
                         }
                     }
                     worker.done.leave()
@@ -164,10 +165,7 @@ public final class LocalSweepPool {
                 let i = worker.index
                 let wall = Date().timeIntervalSince(worker.started)
                 let (state, epoch) = folder.inspect(manifest.points[i].point)
-                guardLock.lock()
-                let result = worker.result
-                let errorText = worker.errorText
-                guardLock.unlock()
+                let (result, errorText) = guardLock.withLock { (worker.result, worker.errorText) }
                 epochsTrained += max(0, (epoch ?? 0) - (epochs[i] ?? 0))
                 epochs[i] = epoch ?? 0
                 if worker.process.terminationReason == .exit, worker.process.terminationStatus == 0,

@@ -14,8 +14,11 @@ public struct WorkSplit: Sendable {
     func forEach(_ count: Int, _ body: (Int) -> Void) {
         let pieces = min(workers, count)
         if pieces <= 1 { for i in 0..<count { body(i) }; return }
-        DispatchQueue.concurrentPerform(iterations: pieces) { worker in
-            for i in stride(from: worker, to: count, by: pieces) { body(i) }
+        withoutActuallyEscaping(body) { body in
+            let shared = SharedAcrossWorkers(body)
+            DispatchQueue.concurrentPerform(iterations: pieces) { worker in
+                for i in stride(from: worker, to: count, by: pieces) { shared.value(i) }
+            }
         }
     }
 
@@ -24,11 +27,35 @@ public struct WorkSplit: Sendable {
     func forEachBlock(_ count: Int, minimum: Int = 16, _ body: (Range<Int>) -> Void) {
         let pieces = min(workers, max(1, count / max(1, minimum)))
         if pieces <= 1 { body(0..<count); return }
-        DispatchQueue.concurrentPerform(iterations: pieces) { i in body(Self.block(i, of: count, pieces: pieces)) }
+        withoutActuallyEscaping(body) { body in
+            let shared = SharedAcrossWorkers(body)
+            DispatchQueue.concurrentPerform(iterations: pieces) { i in shared.value(Self.block(i, of: count, pieces: pieces)) }
+        }
+    }
+
+    /// Runs `body(i)` for i in 0..<count at once, on as many threads (`DispatchQueue.concurrentPerform`), for work the
+    /// caller splits itself (a chain per worker, a block of rows per piece). The caller keeps the rule `forEach` and
+    /// `forEachBlock` keep: each iteration writes only memory no other iteration reads or writes, and what the
+    /// iterations share is not changed while they run. So the closure need not be `@Sendable`: the raw buffers it
+    /// captures are shared on purpose, under that rule (`SharedAcrossWorkers`).
+    public static func concurrently(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 1 { for i in 0..<count { body(i) }; return }
+        withoutActuallyEscaping(body) { body in
+            let shared = SharedAcrossWorkers(body)
+            DispatchQueue.concurrentPerform(iterations: count) { shared.value($0) }
+        }
     }
 
     /// Block `index` of 0..<count cut into `pieces` contiguous, nearly equal blocks (the one partition wb uses).
     static func block(_ index: Int, of count: Int, pieces: Int) -> Range<Int> {
         (count * index / pieces)..<(count * (index + 1) / pieces)
     }
+}
+
+/// A closure handed to `concurrentPerform`'s workers as it is. Its captures (raw buffers, models with workspaces) are
+/// not `Sendable`, and need not be: WorkSplit's rule (each worker writes only its own part, shared inputs stay unchanged
+/// while the workers run) is what makes the sharing safe, which the type system cannot see.
+private struct SharedAcrossWorkers<Body>: @unchecked Sendable {
+    let value: Body
+    init(_ value: Body) { self.value = value }
 }

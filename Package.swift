@@ -55,7 +55,7 @@ let package = Package(
         // Kernel: wb as a Jupyter kernel (messaging protocol 5.3 over ZeroMQ) and its kernelspec.
         .target(
             name: "WBKernel",
-            dependencies: ["CZMQ", "WBShell", "WBNotebook", "WBPlotting", "WBTraining", "WBSweeps", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZMQ", "WBSupport", "WBShell", "WBNotebook", "WBPlotting", "WBTraining", "WBSweeps", .product(name: "Crypto", package: "swift-crypto")]
         ),
 
         .executableTarget(
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "WBShellTests", dependencies: ["WBShell", "WBPlotting", "WBSweeps", "WBTraining", "WBTestSupport"]),
         .testTarget(name: "WBNotebookTests", dependencies: ["WBNotebook"]),
         .testTarget(name: "WBSweepsTests", dependencies: ["WBSweeps", "WBTraining"]),
-        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook", "WBTestSupport"]),
+        .testTarget(name: "WBKernelTests", dependencies: ["WBKernel", "WBShell", "WBNotebook", "WBSupport", "WBTestSupport"]),
         // End to end: wb as a process (terminal under tmux, sweeps, Slurm, Jupyter clients, JupyterLab in Chromium,
         // determinism across processes, the grokking runs). `Scripts/test` runs them; `Scripts/test --quick` does not.
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 import WBNotebook
 import WBShell
 import WBTestSupport

@@ -11,12 +11,13 @@ final class GoldenLiteratureTests: XCTestCase {
         struct Row: Decodable {
             let epoch: Int?; let lr: Double?; let train_loss: Double; let test_loss: Double; let train_acc: Double; let test_acc: Double
         }
-        let config: [String: JSONValue]
+        let config: [String: FixtureValue]
         let epochs: [Row]
         let final: Row
     }
 
-    enum JSONValue: Decodable {
+    /// A value of a fixture's `config` (numbers, strings, booleans, lists of numbers), as `train` words spell it.
+    enum FixtureValue: Decodable {
         case number(Double), string(String), bool(Bool), list([Double]), null
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
@@ -38,7 +39,7 @@ final class GoldenLiteratureTests: XCTestCase {
     }
 
     /// A fixture's config as the `key=value` words of a `train` line.
-    static func trainWords(_ config: [String: JSONValue]) -> [String] {
+    static func trainWords(_ config: [String: FixtureValue]) -> [String] {
         let keys: [(String, String)] = [("model", "model"), ("p", "p"), ("frac_train", "frac"), ("data_seed", "data_seed"),
                                         ("task", "task"), ("init_seed", "init_seed"), ("d_model", "d_model"),
                                         ("n_heads", "heads"), ("d_mlp", "d_mlp"), ("layers", "layers"), ("norm", "norm"),

@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 
 /// One message of the Jupyter messaging protocol (version 5.3) and its wire format: the routing identities, the
 /// delimiter `<IDS|MSG>`, the HMAC signature, the four JSON frames (header, parent header, metadata, content), then

@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 
 /// The cells this kernel ran with `store_history`, for `history_request` (one session: this kernel's life).
 struct CellHistory {

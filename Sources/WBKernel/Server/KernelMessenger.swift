@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 
 /// Makes the kernel's outgoing messages: replies to a request (its identities and header as parent), and iopub
 /// publications with a request as parent (`status`, outputs). `send` delivers them: directly on the I/O thread, through

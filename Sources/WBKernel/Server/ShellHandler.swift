@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 import WBShell
 import WBTraining
 

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Any JSON value, as the Jupyter protocol's free-form message contents need (Codable, so Foundation reads and writes it).
-/// Integers stay integers (`execution_count`, ports), so they are written without a fraction.
+/// Any JSON value: the Jupyter protocol's free-form message contents (Codable, so Foundation reads and writes it) and the
+/// cells of an `.ipynb` export (written by hand in nbformat's layout). Integers stay integers (`execution_count`,
+/// ports), so they are written without a fraction.
 public enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)

@@ -316,18 +316,10 @@ private struct HTMLReport {
 
 // MARK: - ipynb
 
-/// Writes nbformat 4.5 JSON by hand: keys sorted and one-space indentation (the layout Jupyter itself writes), so
-/// the same notebook always gives the same bytes.
+/// Writes nbformat 4.5 JSON by hand (`JSONValue.nbformatText`): keys sorted and one-space indentation (the layout
+/// Jupyter itself writes), so the same notebook always gives the same bytes.
 private enum IPYNBWriter {
-    indirect enum JSON {
-        case string(String)
-        case int(Int)
-        case null
-        case array([JSON])
-        case object([(String, JSON)])
-        /// JSON text written as it is (a Vega-Lite spec, already serialised and checked to be an object).
-        case raw(String)
-    }
+    typealias JSON = JSONValue
 
     static func render(_ notebook: Notebook) -> String {
         var cells: [JSON] = []
@@ -337,66 +329,61 @@ private enum IPYNBWriter {
             var n = 2
             while used.contains(id) { id = "cell-\(index + 1)-\(n)"; n += 1 }
             used.insert(id)
-            var metadata: [(String, JSON)] = []
+            var metadata: [String: JSON] = [:]
             if let facts = notebook.volatile[cell.id], !facts.isEmpty {
-                let values = facts.sorted(by: { $0.key < $1.key }).map { ($0.key, JSON.string($0.value)) }
-                metadata.append(("wb", .object([("volatile", .object(values))])))
+                metadata["wb"] = .object(["volatile": .object(facts.mapValues { JSON.string($0) })])
             }
             switch cell.kind {
             case .note:
                 cells.append(.object([
-                    ("cell_type", .string("markdown")), ("id", .string(id)), ("metadata", .object(metadata)),
-                    ("source", lines(cell.source)),
+                    "cell_type": .string("markdown"), "id": .string(id), "metadata": .object(metadata),
+                    "source": lines(cell.source),
                 ]))
             case .command:
                 cells.append(.object([
-                    ("cell_type", .string("code")), ("execution_count", .null), ("id", .string(id)),
-                    ("metadata", .object(metadata)), ("outputs", .array(cell.outputs.map(output))),
-                    ("source", lines(cell.source)),
+                    "cell_type": .string("code"), "execution_count": .null, "id": .string(id),
+                    "metadata": .object(metadata), "outputs": .array(cell.outputs.map(output)),
+                    "source": lines(cell.source),
                 ]))
             }
         }
-        var wbMetadata: [(String, JSON)] = [("format_version", .int(notebook.requiredFormatVersion))]
-        if let title = notebook.title { wbMetadata.append(("title", .string(title))) }
+        var wbMetadata: [String: JSON] = ["format_version": .int(notebook.requiredFormatVersion)]
+        if let title = notebook.title { wbMetadata["title"] = .string(title) }
         let root = JSON.object([
-            ("cells", .array(cells)),
-            ("metadata", .object([
-                ("kernelspec", .object([("display_name", .string("wb")), ("language", .string("wb")), ("name", .string("wb"))])),
-                ("language_info", .object([
-                    ("codemirror_mode", .string(JupyterLanguageInfo.codemirrorMode)),
-                    ("file_extension", .string(JupyterLanguageInfo.fileExtension)),
-                    ("mimetype", .string(JupyterLanguageInfo.mimetype)),
-                    ("name", .string(JupyterLanguageInfo.name)),
-                    ("pygments_lexer", .string(JupyterLanguageInfo.pygmentsLexer)),
-                ])),
-                ("wb", .object(wbMetadata)),
-            ])),
-            ("nbformat", .int(4)),
-            ("nbformat_minor", .int(5)),
+            "cells": .array(cells),
+            "metadata": .object([
+                "kernelspec": .object(["display_name": .string("wb"), "language": .string("wb"), "name": .string("wb")]),
+                "language_info": .object([
+                    "codemirror_mode": .string(JupyterLanguageInfo.codemirrorMode),
+                    "file_extension": .string(JupyterLanguageInfo.fileExtension),
+                    "mimetype": .string(JupyterLanguageInfo.mimetype),
+                    "name": .string(JupyterLanguageInfo.name),
+                    "pygments_lexer": .string(JupyterLanguageInfo.pygmentsLexer),
+                ]),
+                "wb": .object(wbMetadata),
+            ]),
+            "nbformat": .int(4),
+            "nbformat_minor": .int(5),
         ])
-        var out = ""
-        write(root, indent: 0, to: &out)
-        return out + "\n"
+        return root.nbformatText() + "\n"
     }
 
     static func output(_ output: NotebookOutput) -> JSON {
         switch JupyterOutput(output) {
         case .stream(let name, let text):
-            return .object([("name", .string(name)), ("output_type", .string("stream")), ("text", lines(text))])
+            return .object(["name": .string(name), "output_type": .string("stream"), "text": lines(text)])
         case .error(let name, let value, let traceback):
             return .object([
-                ("ename", .string(name)), ("evalue", .string(value)), ("output_type", .string("error")),
-                ("traceback", .array(traceback.map { .string($0) })),
+                "ename": .string(name), "evalue": .string(value), "output_type": .string("error"),
+                "traceback": .array(traceback.map { .string($0) }),
             ])
         case .displayData(let data):
-            return .object([
-                ("data", .object(data.map { item in
-                    let content: JSON = JupyterOutput.isJSON(item.mime) ? .raw(item.content)
-                        : item.mime == "image/png" ? .string(item.content) : lines(item.content)
-                    return (item.mime, content)
-                })),
-                ("metadata", .object([])), ("output_type", .string("display_data")),
-            ])
+            var bundle: [String: JSON] = [:]
+            for item in data {
+                bundle[item.mime] = JupyterOutput.isJSON(item.mime) ? .verbatim(item.content)
+                    : item.mime == "image/png" ? .string(item.content) : lines(item.content)
+            }
+            return .object(["data": .object(bundle), "metadata": .object([:]), "output_type": .string("display_data")])
         }
     }
 
@@ -409,35 +396,5 @@ private enum IPYNBWriter {
             if i < parts.count - 1 { result.append(.string(part + "\n")) } else if !part.isEmpty { result.append(.string(part)) }
         }
         return .array(result)
-    }
-
-    static func write(_ value: JSON, indent: Int, to out: inout String) {
-        let pad = String(repeating: " ", count: indent + 1)
-        let closePad = String(repeating: " ", count: indent)
-        switch value {
-        case .string(let s): out += JSONText.quoted(s)
-        case .int(let n): out += String(n)
-        case .raw(let text): out += text
-        case .null: out += "null"
-        case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "[\n"
-            for (i, item) in items.enumerated() {
-                out += pad
-                write(item, indent: indent + 1, to: &out)
-                out += i < items.count - 1 ? ",\n" : "\n"
-            }
-            out += closePad + "]"
-        case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{\n"
-            let sorted = members.sorted(by: { $0.0 < $1.0 })
-            for (i, (key, item)) in sorted.enumerated() {
-                out += pad + JSONText.quoted(key) + ": "
-                write(item, indent: indent + 1, to: &out)
-                out += i < sorted.count - 1 ? ",\n" : "\n"
-            }
-            out += closePad + "}"
-        }
     }
 }

@@ -11,6 +11,9 @@ public enum JSONValue: Codable, Equatable, Sendable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+    /// JSON text already serialised and checked to be a document (a Vega-Lite spec), kept as it is: `nbformatText`
+    /// writes it verbatim, and Codable encodes what it parses to. Reading JSON never gives this case.
+    case verbatim(String)
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -33,6 +36,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
         case .object(let value): try container.encode(value)
+        case .verbatim(let text): try container.encode(JSONValue.parse(Data(text.utf8)) ?? .null)
         }
     }
 
@@ -73,5 +77,48 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension JSONValue {
+    /// The value in the layout Jupyter writes `.ipynb` files in (nbformat's `json.dumps(indent=1, sort_keys=True)`):
+    /// one member or item a line, one more space of indentation a level, keys sorted, empty containers as `{}` and
+    /// `[]`; strings through `JSONText.quoted`, `verbatim` text as it is. The same value always gives the same bytes.
+    public func nbformatText(indent: Int = 0) -> String {
+        var out = ""
+        write(indent: indent, to: &out)
+        return out
+    }
+
+    private func write(indent: Int, to out: inout String) {
+        let pad = String(repeating: " ", count: indent + 1)
+        let closePad = String(repeating: " ", count: indent)
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .int(let value): out += String(value)
+        case .double(let value): out += value.isFinite ? "\(value)" : "null"
+        case .string(let value): out += JSONText.quoted(value)
+        case .verbatim(let text): out += text
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.write(indent: indent + 1, to: &out)
+                out += i < items.count - 1 ? ",\n" : "\n"
+            }
+            out += closePad + "]"
+        case .object(let members):
+            if members.isEmpty { out += "{}"; return }
+            out += "{\n"
+            let sorted = members.sorted { $0.key < $1.key }
+            for (i, (key, item)) in sorted.enumerated() {
+                out += pad + JSONText.quoted(key) + ": "
+                item.write(indent: indent + 1, to: &out)
+                out += i < sorted.count - 1 ? ",\n" : "\n"
+            }
+            out += closePad + "}"
+        }
     }
 }

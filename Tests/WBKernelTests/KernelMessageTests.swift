@@ -1,10 +1,20 @@
 import Foundation
+import WBSupport
 import XCTest
 @testable import WBKernel
 
 /// The wire format: signatures against a known HMAC-SHA256 value, a message's round trip, every reason a message is
 /// dropped, and random frames that must never crash the parser or pass as signed.
 final class KernelMessageTests: XCTestCase {
+    /// The one JSON value type: nbformat's layout for `.ipynb` files (keys sorted, one space a level, verbatim text as it
+    /// is) and Codable for the wire, where verbatim text is encoded as what it parses to.
+    func testJSONValueWritesNbformatsLayoutAndVerbatimText() throws {
+        let value: JSONValue = ["b": [1, "x\n"], "a": .object([:]), "c": .verbatim("{\"z\":[1,2]}"), "d": .array([]), "e": .bool(true)]
+        XCTAssertEqual(value.nbformatText(), "{\n \"a\": {},\n \"b\": [\n  1,\n  \"x\\n\"\n ],\n \"c\": {\"z\":[1,2]},\n \"d\": [],\n \"e\": true\n}")
+        let encoded = try JSONEncoder().encode(JSONValue.verbatim("{\"z\":[1,2]}"))
+        XCTAssertEqual(JSONValue.parse(encoded), ["z": [1, 2]])
+    }
+
     func testSignatureIsHMACSHA256InHex() {
         // RFC-style check value: HMAC-SHA256(key "key", "The quick brown fox jumps over the lazy dog").
         let signer = MessageSigner(key: "key")

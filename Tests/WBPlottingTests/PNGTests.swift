@@ -1,4 +1,5 @@
 import Foundation
+import WBSupport
 import XCTest
 @testable import WBPlotting
 
@@ -12,7 +13,7 @@ final class PNGTests: XCTestCase {
         // Checked against Python's zlib when it is installed (the project's setup installs python3).
         let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let python else { throw XCTSkip("python3 not available to cross-check deflate") }
-        var g = SampleData.Generator(state: 5)
+        var g = SplitMix64(seed: 5)
         var data: [UInt8] = []
         for row in 0..<60 {
             for col in 0..<200 { data.append(row % 3 == 0 ? UInt8(g.next() % 7) : UInt8((col / 4) % 251)) }

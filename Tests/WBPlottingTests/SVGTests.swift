@@ -125,7 +125,7 @@ final class SVGTests: XCTestCase {
 
     func testHeatmap113StaysSmallInEveryEncoding() {
         let f = Figure.neuronActivations([SampleData.neuron(5)])
-        var g = SampleData.Generator(state: 9)
+        var g = SplitMix64(seed: 9)
         let noise = Figure(title: "noise", panel: Panel(heatmap: Heatmap(rows: 113, columns: 113, values: (0..<(113 * 113)).map { _ in g.uniform() }), aspect: 1))
         for fig in [f, noise] {
             let auto = SVGRenderer().render(fig)

@@ -1,26 +1,13 @@
 import Foundation
+import WBSupport
 
 /// Deterministic synthetic inputs shaped like a grokking run, for demos, tests and the benchmark.
 /// (No training involved: curves and matrices are made from formulas and a seeded generator.)
 public enum SampleData {
-    /// A small seeded generator (SplitMix64), the same on every platform.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        /// Uniform in [0, 1).
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    }
-
     /// Curves of a run with `count` logged epochs (every `every` epochs): memorization, a test-loss plateau,
     /// then a grokking drop at about 35 % of the run, and one loss spike at 60 %.
     public static func run(name: String, count: Int, every: Int = 1, seed: UInt64 = 1, grokAt: Double = 0.35) -> RunCurves {
-        var g = Generator(state: seed)
+        var g = SplitMix64(seed: seed)
         var r = RunCurves(name: name, epochs: (0..<count).map { $0 * every })
         let n = Double(max(1, count - 1))
         let spike = Int(Double(count) * 0.6)
@@ -52,7 +39,7 @@ public enum SampleData {
 
     /// Embedding frequency norms for k = 1…(p−1)/2 with peaks at `keys`.
     public static func frequencyNorms(p: Int = 113, keys: [Int] = [14, 35, 41, 42, 52], seed: UInt64 = 2, strength: Double = 1) -> [Double] {
-        var g = Generator(state: seed)
+        var g = SplitMix64(seed: seed)
         return (1...((p - 1) / 2)).map { k in
             0.3 + 0.4 * g.uniform() + (keys.contains(k) ? 12 * strength * (0.8 + 0.4 * g.uniform()) : 0)
         }
@@ -85,7 +72,7 @@ public enum SampleData {
     /// A neuron × frequency fraction-explained matrix for `neurons` neurons over k = 1…(p−1)/2, most neurons in
     /// the clusters of `keys` (threshold 0.85), the rest unclustered.
     public static func clusters(neurons: Int = 512, p: Int = 113, keys: [Int] = [14, 35, 41, 42, 52], seed: UInt64 = 3) -> NeuronFrequencyClusters {
-        var g = Generator(state: seed)
+        var g = SplitMix64(seed: seed)
         let freqs = Array(1...((p - 1) / 2))
         var fraction: [[Double]] = []
         var clusters: [Int?] = []

@@ -45,7 +45,7 @@ final class TerminalTests: TemporaryFolderTestCase {
         XCTAssertTrue(helpOut.contains("init_seed"), helpOut)
         let (shellHelp, shellHelpOut, _) = try wb(["help", "plot"])
         XCTAssertEqual(shellHelp, 0)
-        XCTAssertTrue(shellHelpOut.hasPrefix("plot KIND [A..B] [to FILE.svg]"), shellHelpOut)
+        XCTAssertTrue(shellHelpOut.hasPrefix("plot KIND [A..B] [layer=N] [to FILE.svg]"), shellHelpOut)
         let (noHelp, _, noHelpErr) = try wb(["help", "plto"])
         XCTAssertEqual(noHelp, 1)
         XCTAssertTrue(noHelpErr.contains("Did you mean 'plot'?"), noHelpErr)

@@ -70,7 +70,7 @@ public struct AttentionPatterns: Analysis {
         }
         // Attention on position a over the view grid, [n², heads], for the 2D frequency fractions.
         var onA = [Float](repeating: 0, count: n * n * heads)
-        var means = [[Double]](repeating: [0, 0, 0], count: heads)
+        var sums = [[Double]](repeating: [0, 0, 0], count: heads)
         for h in 0..<heads {
             for a in 0..<n {
                 for b in 0..<n {
@@ -78,11 +78,11 @@ public struct AttentionPatterns: Analysis {
                     let top = max(s0, s1, s2)
                     let e0 = exp(s0 - top), e1 = exp(s1 - top), e2 = exp(s2 - top), z = e0 + e1 + e2
                     onA[(a * n + b) * heads + h] = Float(e0 / z)
-                    means[h][0] += e0 / z; means[h][1] += e1 / z; means[h][2] += e2 / z
+                    sums[h][0] += e0 / z; sums[h][1] += e1 / z; sums[h][2] += e2 / z
                 }
             }
         }
-        return Self.summarize(scoreA: scoreA, onA: onA, sums: means, n: n, basis: basis)
+        return Self.summarize(scoreA: scoreA, onA: onA, sums: sums, n: n, basis: basis)
     }
 
     /// The heads of a grid of attention weights [n², heads, 3] (row i·n + j, then a, b, `=`).
@@ -106,14 +106,14 @@ public struct AttentionPatterns: Analysis {
     /// Per head: mean attention from the sums over the n² pairs, the dominant frequency of the score on a and of the
     /// pattern on a.
     static func summarize(scoreA: [[Double]], onA: [Float], sums: [[Double]], n: Int, basis: FourierBasis) -> Result {
-        let heads = scoreA.count, means = sums
+        let heads = scoreA.count
         let fractions = NeuronFrequencyFractions(activations: onA, neurons: heads, basis: basis)
         return Result(heads: (0..<heads).map { h in
             let spectrum = basis.frequencyNorms(componentNorms: basis.componentNorms(scoreA[h], columns: 1))
             let energy = spectrum.reduce(0) { $0 + $1 * $1 }
             let bestK = spectrum.indices.max { spectrum[$0] < spectrum[$1] } ?? 0
             let pattern = fractions.best(neuron: h)
-            return Head(meanAttention: means[h].map { $0 / Double(n * n) }, scoreFrequency: bestK + 1,
+            return Head(meanAttention: sums[h].map { $0 / Double(n * n) }, scoreFrequency: bestK + 1,
                         scoreFrequencyFraction: energy > 0 ? spectrum[bestK] * spectrum[bestK] / energy : 0,
                         patternFrequency: pattern.frequency, patternFrequencyFraction: max(0, pattern.fraction))
         })

@@ -72,13 +72,8 @@ public final class GridEvaluator {
         if let mlp {
             // p classes, no `=` class: the view's classes picked from them.
             let (hidden, raw) = mlp.firstLayerAndLogits(examples, parameters: parameters)
-            let p = architecture.p, classes = view.classes
-            if n == p && classes.enumerated().allSatisfy({ $0 == $1 }) {
-                return GridForward(p: p, n: n, neurons: shape.dMLP, activations: hidden, logits: raw, logitStride: p)
-            }
-            var logits = [Float](repeating: 0, count: n * n * n)
-            for r in 0..<(n * n) { for c in 0..<n { logits[r * n + c] = raw[r * p + classes[c]] } }
-            return GridForward(p: p, n: n, neurons: shape.dMLP, activations: hidden, logits: logits, logitStride: n)
+            return GridForward(p: shape.p, n: n, neurons: shape.dMLP, activations: hidden,
+                               logits: classLogits(raw, stride: architecture.p), attention: nil)
         }
         let model = model!, workspace = workspace!
         precondition(parameters.count == model.layout.totalCount, "forward: parameter count does not match the shape")
@@ -86,19 +81,12 @@ public final class GridEvaluator {
             model.prepare(parameters: w.baseAddress!)
             _ = model.evaluate(workspace)
         }
-        if n == shape.p && view.classes.enumerated().allSatisfy({ $0 == $1 }) {
-            return GridForward(p: shape.p, n: n, neurons: shape.dMLP, activations: workspace.hiddenActivations,
-                               logits: workspace.outputLogits, logitStride: shape.classes)
-        }
-        let raw = workspace.outputLogits, stride = shape.classes, classes = view.classes
-        var logits = [Float](repeating: 0, count: n * n * n)
-        for r in 0..<(n * n) { for c in 0..<n { logits[r * n + c] = raw[r * stride + classes[c]] } }
-        return GridForward(p: shape.p, n: n, neurons: shape.dMLP, activations: workspace.hiddenActivations, logits: logits,
-                           logitStride: n)
+        return GridForward(p: shape.p, n: n, neurons: shape.dMLP, activations: workspace.hiddenActivations,
+                           logits: classLogits(workspace.outputLogits, stride: shape.classes), attention: nil)
     }
 
-    /// The raw logits [n², stride] as `forward` returns them: unchanged when the view's classes are the tokens, else the
-    /// view's n classes in its order.
+    /// The raw logits [n², stride] as `forward` returns them, for every model: unchanged when the view's classes are the
+    /// tokens, else the view's n classes in its order.
     private func classLogits(_ raw: [Float], stride: Int) -> (values: [Float], stride: Int) {
         let n = view.n, classes = view.classes
         if n == shape.p && classes.enumerated().allSatisfy({ $0 == $1 }) { return (raw, stride) }

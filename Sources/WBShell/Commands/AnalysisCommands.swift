@@ -70,7 +70,7 @@ extension CommandExecutor {
     func analysisRunner(layer: Int? = nil) throws -> AnalysisRunner {
         let run = try requireRun()
         if let cached = session.analysisRunner, cached.run.url == run.folder.url,
-           layer == nil ? cached.context.layer == cached.context.layerCount - 1 : cached.context.layer == layer {
+           cached.context.layer == layer ?? cached.context.layerCount - 1 {
             return cached
         }
         let runner: AnalysisRunner
@@ -89,9 +89,7 @@ extension CommandExecutor {
         for word in words {
             guard word.lowercased().hasPrefix("layer=") else { rest.append(word); continue }
             guard layer == nil else { throw ShellError("`analyze` takes one layer=N") }
-            guard let value = NumberLiteral.integer(String(word.dropFirst(6))), value >= 0 else {
-                throw ShellError("expected layer=N with N a layer number (0 is the first), not '\(word)'")
-            }
+            guard let value = Parser.layerNumber(word) else { throw ShellError(Parser.badLayer(word)) }
             layer = value
         }
         return (layer, rest)

@@ -316,9 +316,7 @@ public enum Parser {
         var layer: Int?
         if first.0.lowercased() != "llc", let index = words.indices.dropFirst().first(where: { words[$0].0.lowercased().hasPrefix("layer=") }) {
             let (text, token) = words.remove(at: index)
-            guard let value = NumberLiteral.integer(String(text.dropFirst(6))), value >= 0 else {
-                throw fail("expected layer=N with N a layer number (0 is the first), not '\(text)'", token)
-            }
+            guard let value = layerNumber(text) else { throw fail(badLayer(text), token) }
             let kinds = PlotRequest.Kind.allCases.filter(\.takesLayer).map(\.rawValue)
             let kindWords = words.map { $0.0.lowercased() }.prefix(3).joined(separator: " ")
             guard let kind = PlotRequest.Kind(rawValue: kindWords) ?? PlotRequest.Kind(rawValue: first.0.lowercased()), kind.takesLayer else {
@@ -392,6 +390,17 @@ public enum Parser {
         if kind == .heatmap && neurons.isEmpty { throw fail("`plot heatmap` needs neuron numbers (e.g. plot heatmap 3,17)", nil) }
         return PlotRequest(kind: kind, neurons: neurons, file: file, layer: layer)
     }
+
+    /// The N of a `layer=N` word (`plot`, `analyze`): a layer number, 0 the first; nil when it is not one.
+    static func layerNumber(_ word: String) -> Int? {
+        guard word.lowercased().hasPrefix("layer="), let value = NumberLiteral.integer(String(word.dropFirst(6))), value >= 0 else {
+            return nil
+        }
+        return value
+    }
+
+    /// What is wrong with a `layer=` word that `layerNumber` refuses.
+    static func badLayer(_ word: String) -> String { "expected layer=N with N a layer number (0 is the first), not '\(word)'" }
 
     /// `sweep NAME SPEC…`, `sweep status|stop|table NAME`, `sweep list`. The spec is checked here (its form; the configs
     /// are checked when it runs), so a typo is reported before anything starts.

@@ -14,12 +14,7 @@ public struct WorkSplit: Sendable {
     func forEach(_ count: Int, _ body: (Int) -> Void) {
         let pieces = min(workers, count)
         if pieces <= 1 { for i in 0..<count { body(i) }; return }
-        withoutActuallyEscaping(body) { body in
-            let shared = SharedAcrossWorkers(body)
-            DispatchQueue.concurrentPerform(iterations: pieces) { worker in
-                for i in stride(from: worker, to: count, by: pieces) { shared.value(i) }
-            }
-        }
+        Self.concurrently(pieces) { worker in for i in stride(from: worker, to: count, by: pieces) { body(i) } }
     }
 
     /// Runs `body` on `pieces` contiguous blocks covering 0..<count: one per worker, fewer when blocks would hold less than
@@ -27,15 +22,12 @@ public struct WorkSplit: Sendable {
     func forEachBlock(_ count: Int, minimum: Int = 16, _ body: (Range<Int>) -> Void) {
         let pieces = min(workers, max(1, count / max(1, minimum)))
         if pieces <= 1 { body(0..<count); return }
-        withoutActuallyEscaping(body) { body in
-            let shared = SharedAcrossWorkers(body)
-            DispatchQueue.concurrentPerform(iterations: pieces) { i in shared.value(Self.block(i, of: count, pieces: pieces)) }
-        }
+        Self.concurrently(pieces) { body(Self.block($0, of: count, pieces: pieces)) }
     }
 
     /// Runs `body(i)` for i in 0..<count at once, on as many threads (`DispatchQueue.concurrentPerform`), for work the
-    /// caller splits itself (a chain per worker, a block of rows per piece). The caller keeps the rule `forEach` and
-    /// `forEachBlock` keep: each iteration writes only memory no other iteration reads or writes, and what the
+    /// caller splits itself (a chain per worker, a block of rows per piece); `forEach` and `forEachBlock` go through it.
+    /// The caller keeps WorkSplit's rule: each iteration writes only memory no other iteration reads or writes, and what the
     /// iterations share is not changed while they run. So the closure need not be `@Sendable`: the raw buffers it
     /// captures are shared on purpose, under that rule (`SharedAcrossWorkers`).
     public static func concurrently(_ count: Int, _ body: (Int) -> Void) {

@@ -77,7 +77,7 @@ final class GeneralTransformer: TrainableModel {
         }
     }
 
-    func buffers(capacity: Int) -> TransformerActivations {
+    private func buffers(capacity: Int) -> TransformerActivations {
         if let existing = activations, existing.capacity >= capacity { return existing }
         let made = TransformerActivations(capacity: capacity, shape: shape, layers: layers, layerNorm: layerNorm)
         activations = made
@@ -85,18 +85,28 @@ final class GeneralTransformer: TrainableModel {
     }
 
     func evaluate(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>) -> BatchResult {
+        var tally = BatchTally()
+        forwardInChunks(examples, parameters: w) { ws, _, n in
+            tally.add(losses: ws.losses.pointer, correct: ws.correct.pointer, collapsed: ws.collapsed.pointer, count: n)
+        }
+        return tally.result
+    }
+
+    /// The forward pass without a gradient over `examples`, in chunks as large as the buffers hold (made for
+    /// `evaluationChunk` examples when no training batch has sized them); after each chunk, `visit(buffers, start, n)`
+    /// reads examples [start, start + n) from the buffers (row e of the chunk is example start + e).
+    func forwardInChunks(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>,
+                         _ visit: (TransformerActivations, Int, Int) -> Void) {
         let chunk = activations?.capacity ?? Self.evaluationChunk
         let ws = buffers(capacity: min(chunk, max(1, examples.count)))
-        var tally = BatchTally()
         var start = 0
         while start < examples.count {
             let n = min(ws.capacity, examples.count - start)
             ws.load(examples, from: start, count: n, p: shape.p)
             split.forEachBlock(n, minimum: Self.minimumBlock) { forward(ws, $0, parameters: w, batchSize: n, gradient: false) }
-            tally.add(losses: ws.losses.pointer, correct: ws.correct.pointer, collapsed: ws.collapsed.pointer, count: n)
+            visit(ws, start, n)
             start += n
         }
-        return tally.result
     }
 
     func lossAndGradient(_ examples: ExampleBatch, parameters w: UnsafePointer<Float>,
@@ -122,7 +132,7 @@ final class GeneralTransformer: TrainableModel {
     /// The last block only needs the `=` position past its keys and values (nothing after it reads positions 0 and 1),
     /// so there q, attention, W_O, ln2 and the MLP run on one row per example, kept compact (row e, not 3e + 2) in that
     /// block's buffers and in `residual[layers]`.
-    func forward(_ ws: TransformerActivations, _ range: Range<Int>, parameters w: UnsafePointer<Float>,
+    private func forward(_ ws: TransformerActivations, _ range: Range<Int>, parameters w: UnsafePointer<Float>,
                          batchSize: Int, gradient: Bool) {
         let s = shape, d = s.dModel, m = s.dMLP, c = s.classes, lo = range.lowerBound, ne = range.count
         let rows = (3 * range.lowerBound)..<(3 * range.upperBound), r0 = rows.lowerBound, nr = rows.count

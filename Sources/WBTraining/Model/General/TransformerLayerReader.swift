@@ -40,14 +40,7 @@ public final class TransformerLayerReader {
         parameters.withUnsafeBufferPointer { buffer in
             let w = buffer.baseAddress!
             model.prepare(parameters: w)
-            let ws = model.buffers(capacity: min(GeneralTransformer.evaluationChunk, max(1, count)))
-            var start = 0
-            while start < count {
-                let n = min(ws.capacity, count - start)
-                ws.load(examples, from: start, count: n, p: s.p)
-                model.split.forEachBlock(n, minimum: GeneralTransformer.minimumBlock) {
-                    model.forward(ws, $0, parameters: w, batchSize: n, gradient: false)
-                }
+            model.forwardInChunks(examples, parameters: w) { ws, start, n in
                 let post = ws.post[layer].pointer, attention = ws.attention[layer].pointer, logits = ws.logits.pointer
                 for e in 0..<n {
                     let row = compact ? e : 3 * e + 2, target = (start + e) * m
@@ -58,7 +51,6 @@ public final class TransformerLayerReader {
                     }
                     for c in 0..<classes { readout.logits[(start + e) * classes + c] = logits[e * classes + c] }
                 }
-                start += n
             }
         }
         return readout

@@ -110,3 +110,46 @@ final class ModelKernelTests: XCTestCase {
         XCTAssertTrue(vector.gradients.contains { $0 != 0 })
     }
 }
+
+final class AdamWKernelTests: XCTestCase {
+    /// The update as `AdamW.update` wrote it in Swift before it moved to C (`wb_adamw_update`): the reference the kernel's
+    /// plain and AVX2 paths must equal bit for bit.
+    private func reference(_ adam: AdamW, weights: inout [Float], gradients: [Float], state: inout OptimizerState, lr: Double) {
+        state.step += 1
+        let t = Double(state.step)
+        let decay = Float(adam.coupled ? 1 : 1 - lr * adam.weightDecay), l2 = Float(adam.coupled ? adam.weightDecay : 0)
+        let oneMinusBeta1 = Float(1 - adam.beta1), b2 = Float(adam.beta2), oneMinusBeta2 = Float(1 - adam.beta2)
+        let stepSize = Float(lr / (1 - Foundation.pow(adam.beta1, t)))
+        let correction2 = Float((1 - Foundation.pow(adam.beta2, t)).squareRoot())
+        for i in weights.indices {
+            let gi = adam.coupled ? gradients[i] + weights[i] * l2 : gradients[i]
+            weights[i] *= decay
+            state.firstMoment[i] += (gi - state.firstMoment[i]) * oneMinusBeta1
+            state.secondMoment[i] = state.secondMoment[i] * b2 + oneMinusBeta2 * gi * gi
+            let denom = state.secondMoment[i].squareRoot() / correction2 + Float(adam.eps)
+            weights[i] -= stepSize * (state.firstMoment[i] / denom)
+        }
+    }
+
+    func testKernelEqualsTheSwiftUpdateOnBothPathsAndSplits() {
+        var rng = MersenneTwister(seed: 4)
+        let count = 4096 * 2 + 13   // two blocks and a tail that is not a multiple of 8
+        func values(_ scale: Float) -> [Float] { (0..<count).map { _ in (Float(rng.randomBelow(20001)) / 10000 - 1) * scale } }
+        let start = values(1), steps = (0..<3).map { _ in values(0.01) }
+        for adam in [AdamW(weightDecay: 1, beta1: 0.9, beta2: 0.98, eps: 1e-8),
+                     AdamW(weightDecay: 0.005, beta1: 0.9, beta2: 0.999, eps: 1e-8, coupled: true)] {
+            var expected = start, expectedState = OptimizerState(count: count)
+            for g in steps { reference(adam, weights: &expected, gradients: g, state: &expectedState, lr: 1e-3) }
+            for (vector, workers) in [(1, 2), (0, 1), (1, 1)] {
+                wb_kernels_allow_vector(Int32(vector))
+                defer { wb_kernels_allow_vector(1) }
+                var weights = start, state = OptimizerState(count: count)
+                for g in steps { adam.update(parameters: &weights, gradients: g, state: &state, lr: 1e-3, split: WorkSplit(workers: workers)) }
+                XCTAssertEqual(weights.map(\.bitPattern), expected.map(\.bitPattern), "coupled \(adam.coupled), vector \(vector)")
+                XCTAssertEqual(state.firstMoment.map(\.bitPattern), expectedState.firstMoment.map(\.bitPattern))
+                XCTAssertEqual(state.secondMoment.map(\.bitPattern), expectedState.secondMoment.map(\.bitPattern))
+                XCTAssertNotEqual(weights, start)
+            }
+        }
+    }
+}

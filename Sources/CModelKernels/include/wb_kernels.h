@@ -42,6 +42,10 @@ void wb_cross_entropy(const float *logits, const int32_t *labels, int n, int c, 
 /// grad[i] = act[i] > 0 ? grad[i] : 0 for i in [0, count): the gradient through a ReLU whose outputs are `act`.
 void wb_relu_backward(float *grad, const float *act, long count);
 
+/// out[j] = Σ_e x[e, j] over the rows of x [rows, columns] in order, for j in [begin, end) (one sum per column, added in
+/// example order from 0).
+void wb_column_sums(const float *x, long rows, long columns, long begin, long end, float *out);
+
 /// exp(x) for x ≤ 0 in double precision, wb's own (see cross_entropy.c): the same bits on every processor.
 double wb_exp_nonpositive(double x);
 
@@ -65,6 +69,13 @@ void wb_gaussians(uint64_t seed, uint32_t chain, uint32_t step, long first, long
 /// drift = nβ·g + γ·(w − w*); w ← (w − (ε/2)·drift) + √ε·z, with z = wb_gaussians(seed, chain, step, noiseFirst + i).
 void wb_sgld_update(float *w, const float *wStar, const float *grad, long count, uint64_t seed, uint32_t chain,
                     uint32_t step, long noiseFirst, float halfEps, float nBeta, float gamma, float sqrtEps);
+
+/// AdamW's update (`AdamW.update`) on elements [begin, end), in float32, each element on its own and in this order:
+/// gᵢ = coupled ? g + w·l2 : g; w ← w·decay; m ← m + (gᵢ − m)·(1 − β1); v ← v·β2 + ((1 − β2)·gᵢ)·gᵢ;
+/// w ← w − stepSize·(m / (√v / correction2 + ε)). No multiply-add is fused.
+void wb_adamw_update(float *w, const float *g, float *m, float *v, long begin, long end, int coupled, float l2,
+                     float decay, float oneMinusBeta1, float beta2, float oneMinusBeta2, float stepSize,
+                     float correction2, float epsilon);
 
 /// 0 makes every kernel take its plain (non-AVX2) path, 1 lets it choose again (for the tests that compare the two).
 void wb_kernels_allow_vector(int allowed);

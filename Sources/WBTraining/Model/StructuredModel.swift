@@ -238,15 +238,10 @@ public final class StructuredModel: TrainableModel {
         }
     }
 
-    /// out[j] = Σ_e x[e, j] for j in `range`, added in example order.
+    /// out[j] = Σ_e x[e, j] for j in `range`, added in example order (`wb_column_sums`).
     private static func columnSums(_ x: UnsafePointer<Float>, rows: Int, columns: Int, range: Range<Int>,
                                    into out: UnsafeMutablePointer<Float>) {
-        guard !range.isEmpty else { return }
-        for j in range { out[j] = 0 }
-        for e in 0..<rows {
-            let row = x + e * columns
-            for j in range { out[j] += row[j] }
-        }
+        wb_column_sums(x, rows, columns, range.lowerBound, range.upperBound, out)
     }
 
     /// From d pre and dlogits to the gradients of the tables, one head per task (`wb_attention_backward_head`): the

@@ -1,3 +1,4 @@
+import CModelKernels
 import Foundation
 
 /// AdamW exactly as PyTorch's `torch.optim.AdamW` (single-tensor path, amsgrad off), over the flat parameter buffer:
@@ -61,17 +62,10 @@ public struct AdamW: Sendable {
         state.firstMoment.withUnsafeMutableBufferPointer { mb in
         state.secondMoment.withUnsafeMutableBufferPointer { vb in
             let w = wb.baseAddress!, g = gb.baseAddress!, m = mb.baseAddress!, v = vb.baseAddress!
+            // The loop is in C (`wb_adamw_update`, eight lanes with AVX2, the same operations in the same order).
             split.forEachBlock(n, minimum: 4096) { block in
-            for i in block {
-                // Adam's L2 joins the gradient (from the weight before the update); AdamW's decay scales the weight
-                // (decay is exactly 1 for Adam, so that multiplication changes nothing).
-                let gi = coupled ? g[i] + w[i] * l2 : g[i]
-                w[i] *= decay
-                m[i] += (gi - m[i]) * oneMinusBeta1
-                v[i] = v[i] * b2 + oneMinusBeta2 * gi * gi
-                let denom = v[i].squareRoot() / correction2 + epsilon
-                w[i] -= stepSize * (m[i] / denom)
-            }
+                wb_adamw_update(w, g, m, v, block.lowerBound, block.upperBound, coupled ? 1 : 0, l2, decay,
+                                oneMinusBeta1, b2, oneMinusBeta2, stepSize, correction2, epsilon)
             }
         }}}}
     }

@@ -103,10 +103,13 @@ public final class TrainingEngine {
         update.update(parameters: &parameters, gradients: gradients, state: &optimizer, lr: lr, split: model.split)
     }
 
-    private static func norm(_ values: [Float]) -> Double {
+    private static func norm(_ values: [Float]) -> Double { sumOfSquares(values).squareRoot() }
+
+    /// Σ v² in Float64, added in order.
+    private static func sumOfSquares(_ values: [Float]) -> Double {
         var squares = 0.0
         for v in values { squares += Double(v) * Double(v) }
-        return squares.squareRoot()
+        return squares
     }
 
     /// Measures the current weights without updating them; with `gradient` (the full batch) also fills `gradients`
@@ -126,11 +129,19 @@ public final class TrainingEngine {
             }
             if evaluate { test = model.evaluate(testBatch, parameters: w.baseAddress!) }
         }
-        var weightSquares = 0.0
-        for v in parameters { weightSquares += Double(v) * Double(v) }
+        // The weights' and the gradient's sums of squares are two serial sums: with two workers, one each (each writes
+        // its own element of `squares`).
+        let squares = UnsafeMutablePointer<Double>.allocate(capacity: 2)
+        defer { squares.deallocate() }
+        squares[1] = .nan
+        let sums = gradient ? 2 : 1
+        let sumOne: (Int) -> Void = { [self] which in
+            squares[which] = Self.sumOfSquares(which == 0 ? parameters : gradients)
+        }
+        if sums == 2 && model.split.workers > 1 { WorkSplit.concurrently(2, sumOne) } else { for i in 0..<sums { sumOne(i) } }
         return EpochMetrics(epoch: epoch, trainLoss: train.loss, testLoss: test.loss, trainAccuracy: train.accuracy,
                             testAccuracy: evaluate ? test.accuracy : .nan, lr: nextLearningRate,
-                            gradNorm: gradient ? Self.norm(gradients) : .nan, weightNorm: weightSquares,
+                            gradNorm: squares[1].squareRoot(), weightNorm: squares[0],
                             seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9,
                             steps: config.batch > 0 ? optimizer.step : epoch, softmaxCollapse: train.collapseFraction)
     }

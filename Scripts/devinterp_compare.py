@@ -8,7 +8,7 @@ For each requested epoch of a wb run this
      Scripts/llc_reference.py to 1e-5 relative (and its gradient on one minibatch to 1e-6);
   2. runs devinterp's `llc` (SGMCMC SGLD: lr = ε, localization = γ, n_beta = nβ given explicitly) with the same
      chains, steps and batch size as wb, timing it (torch.set_num_threads(--threads));
-  3. reads wb's estimate for the same settings from its cache (runs/<name>/analysis/llc.v1/all/<tag>/<epoch>.json,
+  3. reads wb's estimate for the same settings from its cache (runs/<name>/analysis/llc.v2/all/<tag>/<epoch>.json,
      which keeps every step's minibatch loss of every chain) or, if only an llc.csv is given, from that table;
      optionally (--wb-binary) runs wb itself first, one epoch per invocation, in a scratch copy of the run, so that
      its wall time per estimate is known. wb and PyTorch are never run at the same time.
@@ -35,7 +35,7 @@ Run (from the repository root; needs torch, devinterp 2.x, safetensors, numpy):
         --eps 3e-4 --gamma 100 --nbeta 82.07 --chains 4 --draws 200 --burnin 100 --batch 512 \\
         --wb-cache /tmp/wbr-devinterp/demo [--wb-binary /tmp/wb-llc] [--out-md table.md] [--out-json cmp.json]
 
---wb-cache takes a run folder, its analysis/llc.v1/all folder, or an llc.csv (then wb's all-steps λ̂ is unavailable).
+--wb-cache takes a run folder, its analysis/llc.v2/all folder, or an llc.csv (then wb's all-steps λ̂ is unavailable).
 --wb-log takes the saved output of wb runs to read wb's seconds from (`(N estimates computed, …, X s)`).
 """
 import argparse
@@ -188,9 +188,9 @@ def _same(x, y):
 def wb_estimate(cache, epoch, s):
     """wb's cached estimate for these settings: dict(initial_loss, llc, se, llc_all, llc_draws_recomputed) or None."""
     if cache.endswith(".csv"):
-        csv_path, folders = cache, [os.path.join(os.path.dirname(cache), "analysis", "llc.v1", "all")]
+        csv_path, folders = cache, [os.path.join(os.path.dirname(cache), "analysis", "llc.v2", "all")]
     elif os.path.isdir(os.path.join(cache, "analysis")):
-        csv_path, folders = os.path.join(cache, "llc.csv"), [os.path.join(cache, "analysis", "llc.v1", "all")]
+        csv_path, folders = os.path.join(cache, "llc.csv"), [os.path.join(cache, "analysis", "llc.v2", "all")]
     else:
         csv_path, folders = None, [cache]
     for path in sorted(glob.glob(os.path.join(folders[0], "*", f"{epoch}.json"))):
@@ -226,7 +226,7 @@ def run_wb(binary, run_folder, epochs, s, scratch):
     runs = os.path.join(scratch, "wb-runs")
     copy = os.path.join(runs, name)
     shutil.copytree(run_folder, copy)
-    shutil.rmtree(os.path.join(copy, "analysis", "llc.v1"), ignore_errors=True)
+    shutil.rmtree(os.path.join(copy, "analysis", "llc.v2"), ignore_errors=True)
     if os.path.exists(os.path.join(copy, "llc.csv")):
         os.remove(os.path.join(copy, "llc.csv"))
     seconds = {}
@@ -339,7 +339,7 @@ def main():
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--seed", type=int, default=100, help="devinterp init_seed (chain c uses seed + c)")
     ap.add_argument("--wb-seed", type=int, default=0, help="llc_seed for --wb-binary")
-    ap.add_argument("--wb-cache", help="wb run folder, its analysis/llc.v1/all folder, or its llc.csv")
+    ap.add_argument("--wb-cache", help="wb run folder, its analysis/llc.v2/all folder, or its llc.csv")
     ap.add_argument("--wb-binary", help="run this wb binary per epoch (in a scratch copy) for estimates and timings")
     ap.add_argument("--wb-log", help="saved wb output to read wb's seconds per estimate from")
     ap.add_argument("--threads", type=int, default=2)

@@ -21,12 +21,16 @@ final class StructuredModelTests: XCTestCase {
         return Array(order.prefix(count))
     }
 
+    /// Both ways of taking the value tables to W_in and W_U (`TableProducts`), with one worker and two.
     func testStructuredMatchesReferenceLossAndGradients() {
-        for (shape, seed) in [(tiny, 1), (ModelShape(p: 23, dModel: 32, heads: 4, dMLP: 128), 2)] {
+        let cases: [(ModelShape, Int, TableProducts, Int)] = [
+            (tiny, 1, .throughResidual, 2), (ModelShape(p: 23, dModel: 32, heads: 4, dMLP: 128), 2, .throughResidual, 2),
+            (tiny, 1, .throughHeads, 1), (ModelShape(p: 23, dModel: 32, heads: 4, dMLP: 128), 2, .throughHeads, 2)]
+        for (shape, seed, products, threads) in cases {
             let layout = ParameterLayout(shape)
             let w = randomParameters(layout, seed: seed)
             let indices = examples(p: shape.p, count: shape.p * shape.p / 3, seed: UInt64(seed))
-            let model = StructuredModel(shape: shape)
+            let model = StructuredModel(shape: shape, threads: threads, products: products)
             let ws = model.makeWorkspace(ExampleBatch(flatIndices: indices, p: shape.p))
             var grad = [Float](repeating: .nan, count: layout.totalCount)
             var result = BatchResult(loss: 0, correct: 0, count: 0)
@@ -39,7 +43,7 @@ final class StructuredModelTests: XCTestCase {
             XCTAssertEqual(result.loss, loss, accuracy: 1e-5 * loss)
             for entry in layout.entries {
                 let err = relativeError(Array(grad[entry.range]), refGrad[entry.range].map { Float($0) })
-                XCTAssertLessThan(err, 1e-5, "\(entry.name) at p=\(shape.p)")
+                XCTAssertLessThan(err, 1e-5, "\(entry.name) at p=\(shape.p), \(products)")
             }
             // The evaluation-only path (fused W_out·W_U) gives the same loss.
             let evaluated = model.evaluate(ws)

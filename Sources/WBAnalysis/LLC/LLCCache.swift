@@ -10,8 +10,9 @@ import WBTraining
 /// other (a calibration grid is cached cell by cell).
 public struct LLCCache: Sendable {
     public static let format = "wb-llc/1"
-    /// Bump when the estimator's numbers or the estimate's fields change.
-    public static let version = 1
+    /// Bump when the estimator's numbers or the estimate's fields change (2: the chains' model takes its value tables
+    /// through the heads, `TableProducts.throughHeads`).
+    public static let version = 2
     public let folder: URL
 
     public init(run: RunFolder) {

@@ -18,8 +18,13 @@ import Foundation
 ///
 /// Work is split over `workers` by head and, for the tables times W_in and W_U, by row blocks: each output is computed
 /// whole by one worker.
+///
+/// With `TableProducts.throughHeads`, `valueOut` is not formed: valueOutIn = v_h · (W_O[h] · W_in) and valueOutUnembed =
+/// v_h · (W_O[h] · W_U), with `headIn` [heads, d_head, d_mlp] = W_O[h] · W_in and `headUnembed` [heads, d_head, classes]
+/// = W_O[h] · W_U.
 final class AttentionTables {
     let shape: ModelShape
+    let products: TableProducts
     let rows: Int
     let inputs: AlignedBuffer<Float>
     let query: AlignedBuffer<Float>
@@ -31,9 +36,12 @@ final class AttentionTables {
     let equalsIn: AlignedBuffer<Float>
     let valueOutUnembed: AlignedBuffer<Float>
     let equalsUnembed: AlignedBuffer<Float>
+    let headIn: AlignedBuffer<Float>
+    let headUnembed: AlignedBuffer<Float>
 
-    init(shape s: ModelShape) {
+    init(shape s: ModelShape, products: TableProducts = .throughResidual) {
         shape = s
+        self.products = products
         rows = 2 * s.p + 1
         inputs = AlignedBuffer(rows * s.dModel, zero: 0)
         query = AlignedBuffer(s.heads * s.dHead, zero: 0)
@@ -45,6 +53,9 @@ final class AttentionTables {
         equalsIn = AlignedBuffer(s.dMLP, zero: 0)
         valueOutUnembed = AlignedBuffer(s.heads * rows * s.classes, zero: 0)
         equalsUnembed = AlignedBuffer(s.classes, zero: 0)
+        let heads = products == .throughHeads ? s.heads * s.dHead : 0
+        headIn = AlignedBuffer(heads * s.dMLP, zero: 0)
+        headUnembed = AlignedBuffer(heads * s.classes, zero: 0)
     }
 
     /// Fills every table from the parameters.
@@ -70,8 +81,19 @@ final class AttentionTables {
                 for j in 0..<dh { dot += k[(h * rows + r) * dh + j] * q[h * dh + j] }
                 sc[h * rows + r] = dot * scale
             }
-            gemm(m: rows, n: d, k: dh, a: v + h * rows * dh, lda: dh, b: w + layout.output + h * dh * d, ldb: d,
-                 c: vo + h * rows * d, ldc: d)
+            if products == .throughHeads {
+                let oIn = headIn.pointer + h * dh * m, oUn = headUnembed.pointer + h * dh * s.classes
+                gemm(m: dh, n: m, k: d, a: w + layout.output + h * dh * d, lda: d, b: w + layout.mlpIn, ldb: m, c: oIn, ldc: m)
+                gemm(m: dh, n: s.classes, k: d, a: w + layout.output + h * dh * d, lda: d, b: w + layout.unembed,
+                     ldb: s.classes, c: oUn, ldc: s.classes)
+                gemm(m: rows, n: m, k: dh, a: v + h * rows * dh, lda: dh, b: oIn, ldb: m, c: valueOutIn.pointer + h * rows * m,
+                     ldc: m)
+                gemm(m: rows, n: s.classes, k: dh, a: v + h * rows * dh, lda: dh, b: oUn, ldb: s.classes,
+                     c: valueOutUnembed.pointer + h * rows * s.classes, ldc: s.classes)
+            } else {
+                gemm(m: rows, n: d, k: dh, a: v + h * rows * dh, lda: dh, b: w + layout.output + h * dh * d, ldb: d,
+                     c: vo + h * rows * d, ldc: d)
+            }
         }
         let e = equalsIn.pointer
         for j in 0..<m { e[j] = w[layout.mlpInBias + j] }
@@ -81,6 +103,7 @@ final class AttentionTables {
             for j in 0..<d { shifted[j] = equals[j] + w[layout.mlpOutBias + j] }
             gemm(m: 1, n: c, k: d, a: shifted.baseAddress!, lda: d, b: w + layout.unembed, ldb: c, c: eu, ldc: c)
         }
+        guard products == .throughResidual else { return }
         let voi = valueOutIn.pointer, vou = valueOutUnembed.pointer
         workers.forEachBlock(s.heads * rows) { block in
             gemm(m: block.count, n: m, k: d, a: vo + block.lowerBound * d, lda: d, b: w + layout.mlpIn, ldb: m,
@@ -93,8 +116,9 @@ final class AttentionTables {
     /// Back-propagates gradients of the scores and of `valueOut` (and of x_{2p} used directly as the residual stream) to the
     /// embedding and attention weights. `dScores` is [heads, rows], `dValueOut` [heads, rows, d_model], `dEquals` [d_model].
     /// Writes (not accumulates) the gradients of W_E, W_pos, W_Q, W_K, W_V and W_O. Each head's share of d x goes to its own
-    /// slice of `scratch.dInputs`; the slices are then added in head order.
-    func backward(dScores: UnsafePointer<Float>, dValueOut: UnsafePointer<Float>, dEquals: UnsafePointer<Float>,
+    /// slice of `scratch.dInputs`; the slices are then added in head order. Without `dValueOut` (`throughHeads`), the
+    /// values' gradient is already in `scratch.dValues` and W_O's in the gradients.
+    func backward(dScores: UnsafePointer<Float>, dValueOut: UnsafePointer<Float>?, dEquals: UnsafePointer<Float>,
                   parameters w: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>, layout: ParameterLayout,
                   scratch: BackwardScratch, workers: WorkSplit) {
         let s = shape, d = s.dModel, dh = s.dHead, p = s.p, rows = rows, heads = s.heads
@@ -116,10 +140,12 @@ final class AttentionTables {
                 }
             }
             // valueOut = V W_O  →  dV = dVO W_Oᵀ,  dW_O = Vᵀ dVO
-            gemm(transB: true, m: rows, n: dh, k: d, a: dValueOut + h * rows * d, lda: d, b: w + layout.output + h * dh * d,
-                 ldb: d, c: dv + h * rows * dh, ldc: dh)
-            gemm(transA: true, m: dh, n: d, k: rows, a: v + h * rows * dh, lda: dh, b: dValueOut + h * rows * d, ldb: d,
-                 c: g + layout.output + h * dh * d, ldc: d)
+            if let dValueOut {
+                gemm(transB: true, m: rows, n: dh, k: d, a: dValueOut + h * rows * d, lda: d,
+                     b: w + layout.output + h * dh * d, ldb: d, c: dv + h * rows * dh, ldc: dh)
+                gemm(transA: true, m: dh, n: d, k: rows, a: v + h * rows * dh, lda: dh, b: dValueOut + h * rows * d, ldb: d,
+                     c: g + layout.output + h * dh * d, ldc: d)
+            }
             // K = X W_K, V = X W_V  →  dW = Xᵀ dK, Xᵀ dV;  dX_h = dK W_Kᵀ + dV W_Vᵀ
             gemm(transA: true, m: d, n: dh, k: rows, a: x, lda: d, b: dk + h * rows * dh, ldb: dh,
                  c: g + layout.key + h * d * dh, ldc: dh)
@@ -170,15 +196,21 @@ final class AttentionTables {
 }
 
 /// Buffers the table backward reuses between steps: d x per head [heads, rows, d_model], dK and dV [heads, rows, d_head],
-/// dq [heads, d_head], and each head's W_Q dq [heads, d_model].
+/// dq [heads, d_head], and each head's W_Q dq [heads, d_model]; with `throughHeads`, the gradients of W_O[h]·W_in
+/// [heads, d_head, d_mlp] and of W_O[h]·W_U [heads, d_head, classes].
 final class BackwardScratch {
     let dInputs: AlignedBuffer<Float>
     let dKeys: AlignedBuffer<Float>
     let dValues: AlignedBuffer<Float>
     let dQuery: AlignedBuffer<Float>
     let dEqualsInput: AlignedBuffer<Float>
+    let dHeadIn: AlignedBuffer<Float>
+    let dHeadUnembed: AlignedBuffer<Float>
 
-    init(shape s: ModelShape) {
+    init(shape s: ModelShape, products: TableProducts = .throughResidual) {
+        let heads = products == .throughHeads ? s.heads * s.dHead : 0
+        dHeadIn = AlignedBuffer(heads * s.dMLP, zero: 0)
+        dHeadUnembed = AlignedBuffer(heads * s.classes, zero: 0)
         let rows = 2 * s.p + 1
         dInputs = AlignedBuffer(s.heads * rows * s.dModel, zero: 0)
         dKeys = AlignedBuffer(s.heads * rows * s.dHead, zero: 0)
@@ -186,4 +218,15 @@ final class BackwardScratch {
         dQuery = AlignedBuffer(s.heads * s.dHead, zero: 0)
         dEqualsInput = AlignedBuffer(s.heads * s.dModel, zero: 0)
     }
+}
+
+/// How the heads' value rows reach the MLP input and the logits in the structured model. Both are the same function; they
+/// round differently.
+public enum TableProducts: Sendable, Equatable {
+    /// (v·W_O)·W_in and (v·W_O)·W_U: through the d_model-wide residual stream, the arithmetic every training run and
+    /// recorded trajectory uses (`wb-arith-2`).
+    case throughResidual
+    /// v·(W_O·W_in) and v·(W_O·W_U): through each head's d_head-wide values. For the paper's shape it takes a minibatch
+    /// step of 512 examples from 0.72 to 0.44 GFLOP; the LLC's chains use it.
+    case throughHeads
 }

@@ -19,7 +19,7 @@ public struct BatchResult: Sendable, Equatable {
 /// weighted sum of 12 table rows and one GEMM, hidden · (W_out·W_U). Backward mirrors it: the gradients of those tables
 /// accumulate per example, then reach the weights through GEMMs over the tables' 2p+1 rows instead of over the examples.
 /// It is the same function as the plain position-by-position model (the tests keep one and compare), at about an eighth
-/// of its arithmetic.
+/// of its arithmetic. `TableProducts` chooses how the value rows reach W_in and W_U (training: through the residual).
 ///
 /// Parallel work (`WorkSplit`): the forward pass and the backward pass down to d pre-activation run per block of examples,
 /// each block whole on one worker with single-threaded GEMMs; gradients that sum over examples are split by blocks of
@@ -48,16 +48,17 @@ public final class StructuredModel: TrainableModel {
     /// Fewer examples than this per block are not worth a worker.
     static let minimumBlock = 256
 
-    public init(shape: ModelShape, threads: Int = 2) {
+    /// `products` chooses how the value tables reach W_in and W_U; training keeps `throughResidual` (its recorded bits).
+    public init(shape: ModelShape, threads: Int = 2, products: TableProducts = .throughResidual) {
         self.shape = shape
         layout = ParameterLayout(shape)
         split = WorkSplit(workers: threads)
-        tables = AttentionTables(shape: shape)
-        scratch = BackwardScratch(shape: shape)
+        tables = AttentionTables(shape: shape, products: products)
+        scratch = BackwardScratch(shape: shape, products: products)
         let tableRows = shape.heads * tables.rows
         fusedOut = AlignedBuffer(shape.dMLP * shape.classes, zero: 0)
         dScores = AlignedBuffer(tableRows, zero: 0)
-        dValueOut = AlignedBuffer(tableRows * shape.dModel, zero: 0)
+        dValueOut = AlignedBuffer(products == .throughResidual ? tableRows * shape.dModel : 0, zero: 0)
         dValueOutIn = AlignedBuffer(tableRows * shape.dMLP, zero: 0)
         dValueOutUnembed = AlignedBuffer(tableRows * shape.classes, zero: 0)
         dFusedOut = AlignedBuffer(shape.dMLP * shape.classes, zero: 0)
@@ -181,28 +182,58 @@ public final class StructuredModel: TrainableModel {
                             into: dUn)
         }
         backwardThroughAttention(ws)
+        let throughHeads = tables.products == .throughHeads
+        if throughHeads { backwardThroughHeads(parameters: w, gradients: g) }
         backwardThroughProducts(parameters: w, gradients: g)
-        tables.backward(dScores: dScores.pointer, dValueOut: dValueOut.pointer, dEquals: dEquals.pointer, parameters: w,
-                        gradients: g, layout: L, scratch: scratch, workers: split)
+        tables.backward(dScores: dScores.pointer, dValueOut: throughHeads ? nil : dValueOut.pointer, dEquals: dEquals.pointer,
+                        parameters: w, gradients: g, layout: L, scratch: scratch, workers: split)
         return batchResult(ws)
+    }
+
+    /// `throughHeads`: from the gradients of the product tables to each head's values and W_O, one head per task, with
+    /// OI_h = W_O[h]·W_in and OU_h = W_O[h]·W_U: dOI_h = v_hᵀ dVOI_h, dOU_h = v_hᵀ dVOU_h, dv_h = dVOI_h OI_hᵀ +
+    /// dVOU_h OU_hᵀ and dW_O[h] = dOI_h W_inᵀ + dOU_h W_Uᵀ. W_in's and W_U's shares (W_Oᵀ dOI, W_Oᵀ dOU over every head)
+    /// follow in `backwardThroughProducts`.
+    private func backwardThroughHeads(parameters w: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
+        let s = shape, d = s.dModel, dh = s.dHead, m = s.dMLP, c = s.classes, rows = tables.rows, L = layout
+        let v = tables.values.pointer, oIn = tables.headIn.pointer, oUn = tables.headUnembed.pointer
+        let dVOI = dValueOutIn.pointer, dVOU = dValueOutUnembed.pointer
+        let dOI = scratch.dHeadIn.pointer, dOU = scratch.dHeadUnembed.pointer, dv = scratch.dValues.pointer
+        split.forEach(s.heads) { h in
+            let vh = v + h * rows * dh, dVOIh = dVOI + h * rows * m, dVOUh = dVOU + h * rows * c
+            let dOIh = dOI + h * dh * m, dOUh = dOU + h * dh * c, dvh = dv + h * rows * dh, gO = g + L.output + h * dh * d
+            gemm(transA: true, m: dh, n: m, k: rows, a: vh, lda: dh, b: dVOIh, ldb: m, c: dOIh, ldc: m)
+            gemm(transA: true, m: dh, n: c, k: rows, a: vh, lda: dh, b: dVOUh, ldb: c, c: dOUh, ldc: c)
+            gemm(transB: true, m: rows, n: dh, k: m, a: dVOIh, lda: m, b: oIn + h * dh * m, ldb: m, c: dvh, ldc: dh)
+            gemm(transB: true, m: rows, n: dh, k: c, a: dVOUh, lda: c, b: oUn + h * dh * c, ldb: c, beta: 1, c: dvh, ldc: dh)
+            gemm(transB: true, m: dh, n: d, k: m, a: dOIh, lda: m, b: w + L.mlpIn, ldb: m, c: gO, ldc: d)
+            gemm(transB: true, m: dh, n: d, k: c, a: dOUh, lda: c, b: w + L.unembed, ldb: c, beta: 1, c: gO, ldc: d)
+        }
     }
 
     /// From the gradients of the product tables to the weights, each output split by rows over the workers:
     /// valueOut·W_in and valueOut·W_U give d valueOut = dVOI W_inᵀ + dVOU W_Uᵀ, dW_in = valueOutᵀ dVOI + x_{2p} ⊗ d equalsIn,
     /// and dW_U = valueOutᵀ dVOU + W_outᵀ d(W_out·W_U) + (x_{2p} + b_out) ⊗ d equalsUnembed; W_out·W_U gives
     /// dW_out = d(W_out·W_U) W_Uᵀ; the constant rows give db_in = d equalsIn, db_out = W_U d equalsUnembed, and the direct
-    /// gradient of x_{2p}, W_in d equalsIn + db_out.
+    /// gradient of x_{2p}, W_in d equalsIn + db_out. With `throughHeads` there is no valueOut: W_in's and W_U's table
+    /// terms are W_Oᵀ dOI and W_Oᵀ dOU (W_O read as [heads·d_head, d_model]), and the values' gradient is already made.
     private func backwardThroughProducts(parameters w: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>) {
-        let s = shape, d = s.dModel, m = s.dMLP, c = s.classes, L = layout, tableRows = s.heads * tables.rows
-        let vo = tables.valueOut.pointer, equals = tables.inputs.pointer + 2 * s.p * d
-        let dVO = dValueOut.pointer, dVOI = dValueOutIn.pointer, dVOU = dValueOutUnembed.pointer
+        let s = shape, d = s.dModel, m = s.dMLP, c = s.classes, L = layout
+        let throughHeads = tables.products == .throughHeads
+        // The left factor of the table terms, [k, d_model] with k rows: valueOut's table rows, or W_O's head rows.
+        let tableRows = throughHeads ? s.heads * s.dHead : s.heads * tables.rows
+        let vo = throughHeads ? w + L.output : UnsafePointer(tables.valueOut.pointer)
+        let equals = tables.inputs.pointer + 2 * s.p * d
+        let dVO = dValueOut.pointer
+        let dVOI = throughHeads ? scratch.dHeadIn.pointer : dValueOutIn.pointer
+        let dVOU = throughHeads ? scratch.dHeadUnembed.pointer : dValueOutUnembed.pointer
         let dFused = dFusedOut.pointer, dIn = dEqualsIn.pointer, dUn = dEqualsUnembed.pointer, dEq = dEquals.pointer
         let wIn = w + L.mlpIn, wOut = w + L.mlpOut, wU = w + L.unembed, bOut = w + L.mlpOutBias
         let gIn = g + L.mlpIn, gOut = g + L.mlpOut, gU = g + L.unembed
         split.forEach(split.workers) { worker in
             func rows(_ total: Int) -> Range<Int> { WorkSplit.block(worker, of: total, pieces: split.workers) }
             let tableBlock = rows(tableRows), modelRows = rows(d), mlpRows = rows(m)
-            if !tableBlock.isEmpty {
+            if !tableBlock.isEmpty && !throughHeads {
                 let lo = tableBlock.lowerBound
                 gemm(transB: true, m: tableBlock.count, n: d, k: m, a: dVOI + lo * m, lda: m, b: wIn, ldb: m,
                      c: dVO + lo * d, ldc: d)

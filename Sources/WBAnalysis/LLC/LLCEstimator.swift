@@ -50,8 +50,8 @@ public final class LLCEstimator {
 
     /// The model a chain steps: the structured formulation for the paper's transformer with cross-entropy whatever the
     /// batch (its per-token tables cost little beside a minibatch of hundreds: WB_LLC_GENERAL=1 measures the general
-    /// path instead), with its value tables taken to W_in and W_U through the heads (`TableProducts.throughHeads`: 0.44
-    /// instead of 0.72 GFLOP a step of 512 examples for the paper's shape; no recorded trajectory depends on its
+    /// path instead), with its value tables taken to W_in and W_U through the heads (`TableProducts.throughHeads`: 0.43
+    /// instead of 0.72 GFLOP of GEMMs a step of 512 examples for the paper's shape; no recorded trajectory depends on its
     /// rounding), else the config's.
     static func model(_ config: TrainingConfig) -> any TrainableModel {
         if config.architecture.isPaperTransformer && config.loss == .ce && ProcessInfo.processInfo.environment["WB_LLC_GENERAL"] == nil {

@@ -80,6 +80,13 @@ final class SweepRecoveryTests: TemporaryFolderTestCase {
                 && process.isRunning { usleep(20_000) }
         XCTAssertTrue(process.isRunning, "the sweep ended before it could be killed; make the points longer")
         kill(process.processIdentifier, SIGKILL)
+        // A crash takes the worker with it: an orphaned worker left running finishes its point within a fraction of a
+        // second on a fast processor, and the point would then not need resuming.
+        let workers = Process()
+        workers.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        workers.arguments = ["-KILL", "-f", "sweep-worker \(folder.url.path) "]
+        try workers.run()
+        workers.waitUntilExit()
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
         let finishedLog = try String(contentsOf: folder.url.appendingPathComponent("wd=0.5/train.log"), encoding: .utf8)

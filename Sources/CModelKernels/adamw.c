@@ -15,6 +15,8 @@ static inline __attribute__((always_inline)) void adamw_plain(float *w, const fl
         long end, int coupled, float l2, float decay, float oneMinusBeta1, float beta2, float oneMinusBeta2,
         float stepSize, float correction2, float epsilon) {
     for (long i = begin; i < end; i++) {
+        // Adam's L2 joins the gradient (from the weight before the update); AdamW's decay scales the weight (decay is
+        // exactly 1 for Adam, so that multiplication changes nothing).
         const float gi = coupled ? g[i] + w[i] * l2 : g[i];
         w[i] = w[i] * decay;
         m[i] = m[i] + (gi - m[i]) * oneMinusBeta1;

@@ -6,7 +6,8 @@ import WBTraining
 /// Gathers the `Dashboard` of one checkpoint of a run: the metrics row, the embedding frequencies, neuron clusters and
 /// progress measures through the analysis cache (computing what is missing, with progress), λ̂ where `analyze llc` has
 /// estimated it with the run's defaults (read from its cache only), and the activation grids of the neurons shown.
-/// Grids of recently shown checkpoints stay in memory, so stepping back and forth redraws without a forward pass. One builder per loaded run state (the session makes a new one when the run changes).
+/// Grids of recently shown checkpoints stay in memory, so stepping back and forth redraws without a forward pass. One
+/// builder per loaded run state (the session makes a new one when the run changes).
 final class DashboardBuilder {
     let run: LoadedRun
     let runner: AnalysisRunner

@@ -19,7 +19,7 @@ import Foundation
 /// Work is split over `workers` by head and, for the tables times W_in and W_U, by row blocks: each output is computed
 /// whole by one worker.
 ///
-/// With `TableProducts.throughHeads`, `valueOut` is not formed: valueOutIn = v_h · (W_O[h] · W_in) and valueOutUnembed =
+/// With `TableProducts.throughHeads`, `valueOut` is not formed (its buffer is empty): valueOutIn = v_h · (W_O[h] · W_in) and valueOutUnembed =
 /// v_h · (W_O[h] · W_U), with `headIn` [heads, d_head, d_mlp] = W_O[h] · W_in and `headUnembed` [heads, d_head, classes]
 /// = W_O[h] · W_U.
 final class AttentionTables {
@@ -48,7 +48,7 @@ final class AttentionTables {
         keys = AlignedBuffer(s.heads * rows * s.dHead, zero: 0)
         values = AlignedBuffer(s.heads * rows * s.dHead, zero: 0)
         scores = AlignedBuffer(s.heads * rows, zero: 0)
-        valueOut = AlignedBuffer(s.heads * rows * s.dModel, zero: 0)
+        valueOut = AlignedBuffer(products == .throughResidual ? s.heads * rows * s.dModel : 0, zero: 0)
         valueOutIn = AlignedBuffer(s.heads * rows * s.dMLP, zero: 0)
         equalsIn = AlignedBuffer(s.dMLP, zero: 0)
         valueOutUnembed = AlignedBuffer(s.heads * rows * s.classes, zero: 0)

@@ -104,11 +104,32 @@ const wb_blas_info *wb_blas_load(void) {
 
 static int timing;
 static unsigned long long timed_ns, timed_flops;
+static wb_blas_shape_tally shapes[WB_BLAS_SHAPES];
+static int shape_count;
+static pthread_mutex_t shapes_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void wb_blas_set_timing(int on) {
     __atomic_store_n(&timed_ns, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&timed_flops, 0, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&shapes_lock);
+    shape_count = 0;
+    pthread_mutex_unlock(&shapes_lock);
     timing = on;
+}
+
+int wb_blas_timed_shape_count(void) {
+    pthread_mutex_lock(&shapes_lock);
+    int count = shape_count;
+    pthread_mutex_unlock(&shapes_lock);
+    return count;
+}
+
+wb_blas_shape_tally wb_blas_timed_shape(int index) {
+    wb_blas_shape_tally tally = {0};
+    pthread_mutex_lock(&shapes_lock);
+    if (index >= 0 && index < shape_count) tally = shapes[index];
+    pthread_mutex_unlock(&shapes_lock);
+    return tally;
 }
 
 unsigned long long wb_blas_timed_nanoseconds(void) { return __atomic_load_n(&timed_ns, __ATOMIC_RELAXED); }
@@ -121,10 +142,25 @@ static unsigned long long now_ns(void) {
     return (unsigned long long)t.tv_sec * 1000000000ull + (unsigned long long)t.tv_nsec;
 }
 
-/// Adds one GEMM's time and operations to the counters.
-static void count(unsigned long long start, int m, int n, int k) {
-    __atomic_add_fetch(&timed_ns, now_ns() - start, __ATOMIC_RELAXED);
+/// Adds one GEMM's time and operations to the counters, and to its shape's line (a new line while there is room).
+static void count(unsigned long long start, int doublePrecision, int transA, int transB, int m, int n, int k) {
+    unsigned long long elapsed = now_ns() - start;
+    __atomic_add_fetch(&timed_ns, elapsed, __ATOMIC_RELAXED);
     __atomic_add_fetch(&timed_flops, 2ull * (unsigned)m * (unsigned)n * (unsigned)k, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&shapes_lock);
+    int i = 0;
+    while (i < shape_count && !(shapes[i].double_precision == doublePrecision && shapes[i].trans_a == transA &&
+                                shapes[i].trans_b == transB && shapes[i].m == m && shapes[i].n == n && shapes[i].k == k))
+        i++;
+    if (i == shape_count && shape_count < WB_BLAS_SHAPES) {
+        shapes[i] = (wb_blas_shape_tally){doublePrecision, transA, transB, m, n, k, 0, 0};
+        shape_count++;
+    }
+    if (i < shape_count) {
+        shapes[i].calls++;
+        shapes[i].nanoseconds += elapsed;
+    }
+    pthread_mutex_unlock(&shapes_lock);
 }
 
 static void require_loaded(void) {
@@ -140,7 +176,7 @@ void wb_sgemm(int transA, int transB, int m, int n, int k, float alpha, const fl
     if (!sgemm_ptr) require_loaded();
     unsigned long long start = timing ? now_ns() : 0;
     sgemm_ptr(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    if (timing) count(start, m, n, k);
+    if (timing) count(start, 0, transA != 0, transB != 0, m, n, k);
 }
 
 void wb_dgemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
@@ -148,5 +184,5 @@ void wb_dgemm(int transA, int transB, int m, int n, int k, double alpha, const d
     if (!dgemm_ptr) require_loaded();
     unsigned long long start = timing ? now_ns() : 0;
     dgemm_ptr(RowMajor, transA ? Trans : NoTrans, transB ? Trans : NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-    if (timing) count(start, m, n, k);
+    if (timing) count(start, 1, transA != 0, transB != 0, m, n, k);
 }

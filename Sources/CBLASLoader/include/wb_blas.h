@@ -45,6 +45,22 @@ unsigned long long wb_blas_timed_nanoseconds(void);
 /// The floating-point operations (2·m·n·k per GEMM) done since timing was switched on.
 unsigned long long wb_blas_timed_flops(void);
 
+/// How many distinct shapes a timed stretch keeps apart; GEMMs of further shapes count in the totals only.
+#define WB_BLAS_SHAPES 64
+
+/// The GEMMs of one shape (precision, transposes and row-major m, n, k) timed since timing was switched on.
+typedef struct {
+    int double_precision, trans_a, trans_b, m, n, k;
+    unsigned long long calls;
+    /// Their wall time, summed over the threads that made the calls.
+    unsigned long long nanoseconds;
+} wb_blas_shape_tally;
+
+/// The number of distinct shapes timed since timing was switched on (at most WB_BLAS_SHAPES), in order of first call.
+int wb_blas_timed_shape_count(void);
+/// Shape `index` (0 ≤ index < wb_blas_timed_shape_count()); all zeros outside that range.
+wb_blas_shape_tally wb_blas_timed_shape(int index);
+
 #ifdef __cplusplus
 }
 #endif

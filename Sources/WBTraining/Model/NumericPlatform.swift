@@ -66,10 +66,37 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
             + "machines that run the pinned ones"
     }
 
-    /// What the GEMMs of a timed stretch of work did: their time summed over threads, and their operations (2·m·n·k each).
+    /// What the GEMMs of a timed stretch of work did: their time summed over threads, and their operations (2·m·n·k each),
+    /// in all and by shape.
     public struct GEMMTally: Sendable {
         public var nanoseconds: UInt64
         public var flops: UInt64
+        /// The GEMMs of each shape, in order of first call (the first 64 shapes; the totals count every GEMM).
+        public var shapes: [GEMMShapeTally] = []
+    }
+
+    /// The GEMMs of one shape within a `GEMMTally`: row-major `m`×`k` times `k`×`n`, with their transposes.
+    public struct GEMMShapeTally: Sendable, Hashable {
+        public struct Shape: Sendable, Hashable {
+            public var doublePrecision: Bool
+            public var transposeA: Bool
+            public var transposeB: Bool
+            public var m: Int, n: Int, k: Int
+            public init(doublePrecision: Bool = false, transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int) {
+                (self.doublePrecision, self.transposeA, self.transposeB) = (doublePrecision, transposeA, transposeB)
+                (self.m, self.n, self.k) = (m, n, k)
+            }
+            /// "4470×114×512", with "ᵀ" after a transposed operand's dimension and "(f64)" for a DGEMM.
+            public var label: String {
+                "\(m)\(transposeA ? "ᵀ" : "")×\(n)\(transposeB ? "ᵀ" : "")×\(k)" + (doublePrecision ? " (f64)" : "")
+            }
+            /// Operations of one call: 2·m·n·k.
+            public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+        }
+        public var shape: Shape
+        public var calls: UInt64
+        /// Wall time of those calls, summed over the threads that made them.
+        public var nanoseconds: UInt64
     }
 
     /// Benchmarks: runs `body` and returns what its GEMMs took.
@@ -78,7 +105,14 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
         wb_blas_set_timing(1)
         defer { wb_blas_set_timing(0) }
         try body()
-        return GEMMTally(nanoseconds: UInt64(wb_blas_timed_nanoseconds()), flops: UInt64(wb_blas_timed_flops()))
+        let shapes = (0..<Int(wb_blas_timed_shape_count())).map { index -> GEMMShapeTally in
+            let line = wb_blas_timed_shape(Int32(index))
+            return GEMMShapeTally(shape: .init(doublePrecision: line.double_precision != 0, transposeA: line.trans_a != 0,
+                                               transposeB: line.trans_b != 0, m: Int(line.m), n: Int(line.n), k: Int(line.k)),
+                                  calls: UInt64(line.calls), nanoseconds: UInt64(line.nanoseconds))
+        }
+        return GEMMTally(nanoseconds: UInt64(wb_blas_timed_nanoseconds()), flops: UInt64(wb_blas_timed_flops()),
+                         shapes: shapes)
     }
 
     /// Benchmarks: the GFLOP/s per thread of the pinned kernels when `threads` workers each multiply their own

@@ -123,22 +123,18 @@ struct BenchCommand: ParsableCommand {
         for _ in 0..<warmup { engine.step() }
         _ = probe.round()
         var times: [Double] = [], floors: [Double] = [], peaks: [Double] = []
-        var cpu = 0.0, gemmNanoseconds: UInt64 = 0, gemmFlops: UInt64 = 0
+        var breakdown = FloorBreakdown(threads: probe.threads)
         for _ in 0..<epochs {
             let cpuStart = cpuSeconds(), start = DispatchTime.now().uptimeNanoseconds
             let tally = NumericPlatform.gemmTally { engine.step() }
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-            cpu += (cpuSeconds() - cpuStart) * 1000
-            gemmNanoseconds += tally.nanoseconds
-            gemmFlops += tally.flops
+            let cpuTime = (cpuSeconds() - cpuStart) * 1000
             let peak = probe.round()
             peaks.append(peak)
-            floors.append(Double(tally.flops) / (peak * Double(probe.threads)) / 1e6)
+            floors.append(FloorBreakdown.floorMilliseconds(flops: tally.flops, probeRate: peak, threads: probe.threads))
+            breakdown.add(wallMilliseconds: times.last!, cpuMilliseconds: cpuTime, gemms: tally, probeRate: peak)
         }
-        cpu /= Double(epochs)
-        let wall = times.reduce(0, +) / Double(epochs)
-        let gemm = Double(gemmNanoseconds) / 1e6 / Double(epochs)
-        let gflop = Double(gemmFlops) / 1e9 / Double(epochs)
+        let (cpu, wall, gemm, gflop) = (breakdown.meanCPU, breakdown.meanWall, breakdown.meanGEMM, breakdown.gigaflopsPerEpoch)
         let ratios = zip(times, floors).map { $0 / $1 }
         let sorted = times.sorted()
         let medianTime = median(times), medianFloor = median(floors), medianRatio = median(ratios)
@@ -156,6 +152,7 @@ struct BenchCommand: ParsableCommand {
                      + "%.1f–%.1f), so the GEMMs alone need at least %.1f ms per epoch on %d threads (median floor)",
                      gflop, gflop / gemm * 1000, probe.threads, median(peaks), peaks.min()!, peaks.max()!, medianFloor,
                      config.threads))
+        breakdown.lines().forEach { print($0) }
         print(String(format: "peak resident memory: %.0f MB", peakResidentMB()))
         return String(format: "ms_per_epoch=%.1f floor_ms=%.1f ratio_to_floor=%.2f", medianTime, medianFloor, medianRatio)
     }

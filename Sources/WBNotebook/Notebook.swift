@@ -104,6 +104,7 @@ public struct Notebook: Equatable, Sendable {
 
 /// One cell: a command (one line at the `wb>` prompt, with its outputs) or a note (markdown).
 public struct NotebookCell: Equatable, Sendable {
+    /// A command line with its outputs, or a markdown note.
     public enum Kind: String, Sendable { case command, note }
 
     /// Stable id, `[A-Za-z0-9_-]{1,64}`, unique in its notebook. Empty means "assign one" (see `Notebook.append`).

@@ -27,6 +27,7 @@ public struct AttentionPatterns: Analysis {
 
     public init() {}
 
+    /// One head's attention from `=`: where it looks on average, and the frequency of its scores.
     public struct Head: Codable, Sendable, Equatable {
         /// Mean attention on positions a, b and `=`.
         public var meanAttention: [Double]
@@ -42,6 +43,7 @@ public struct AttentionPatterns: Analysis {
         }
     }
 
+    /// Every head, in order.
     public struct Result: Codable, Sendable, Equatable {
         public var heads: [Head]
     }

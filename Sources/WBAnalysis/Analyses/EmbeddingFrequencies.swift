@@ -14,6 +14,7 @@ public struct EmbeddingFrequencies: Analysis {
     public init(rule: KeyFrequencyRule = .largestGap) { self.rule = rule }
     public var options: String { "rule=\(rule.label)" }
 
+    /// The embedding's norm per Fourier component and per frequency, and the dominant frequencies its rule picks.
     public struct Result: Codable, Sendable, Equatable {
         /// n_j = ‖(F·E)[j,:]‖₂ for the p components (const, cos 1, sin 1, …).
         public var componentNorms: [Double]

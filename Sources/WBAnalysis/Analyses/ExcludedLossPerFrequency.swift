@@ -13,6 +13,7 @@ public struct ExcludedLossPerFrequency: Analysis {
 
     public init() {}
 
+    /// The train loss with each frequency removed in turn.
     public struct Result: Codable, Sendable, Equatable {
         public var frequencies: [Int]
         /// Train loss with frequency `frequencies[i]` removed.

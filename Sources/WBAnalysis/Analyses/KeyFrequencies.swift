@@ -28,6 +28,7 @@ public struct KeyFrequencies: Analysis {
     public init(source: Source = .embedding) { self.source = source }
     public var options: String { "source=\(source.rawValue)" }
 
+    /// The key frequencies and where they were read from.
     public struct Result: Codable, Sendable, Equatable {
         /// The key frequencies (from `source`), ascending.
         public var keys: [Int]

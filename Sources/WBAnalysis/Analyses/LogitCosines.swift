@@ -13,6 +13,7 @@ public struct LogitCosines: Analysis {
 
     public init() {}
 
+    /// How much of the logits each frequency's cos(w(a+b−c)) direction explains.
     public struct Result: Codable, Sendable, Equatable {
         /// α_k, index k−1.
         public var coefficients: [Double]

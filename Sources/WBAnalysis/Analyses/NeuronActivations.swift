@@ -16,6 +16,7 @@ public struct NeuronActivations: Analysis {
 
     public init() {}
 
+    /// Statistics of every MLP neuron's activation at `=` over all p² inputs.
     public struct Result: Codable, Sendable, Equatable {
         /// Per neuron, over the p² inputs: mean, standard deviation, largest value, and share of inputs with activation > 0.
         public var mean: [Double]

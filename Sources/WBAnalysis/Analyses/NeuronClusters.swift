@@ -21,6 +21,7 @@ public struct NeuronClusters: Analysis {
         public var neurons: Int
     }
 
+    /// Each neuron's frequency cluster (or none), and the clusters' sizes.
     public struct Result: Codable, Sendable, Equatable {
         public var threshold: Double
         /// Per neuron: its cluster's frequency, or 0 when its best fraction is not above the threshold.

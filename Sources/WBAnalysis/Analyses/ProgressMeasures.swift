@@ -28,6 +28,7 @@ public struct ProgressMeasures: Analysis {
 
     public init() {}
 
+    /// The progress measures at one checkpoint: restricted and excluded loss, Gini coefficients, Σθ².
     public struct Result: Codable, Sendable, Equatable {
         public var keyFrequencies: [Int]
         public var restrictedLoss: Double

@@ -3,6 +3,7 @@ import WBPlotting
 /// What one command produced, in order: text blocks and figures. A command never prints; the REPL renders this to the
 /// terminal and a notebook recorder appends the same value, so the two can never drift apart.
 public struct CellOutput {
+    /// One piece of output, rendered in order.
     public enum Block {
         case text(String)
         case figure(Figure)

@@ -16,6 +16,8 @@ public struct CommandInfo: Sendable {
     }
 }
 
+/// Every command of the prompt with its usage, summary, example and details: what `help`, tab completion and the
+/// "did you mean" hints read.
 public enum CommandCatalog {
     public static let commands: [CommandInfo] = [
         CommandInfo(name: "train", usage: "train [template=NAME] [key=value ...]",

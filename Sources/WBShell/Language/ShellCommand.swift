@@ -52,6 +52,7 @@ public enum ShellCommand: Equatable, Sendable {
 
 /// A `plot` command: what to draw and, optionally, an SVG file to write it to.
 public struct PlotRequest: Equatable, Sendable {
+    /// The figure to draw; the raw value is the words that name it after `plot`.
     public enum Kind: String, CaseIterable, Sendable {
         case loss, acc, lr, gradnorm, freq, freqOverTime = "freq over time", neurons, heatmap, progress, clusters
         /// The share of training examples in softmax collapse, with the test accuracy.
@@ -113,6 +114,7 @@ public enum LLCRequest: Equatable, Sendable {
 
 /// A `dashboard` command: every view of one checkpoint at once.
 public struct DashboardRequest: Equatable, Sendable {
+    /// Which checkpoint the dashboard shows, and whether it follows the arrow keys.
     public enum Mode: Equatable, Sendable {
         /// The cursor's checkpoint, once.
         case current

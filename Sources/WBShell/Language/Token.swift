@@ -1,5 +1,6 @@
 /// One lexical token of a command line, with the column (0-based, in characters) where it starts.
 public struct Token: Equatable, Sendable {
+    /// What the token is, with its text or value.
     public enum Kind: Equatable, Sendable {
         /// A bare word: a command, a keyword, a name, a number (`40k`, `1e-3`), a path, or `key=value` as one word.
         case word(String)

@@ -23,6 +23,7 @@ public protocol CommandLoopFrontEnd: AnyObject {
 
 /// What one line came to.
 public struct LineRun {
+    /// How the line ended: every command ran, one failed (the rest did not run), `quit`, or Ctrl-C.
     public enum Outcome: Equatable { case ok, failed, quit, interrupted }
     public var outcome: Outcome
     /// The outputs of the commands that ran, without those that asked not to be recorded (`CellOutput.Recording`).

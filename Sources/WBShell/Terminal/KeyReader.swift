@@ -70,6 +70,7 @@ public final class KeyReader {
     }
 }
 
+/// Why no key could be read: the input closed, or read(2) failed.
 public enum KeyReaderError: Error, CustomStringConvertible {
     case endOfInput
     case readFailed(Int32)

@@ -105,6 +105,7 @@ public final class RawTerminal {
     }
 }
 
+/// Why the terminal could not be put into raw mode.
 public enum RawTerminalError: Error, CustomStringConvertible {
     case notATerminal
     public var description: String { "standard input is not a terminal" }

@@ -17,6 +17,7 @@ public final class ShellRunner: CommandLoopFrontEnd {
     public var fullScreen: ((FullScreenView) throws -> Void)?
     private let loop: CommandLoop
 
+    /// How one line at the prompt ended: it ran, a command failed (the session goes on), or `quit`.
     public enum LineOutcome: Equatable { case ok, failed, quit }
 
     public init(executor: CommandExecutor, display: TerminalDisplay) {

@@ -77,6 +77,7 @@ public struct NumericPlatform: Codable, Sendable, Equatable, CustomStringConvert
 
     /// The GEMMs of one shape within a `GEMMTally`: row-major `m`×`k` times `k`×`n`, with their transposes.
     public struct GEMMShapeTally: Sendable, Hashable {
+        /// A GEMM's precision, transposes and dimensions: what its rate depends on.
         public struct Shape: Sendable, Hashable {
             public var doublePrecision: Bool
             public var transposeA: Bool

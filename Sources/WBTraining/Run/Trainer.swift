@@ -22,6 +22,8 @@ public struct TrainingProgress: Sendable {
 
 /// How a training session ended.
 public struct TrainingOutcome: Sendable {
+    /// Whether the run reached its last epoch, or was stopped (Ctrl-C, a cancelled token) with a checkpoint of the epoch
+    /// it reached.
     public enum Status: String, Sendable { case finished, cancelled }
     public var status: Status
     public var run: RunFolder

@@ -8,7 +8,7 @@ import WBTestSupport
 /// The screenshot, the hover screenshot, the saved notebook and JupyterLab's log are copied to
 /// `.build/test-artifacts/jupyterlab/` to look at after the test. Alone:
 /// `WB_BINARY=.build/release/wb swift test --filter JupyterLabBrowserTests`, or without XCTest
-/// `python3 Tests/WBKernelTests/Python/jupyterlab_browser.py .build/release/wb /tmp/jl` (`--static-vega` first checks the
+/// `python3 Tests/WBEndToEndTests/Python/jupyterlab_browser.py .build/release/wb /tmp/jl` (`--static-vega` first checks the
 /// Vega observations on pre-filled outputs).
 final class JupyterLabBrowserTests: TemporaryFolderTestCase {
     func testRunAllInJupyterLabShowsAnExplorableFigure() throws {

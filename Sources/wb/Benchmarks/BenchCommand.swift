@@ -13,6 +13,10 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks: training ms per epoch (last line ms_per_epoch=…), figures, analyses, shell latency, dashboard.",
         discussion: """
+        The training section times paper epochs against their GEMM floor (the epoch's GEMM work at the rate of a \
+        1024³ product measured after each epoch), lists the epoch's GEMMs by shape with their rates, and splits the \
+        ratio to the floor into the GEMMs' part, our own loops' and idle threads'.
+
         Examples:
           wb bench                         every section
           wb bench --only training         just the training engine

@@ -9,26 +9,19 @@ final class BenchScriptTests: TemporaryFolderTestCase {
     private static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../..").standardizedFileURL
 
-    /// Runs `Scripts/bench ARGUMENTS` and returns its status and its standard output and error, together.
+    /// Runs `Scripts/bench ARGUMENTS` in `root` and returns its status and its standard output and error, together (a
+    /// file, not a pipe, so that nothing the script starts can keep the test waiting).
     private func bench(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
-        process.executableURL = Self.repository.appendingPathComponent("Scripts/bench")
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let script = Self.repository.appendingPathComponent("Scripts/bench").path
+        process.arguments = ["-c", #"exec "$0" "$@" > bench.log 2>&1 < /dev/null"#, script] + arguments
         process.currentDirectoryURL = root
-        var environment = ProcessInfo.processInfo.environment
-        environment["WB_BINARY"] = WBProcess.binary.path
-        environment["TMPDIR"] = root.path
-        process.environment = environment
-        let log = root.appendingPathComponent("bench.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["WB_BINARY": WBProcess.binary.path, "TMPDIR": root.path]) { _, ours in ours }
         try process.run()
         process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: log, encoding: .utf8))
+        return (process.terminationStatus, try String(contentsOf: root.appendingPathComponent("bench.log"), encoding: .utf8))
     }
 
     /// `Scripts/bench --kernel`: kernel start, round trips and a figure through jupyter_client, one line of figures.

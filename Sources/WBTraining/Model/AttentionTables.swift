@@ -19,9 +19,9 @@ import Foundation
 /// Work is split over `workers` by head and, for the tables times W_in and W_U, by row blocks: each output is computed
 /// whole by one worker.
 ///
-/// With `TableProducts.throughHeads`, `valueOut` is not formed (its buffer is empty): valueOutIn = v_h · (W_O[h] · W_in) and valueOutUnembed =
-/// v_h · (W_O[h] · W_U), with `headIn` [heads, d_head, d_mlp] = W_O[h] · W_in and `headUnembed` [heads, d_head, classes]
-/// = W_O[h] · W_U.
+/// With `TableProducts.throughHeads`, `valueOut` is not formed (its buffer is empty): valueOutIn = v_h · (W_O[h] · W_in)
+/// and valueOutUnembed = v_h · (W_O[h] · W_U), with `headIn` [heads, d_head, d_mlp] = W_O[h] · W_in and `headUnembed`
+/// [heads, d_head, classes] = W_O[h] · W_U.
 final class AttentionTables {
     let shape: ModelShape
     let products: TableProducts

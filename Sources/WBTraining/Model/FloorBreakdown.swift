@@ -18,7 +18,6 @@ public struct FloorBreakdown: Sendable {
     public private(set) var epochs = 0
     private var wallMilliseconds = 0.0, cpuMilliseconds = 0.0, floorMilliseconds = 0.0
     private var gemmNanoseconds: UInt64 = 0, gemmFlops: UInt64 = 0
-    private var probeRates: [Double] = []
     private var shapeOrder: [NumericPlatform.GEMMShapeTally.Shape] = []
     /// Per shape: calls, their time, and the time they would have taken at the probe's rate of their epochs (ns).
     private var shapeTotals: [NumericPlatform.GEMMShapeTally.Shape: (calls: UInt64, nanoseconds: UInt64, atProbe: Double)] = [:]
@@ -31,21 +30,24 @@ public struct FloorBreakdown: Sendable {
     }
 
     /// Adds one epoch: its wall and CPU time (ms), its GEMMs, and the probe's rate per thread (GFLOP/s) right after it.
+    /// Returns the epoch's floor (ms).
+    @discardableResult
     public mutating func add(wallMilliseconds wall: Double, cpuMilliseconds cpu: Double, gemms: NumericPlatform.GEMMTally,
-                             probeRate: Double) {
+                             probeRate: Double) -> Double {
+        let epochFloor = Self.floorMilliseconds(flops: gemms.flops, probeRate: probeRate, threads: threads)
         epochs += 1
         wallMilliseconds += wall
         cpuMilliseconds += cpu
-        floorMilliseconds += Self.floorMilliseconds(flops: gemms.flops, probeRate: probeRate, threads: threads)
+        floorMilliseconds += epochFloor
         gemmNanoseconds += gemms.nanoseconds
         gemmFlops += gemms.flops
-        probeRates.append(probeRate)
         for line in gemms.shapes {
             if shapeTotals[line.shape] == nil { shapeOrder.append(line.shape) }
             let total = shapeTotals[line.shape, default: (0, 0, 0)]
             shapeTotals[line.shape] = (total.calls + line.calls, total.nanoseconds + line.nanoseconds,
                                        total.atProbe + line.shape.flops * Double(line.calls) / probeRate)
         }
+        return epochFloor
     }
 
     private func perEpoch(_ total: Double) -> Double { epochs == 0 ? 0 : total / Double(epochs) }
@@ -57,8 +59,6 @@ public struct FloorBreakdown: Sendable {
     public var meanFloor: Double { perEpoch(floorMilliseconds) }
     /// GEMM operations per epoch, in GFLOP.
     public var gigaflopsPerEpoch: Double { perEpoch(Double(gemmFlops) / 1e9) }
-    /// The probe's median rate per thread, GFLOP/s.
-    public var medianProbeRate: Double { probeRates.isEmpty ? 0 : probeRates.sorted()[probeRates.count / 2] }
 
     private var cpuFloor: Double { Double(threads) * meanFloor }
     /// The three parts of mean wall / mean floor (see the type's comment); they add up to `ratio`.

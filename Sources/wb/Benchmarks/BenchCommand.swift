@@ -135,8 +135,7 @@ struct BenchCommand: ParsableCommand {
             let cpuTime = (cpuSeconds() - cpuStart) * 1000
             let peak = probe.round()
             peaks.append(peak)
-            floors.append(FloorBreakdown.floorMilliseconds(flops: tally.flops, probeRate: peak, threads: probe.threads))
-            breakdown.add(wallMilliseconds: times.last!, cpuMilliseconds: cpuTime, gemms: tally, probeRate: peak)
+            floors.append(breakdown.add(wallMilliseconds: times.last!, cpuMilliseconds: cpuTime, gemms: tally, probeRate: peak))
         }
         let (cpu, wall, gemm, gflop) = (breakdown.meanCPU, breakdown.meanWall, breakdown.meanGEMM, breakdown.gigaflopsPerEpoch)
         let ratios = zip(times, floors).map { $0 / $1 }
